@@ -1,0 +1,199 @@
+// lbsim: the command line. `lbsim run SCENARIO` simulates and writes a results folder;
+// `lbsim check SCENARIO` only validates. Exit codes: 0 ok, 2 bad input, 1 internal error,
+// 130 interrupted (Ctrl-C).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "cli/output/results.h"
+#include "models/balancing/policy.h"
+#include "models/experiment.h"
+#include "scenarios/loader.h"
+#include "scenarios/units.h"
+#include "scenarios/writer.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInternal = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;
+
+std::atomic<bool> gInterrupted{false};
+extern "C" void onInterrupt(int) {
+  gInterrupted.store(true);
+}
+
+struct BadInput : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct RunArgs {
+  std::string scenario;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint32_t> replications;
+  std::string duration;
+  std::string out;
+  bool trace = false;
+  double traceFraction = 0.01;
+  bool quiet = false;
+};
+
+// A progress bar on stderr, redrawn at most every 100 ms of wall time, when stderr is a
+// terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::uint32_t replications)
+      : enabled_(::isatty(STDERR_FILENO) == 1), replications_(replications) {}
+  void update(std::uint32_t replication, double fraction) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(100) && fraction < 1.0) return;
+    last_ = now;
+    const double overall = (replication + fraction) / replications_;
+    const int width = 40;
+    const int filled = static_cast<int>(overall * width);
+    std::fprintf(stderr, "\r[%-*s] %3d%%  replication %u/%u", width,
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 static_cast<int>(overall * 100.0), replication + 1, replications_);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void finish() {
+    if (shown_) std::fprintf(stderr, "\r%*s\r", 70, "");
+  }
+
+ private:
+  bool enabled_;
+  std::uint32_t replications_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+lbsim::models::ScenarioSpec load(const std::string& path,
+                                 const lbsim::models::balancing::PolicyRegistry& policies) {
+  return lbsim::scenarios::loadScenarioFile(path, policies);
+}
+
+int runCommand(const RunArgs& args) {
+  using namespace lbsim;
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  models::ScenarioSpec spec = load(args.scenario, policies);
+  if (args.seed) spec.seed = *args.seed;
+  if (args.replications) {
+    if (*args.replications < 1) throw BadInput("--replications must be 1 or more");
+    spec.replications = *args.replications;
+  }
+  if (!args.duration.empty()) {
+    const auto d = scenarios::parseDuration(args.duration);
+    if (!d || *d <= 0.0) {
+      throw BadInput("--duration '" + args.duration +
+                     "' is not a positive duration; allowed: " + scenarios::kDurationForms);
+    }
+    if (*d <= spec.warmup) {
+      throw BadInput("--duration " + args.duration + " is not longer than the warm-up " +
+                     scenarios::formatDuration(spec.warmup));
+    }
+    spec.duration = *d;
+  }
+  if (args.trace && !(args.traceFraction > 0.0 && args.traceFraction <= 1.0)) {
+    throw BadInput("--trace-fraction must be in (0, 1]");
+  }
+  const std::filesystem::path folder = args.out.empty()
+                                           ? std::filesystem::path("results") / spec.name
+                                           : std::filesystem::path(args.out);
+  std::filesystem::create_directories(folder);
+
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  ProgressBar bar(spec.replications);
+  std::unique_ptr<output::TraceCsvWriter> trace;
+  if (args.trace) trace = std::make_unique<output::TraceCsvWriter>(folder / "trace.csv");
+  models::RunHooks hooks;
+  hooks.progress = [&](std::uint32_t r, double f) { bar.update(r, f); };
+  hooks.interrupted = [] { return gInterrupted.load(); };
+  hooks.trace = trace.get();
+  hooks.traceFraction = args.traceFraction;
+
+  const auto started = std::chrono::steady_clock::now();
+  const models::ExperimentResult result = models::runExperiment(spec, policies, hooks);
+  bar.finish();
+  if (result.interrupted) {
+    std::cerr << "lbsim: interrupted; no results written\n";
+    return kExitInterrupted;  // the trace's partial file is removed with its writer
+  }
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  output::writeResultsFolder(folder, spec, result, scenarios::resolvedScenarioYaml(spec));
+  if (trace) trace->finish();
+  if (!args.quiet) std::cout << output::textReport(spec, result);
+  std::cerr << "lbsim: " << result.events << " events in " << wall << " s wall time ("
+            << static_cast<long long>(static_cast<double>(result.events) / std::max(wall, 1e-9))
+            << " events/s); results in " << folder.string() << "/\n";
+  return kExitOk;
+}
+
+int checkCommand(const std::string& path) {
+  using namespace lbsim;
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  const models::ScenarioSpec spec = load(path, policies);
+  std::size_t replicas = 0;
+  for (const auto& t : spec.tiers)
+    replicas += t.targets.size();
+  std::cout << path << ": ok — " << spec.tiers.size() << " tiers, " << replicas << " replicas, "
+            << spec.classes.size() << " classes, " << spec.traffic.mix.size() << " mix entries, "
+            << spec.traffic.phases.size() << " phases\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lbsim: a discrete-event simulator for load-balancing architectures"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lbsim 0.1.0");
+
+  RunArgs run;
+  CLI::App* runCmd = app.add_subcommand("run", "simulate a scenario and write its results folder");
+  runCmd->add_option("scenario", run.scenario, "scenario file (YAML)")->required();
+  runCmd->add_option("--seed", run.seed, "override the scenario's seed");
+  runCmd->add_option("--replications", run.replications, "override the number of replications");
+  runCmd->add_option("--duration", run.duration, "override the simulated duration (e.g. 10m)");
+  runCmd->add_option("--out", run.out, "results folder (default results/<scenario name>)");
+  runCmd->add_flag("--trace", run.trace, "also write trace.csv: sampled per-request records");
+  runCmd->add_option("--trace-fraction", run.traceFraction,
+                     "fraction of requests traced (default 0.01)");
+  runCmd->add_flag("--quiet", run.quiet, "do not print the report");
+
+  std::string checkPath;
+  CLI::App* checkCmd = app.add_subcommand("check", "validate a scenario without simulating");
+  checkCmd->add_option("scenario", checkPath, "scenario file (YAML)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  try {
+    if (*runCmd) return runCommand(run);
+    if (*checkCmd) return checkCommand(checkPath);
+  } catch (const lbsim::scenarios::ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const BadInput& e) {
+    std::cerr << "lbsim: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "lbsim: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+  return kExitInternal;
+}

@@ -1,0 +1,182 @@
+#include "cli/output/results.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "scenarios/units.h"
+
+namespace lbsim::output {
+
+namespace {
+
+nlohmann::ordered_json number(double v) {
+  if (!std::isfinite(v)) return nullptr;
+  return v;
+}
+
+nlohmann::ordered_json estimateJson(const models::FigureEstimate& f) {
+  nlohmann::ordered_json leaf;
+  leaf["mean"] = number(f.estimate.mean);
+  if (std::isfinite(f.estimate.halfWidth)) {
+    leaf["ci95"] = {f.estimate.low(), f.estimate.high()};
+    leaf["half_width"] = f.estimate.halfWidth;
+  } else {
+    leaf["ci95"] = nullptr;
+    leaf["half_width"] = nullptr;
+  }
+  return leaf;
+}
+
+const models::FigureEstimate* find(const models::ExperimentResult& r, const std::string& path) {
+  for (const auto& f : r.figures) {
+    if (f.path == path) return &f;
+  }
+  return nullptr;
+}
+
+std::string fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+// "123.4 ±5.6" in the given scale (1000 for ms, 100 for %).
+std::string withCi(const models::FigureEstimate* f, double scale, int decimals) {
+  if (f == nullptr) return "-";
+  std::string s = fixed(f->estimate.mean * scale, decimals);
+  if (std::isfinite(f->estimate.halfWidth) && std::isfinite(f->estimate.mean)) {
+    s += " \u00b1" + fixed(f->estimate.halfWidth * scale, decimals);
+  }
+  return s;
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  // Width in characters on screen; "±" is two bytes in UTF-8.
+  std::size_t shown = 0;
+  for (const unsigned char c : s)
+    shown += (c & 0xC0) != 0x80;
+  return shown >= width ? s + " " : s + std::string(width - shown, ' ');
+}
+
+}  // namespace
+
+std::string csvNumber(double value) {
+  if (!std::isfinite(value)) return "";
+  return scenarios::formatNumber(value);
+}
+
+nlohmann::ordered_json summaryJson(const models::ScenarioSpec& spec,
+                                   const models::ExperimentResult& result) {
+  nlohmann::ordered_json j;
+  j["schema"] = "lbsim.summary/1";
+  j["scenario"] = spec.name;
+  j["seed"] = spec.seed;
+  j["replications"] = spec.replications;
+  j["replication_seeds"] = result.seeds;
+  j["duration_s"] = spec.duration;
+  j["warmup_s"] = spec.warmup;
+  j["confidence_level"] = 0.95;
+  j["events"] = result.events;
+  nlohmann::ordered_json figures = nlohmann::ordered_json::object();
+  for (const auto& f : result.figures) {
+    nlohmann::ordered_json* node = &figures;
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t slash = f.path.find('/', start);
+      const std::string part = f.path.substr(start, slash - start);
+      if (slash == std::string::npos) {
+        (*node)[part] = estimateJson(f);
+        break;
+      }
+      node = &(*node)[part];
+      start = slash + 1;
+    }
+  }
+  j["figures"] = std::move(figures);
+  return j;
+}
+
+std::string timeseriesCsv(const core::TimeSeriesTable& series) {
+  std::string out = "time,metric,node,class,value\n";
+  for (std::size_t i = 0; i < series.sampleCount(); ++i) {
+    const std::string time = csvNumber(series.times()[i]);
+    for (std::size_t k = 0; k < series.seriesCount(); ++k) {
+      const auto& key = series.key(k);
+      out += time + ',' + key.metric + ',' + key.node + ',' + key.cls + ',' +
+             csvNumber(series.values(k)[i]) + '\n';
+    }
+  }
+  return out;
+}
+
+std::string textReport(const models::ScenarioSpec& spec, const models::ExperimentResult& result) {
+  std::ostringstream out;
+  out << "lbsim: " << spec.name << " — " << spec.replications << " replication"
+      << (spec.replications == 1 ? "" : "s") << " of " << scenarios::formatDuration(spec.duration)
+      << " (warm-up " << scenarios::formatDuration(spec.warmup) << " deleted), seed " << spec.seed
+      << "\n";
+  if (spec.replications > 1)
+    out << "figures are means over replications \u00b1 95% CI half-width\n";
+  const std::vector<std::pair<std::string, std::size_t>> columns = {
+      {"", 22},      {"p50 ms", 17}, {"p95 ms", 17}, {"p99 ms", 17},
+      {"req/s", 17}, {"util %", 14}, {"errors", 10}};
+  auto header = [&](const std::string& title) {
+    out << "\n" << pad(title, columns[0].second);
+    for (std::size_t c = 1; c < columns.size(); ++c)
+      out << pad(columns[c].first, columns[c].second);
+    out << "\n";
+  };
+  auto row = [&](const std::string& name, const std::string& prefix, bool tier) {
+    out << pad(name, columns[0].second);
+    out << pad(withCi(find(result, prefix + "latency_s/p50"), 1e3, 1), columns[1].second);
+    out << pad(withCi(find(result, prefix + "latency_s/p95"), 1e3, 1), columns[2].second);
+    out << pad(withCi(find(result, prefix + "latency_s/p99"), 1e3, 1), columns[3].second);
+    out << pad(withCi(find(result, prefix + "throughput_rps"), 1.0, 1), columns[4].second);
+    out << pad(tier ? withCi(find(result, prefix + "utilization"), 100.0, 1) : "",
+               columns[5].second);
+    double errors = 0.0;
+    for (std::size_t k = 0; k < models::kErrorCauseCount; ++k) {
+      const auto* f =
+          find(result, prefix + "errors/" +
+                           std::string(models::errorCauseName(static_cast<models::ErrorCause>(k))));
+      if (f != nullptr) errors += f->estimate.mean;
+    }
+    out << fixed(errors, 0) << "\n";
+  };
+  header("end to end");
+  row("all", "end_to_end/all/", false);
+  for (const auto& c : spec.classes)
+    row(c.id, "end_to_end/classes/" + c.id + "/", false);
+  header("tier");
+  for (const auto& t : spec.tiers)
+    row(t.id, "tiers/" + t.id + "/", true);
+  out << "\nerrors are counts per replication after warm-up; causes in summary.json\n";
+  return out.str();
+}
+
+void writeResultsFolder(const std::filesystem::path& folder, const models::ScenarioSpec& spec,
+                        const models::ExperimentResult& result, const std::string& resolvedYaml) {
+  std::filesystem::create_directories(folder);
+  writeFileAtomically(folder / "scenario.resolved.yaml", resolvedYaml);
+  writeFileAtomically(folder / "timeseries.csv", timeseriesCsv(result.series));
+  writeFileAtomically(folder / "summary.json", summaryJson(spec, result).dump(2) + "\n");
+}
+
+TraceCsvWriter::TraceCsvWriter(const std::filesystem::path& path) : file_(path) {
+  file_.stream() << "replication,request,class,client,hop,tier,replica,arrived,started,departed,"
+                    "outcome\n";
+}
+
+void TraceCsvWriter::write(const models::TraceRecord& r) {
+  std::ostream& s = file_.stream();
+  s << r.replication << ',' << r.request << ',' << *r.cls << ',' << r.client << ',';
+  if (r.hop >= 0) s << r.hop;
+  s << ',' << *r.tier << ',' << (r.replica != nullptr ? *r.replica : std::string()) << ','
+    << csvNumber(r.arrived) << ',' << csvNumber(r.started) << ',' << csvNumber(r.departed) << ','
+    << r.outcome << '\n';
+  ++rows_;
+}
+
+}  // namespace lbsim::output

@@ -1,0 +1,127 @@
+#include "core/random.h"
+
+#include <cassert>
+#include <cmath>
+
+namespace lbsim::core {
+namespace {
+
+constexpr std::uint64_t kGoldenGamma = 0x9e3779b97f4a7c15;
+// Keeps replication seeds apart from the seeds RandomStream(baseSeed) expands itself, which are
+// the same SplitMix64 sequence unsalted.
+constexpr std::uint64_t kReplicationSalt = 0x5851f42d4c957f2d;
+
+constexpr std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
+
+struct Product128 {
+  std::uint64_t high;
+  std::uint64_t low;
+};
+
+// Full 64 x 64 -> 128-bit product from 32-bit halves: portable C++ (no __int128, which
+// -Wpedantic rejects and MSVC lacks), with the same result on every compiler.
+Product128 multiply(std::uint64_t a, std::uint64_t b) {
+  const std::uint64_t aLow = a & 0xffffffff;
+  const std::uint64_t aHigh = a >> 32;
+  const std::uint64_t bLow = b & 0xffffffff;
+  const std::uint64_t bHigh = b >> 32;
+  const std::uint64_t lowLow = aLow * bLow;
+  const std::uint64_t highLow = aHigh * bLow;
+  const std::uint64_t lowHigh = aLow * bHigh;
+  const std::uint64_t highHigh = aHigh * bHigh;
+  const std::uint64_t middle = (lowLow >> 32) + (highLow & 0xffffffff) + lowHigh;
+  return {highHigh + (highLow >> 32) + (middle >> 32), (middle << 32) | (lowLow & 0xffffffff)};
+}
+
+}  // namespace
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += kGoldenGamma);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t hashName(std::string_view name) {
+  std::uint64_t hash = 0xcbf29ce484222325;
+  for (const char c : name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3;
+  }
+  return hash;
+}
+
+std::uint64_t replicationSeed(std::uint64_t baseSeed, std::uint32_t replication) {
+  // SplitMix64's state after r steps is seed + r * gamma, so output r costs one step.
+  std::uint64_t state = (baseSeed ^ kReplicationSalt) + kGoldenGamma * replication;
+  return splitmix64(state);
+}
+
+RandomStream::RandomStream() : RandomStream(0) {}
+
+RandomStream::RandomStream(std::uint64_t seed) {
+  for (auto& word : state_)
+    word = splitmix64(seed);
+}
+
+RandomStream RandomStream::named(std::uint64_t runSeed, std::string_view name) {
+  std::uint64_t state = splitmix64(runSeed) ^ hashName(name);
+  return RandomStream(splitmix64(state));
+}
+
+RandomStream RandomStream::fromState(const std::array<std::uint64_t, 4>& state) {
+  assert((state[0] | state[1] | state[2] | state[3]) != 0 && "xoshiro256++ state all zero");
+  RandomStream stream;
+  stream.state_ = state;
+  return stream;
+}
+
+std::uint64_t RandomStream::nextU64() {
+  auto& s = state_;
+  const std::uint64_t result = rotl(s[0] + s[3], 23) + s[0];
+  const std::uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  return result;
+}
+
+double RandomStream::uniform01() {
+  return static_cast<double>(nextU64() >> 11) * 0x1p-53;
+}
+
+double RandomStream::uniformOpen01() {
+  return (static_cast<double>(nextU64() >> 12) + 0.5) * 0x1p-52;
+}
+
+std::uint64_t RandomStream::below(std::uint64_t n) {
+  assert(n > 0);
+  Product128 product = multiply(nextU64(), n);
+  if (product.low < n) {
+    // 2^64 mod n, computed in 64 bits as (2^64 - n) mod n.
+    const std::uint64_t threshold = (0 - n) % n;
+    while (product.low < threshold)
+      product = multiply(nextU64(), n);
+  }
+  return product.high;
+}
+
+double RandomStream::exponential(double mean) {
+  return -mean * std::log(uniformOpen01());
+}
+
+double RandomStream::standardNormal() {
+  for (;;) {
+    const double u = 2.0 * uniform01() - 1.0;
+    const double v = 2.0 * uniform01() - 1.0;
+    const double s = u * u + v * v;
+    if (s < 1.0 && s > 0.0) return u * std::sqrt(-2.0 * std::log(s) / s);
+  }
+}
+
+}  // namespace lbsim::core

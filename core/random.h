@@ -1,0 +1,75 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace lbsim::core {
+
+// Vigna's SplitMix64 (https://prng.di.unimi.it/splitmix64.c, after Steele, Lea and Flood 2014):
+// adds the golden-ratio increment to `state` and returns the mixed result. Used only to expand
+// and decorrelate seeds, never as the simulation generator.
+std::uint64_t splitmix64(std::uint64_t& state);
+
+// FNV-1a, 64-bit (Fowler, Noll, Vo): a fixed, documented hash so that a stream name maps to the
+// same number on every machine and standard library, which std::hash does not promise.
+std::uint64_t hashName(std::string_view name);
+
+// The seed of replication `replication` of a run with base seed `baseSeed`: output number
+// `replication` of a SplitMix64 generator seeded with `baseSeed` (salted), computed in O(1).
+// Consecutive SplitMix64 outputs are how Vigna recommends seeding independent generators.
+std::uint64_t replicationSeed(std::uint64_t baseSeed, std::uint32_t replication);
+
+// xoshiro256++ 1.0 (Blackman & Vigna, "Scrambled linear pseudorandom number generators", 2021;
+// reference code https://prng.di.unimi.it/xoshiro256plusplus.c). The 256-bit state is filled
+// with four consecutive SplitMix64 outputs of the seed, as the authors suggest; those four are
+// never all zero because SplitMix64's output function is a bijection of distinct states.
+//
+// Every derived draw is written out here instead of using std::*_distribution, whose results
+// differ between standard libraries: the same seed gives the same bytes everywhere.
+class RandomStream {
+ public:
+  RandomStream();
+  explicit RandomStream(std::uint64_t seed);
+
+  // An independent stream per name ("arrivals:web", "policy:course"): adding or removing a
+  // consumer does not shift the numbers any other consumer sees. The seed is
+  // splitmix64(splitmix64(runSeed) ^ hashName(name)), so for one run seed distinct name hashes
+  // give distinct seeds.
+  static RandomStream named(std::uint64_t runSeed, std::string_view name);
+
+  // Sets the generator state verbatim; for checking against the published reference vectors
+  // and for restoring a saved stream. The state must not be all zero.
+  static RandomStream fromState(const std::array<std::uint64_t, 4>& state);
+
+  std::uint64_t nextU64();
+
+  // [0, 1) with 53 random bits: (x >> 11) * 2^-53.
+  double uniform01();
+
+  // (0, 1), safe for log(): ((x >> 12) + 0.5) * 2^-52. It uses 52 bits rather than 53 because
+  // (2^53 - 1) + 0.5 is not representable and rounds up to 2^53, which would return exactly 1;
+  // with 52 bits every value is exact and the range is [2^-53, 1 - 2^-53].
+  double uniformOpen01();
+
+  // Uniform in [0, n) without bias, n > 0: Lemire's multiply-shift ("Fast random integer
+  // generation in an interval", ACM TOMACS 2019) with his rejection step, which draws again
+  // with probability (2^64 mod n) / 2^64.
+  std::uint64_t below(std::uint64_t n);
+
+  // Inversion: -mean * log(U), U in (0, 1).
+  double exponential(double mean);
+
+  // Marsaglia's polar method (Marsaglia & Bray 1964): draws pairs in the unit disk and returns
+  // one of the two normals it yields. The second is discarded rather than cached, so the object
+  // holds no hidden spare and a copy of a stream continues exactly like the original; the
+  // number of 64-bit draws per call is random (on average 8/pi).
+  double standardNormal();
+
+  const std::array<std::uint64_t, 4>& state() const { return state_; }
+
+ private:
+  std::array<std::uint64_t, 4> state_{};
+};
+
+}  // namespace lbsim::core

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace lbsim::models {
+
+// Why a request failed, named by the status a client sees and its cause. The set grows
+// with the model (rate limiting, timeouts); outputs use `errorCauseName`.
+enum class ErrorCause : std::uint8_t {
+  kQueueFull,          // 503: every worker busy and the replica's queue at queue_limit
+  kNoHealthyUpstream,  // 502: no available target in the pool (nginx "no live upstreams")
+  kCount
+};
+
+inline constexpr std::size_t kErrorCauseCount = static_cast<std::size_t>(ErrorCause::kCount);
+
+inline std::string_view errorCauseName(ErrorCause cause) {
+  constexpr std::array<std::string_view, kErrorCauseCount> kNames = {"503_queue_full",
+                                                                     "502_no_healthy_upstream"};
+  return kNames[static_cast<std::size_t>(cause)];
+}
+
+}  // namespace lbsim::models

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/stats/confidence.h"
+#include "core/stats/time_series.h"
+#include "models/balancing/policy.h"
+#include "models/metrics/figures.h"
+#include "models/metrics/trace.h"
+#include "models/spec.h"
+
+namespace lbsim::models {
+
+// Hooks into a run, all optional: progress (replication, fraction of its simulated time
+// done), an interruption check (polled at the progress interval) and a trace sink.
+struct RunHooks {
+  std::function<void(std::uint32_t replication, double fraction)> progress;
+  std::function<bool()> interrupted;
+  TraceSink* trace = nullptr;
+  double traceFraction = 0.0;
+};
+
+struct ReplicationResult {
+  std::uint32_t replication = 0;
+  std::uint64_t seed = 0;
+  Figures figures;
+  core::TimeSeriesTable series;
+  std::uint64_t events = 0;
+  std::size_t peakRequestsInFlight = 0;
+  bool interrupted = false;
+};
+
+// One summary figure over the replications: the values and their 95% confidence interval.
+struct FigureEstimate {
+  std::string path;
+  core::Estimate estimate;
+  std::vector<double> values;  // one per replication
+};
+
+struct ExperimentResult {
+  std::vector<FigureEstimate> figures;
+  // The mean over replications of each series sample (NaN where no replication had one).
+  core::TimeSeriesTable series;
+  std::vector<std::uint64_t> seeds;  // per replication
+  std::uint64_t events = 0;
+  bool interrupted = false;
+};
+
+// Runs replication `r` of the scenario with its own seed (core::replicationSeed).
+ReplicationResult runReplication(const ScenarioSpec& spec, std::uint32_t r,
+                                 const balancing::PolicyRegistry& policies,
+                                 const RunHooks& hooks = {});
+
+// Runs every replication and combines them: Student-t 95% intervals on every figure.
+ExperimentResult runExperiment(const ScenarioSpec& spec, const balancing::PolicyRegistry& policies,
+                               const RunHooks& hooks = {});
+
+}  // namespace lbsim::models

@@ -1,0 +1,238 @@
+#include "models/metrics/collector.h"
+
+#include <cmath>
+#include <limits>
+
+namespace lbsim::models {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double ratio(double a, double b) {
+  return b > 0.0 ? a / b : kNaN;
+}
+double total(const std::array<std::uint64_t, kErrorCauseCount>& e) {
+  double sum = 0.0;
+  for (const auto v : e)
+    sum += static_cast<double>(v);
+  return sum;
+}
+}  // namespace
+
+Collector::Collector(Network& network) : network_(network), classes_(network.classCount()) {
+  const ScenarioSpec& spec = network.spec();
+  tiers_.resize(network.tierCount());
+  for (TierIndex t = 0; t < tiers_.size(); ++t) {
+    TierStats& stats = tiers_[t];
+    stats.replicas.resize(network.tier(t).replicas().size());
+    stats.byClass.resize(network.classCount());
+  }
+  for (ClassIndex c = 0; c < network.classCount(); ++c) {
+    for (const TierIndex t : network.route(c)) {
+      if (!tiers_[t].byClass[c]) tiers_[t].byClass[c] = std::make_unique<core::LatencyHistogram>();
+    }
+  }
+  allIds_.arrivals = series_.addSeries({"arrivals_rps", "end_to_end", "all"});
+  allIds_.throughput = series_.addSeries({"throughput_rps", "end_to_end", "all"});
+  allIds_.errors = series_.addSeries({"errors_rps", "end_to_end", "all"});
+  allIds_.p50 = series_.addSeries({"latency_p50_s", "end_to_end", "all"});
+  allIds_.p95 = series_.addSeries({"latency_p95_s", "end_to_end", "all"});
+  allIds_.p99 = series_.addSeries({"latency_p99_s", "end_to_end", "all"});
+  for (const TierSpec& t : spec.tiers) {
+    TierSeriesIds ids{};
+    ids.throughput = series_.addSeries({"throughput_rps", t.id, "all"});
+    ids.errors = series_.addSeries({"errors_rps", t.id, "all"});
+    ids.p99 = series_.addSeries({"latency_p99_s", t.id, "all"});
+    ids.utilization = series_.addSeries({"utilization", t.id, "all"});
+    ids.queue = series_.addSeries({"queue_length", t.id, "all"});
+    tierIds_.push_back(ids);
+  }
+}
+
+Collector::~Collector() = default;
+
+void Collector::reset(double now) {
+  start_ = now;
+  for (TierStats& t : tiers_) {
+    t.latency.reset();
+    t.waitSum = 0.0;
+    t.completed = 0;
+    t.errors = {};
+    for (ReplicaStats& r : t.replicas) {
+      // Keep the series' reference points consistent with the reset integrals.
+      r.busyAtSample -= r.busy.integral(now);
+      r.queuedAtSample -= r.queued.integral(now);
+      r.busy.reset(now);
+      r.queued.reset(now);
+      r.served = 0;
+    }
+    for (auto& h : t.byClass) {
+      if (h) h->reset();
+    }
+  }
+  all_ = EndToEnd{};
+  for (EndToEnd& c : classes_)
+    c = EndToEnd{};
+}
+
+void Collector::onRequestCreated(const Request& request, double) {
+  ++all_.created;
+  ++classes_[request.cls].created;
+  ++intervalCreated_;
+}
+
+void Collector::onHopFinished(const Request& request, TierIndex tier, ReplicaIndex replica,
+                              double now) {
+  TierStats& t = tiers_[tier];
+  const double latency = now - request.hopArrival;
+  t.latency.record(latency);
+  t.byClass[request.cls]->record(latency);
+  t.waitSum += request.serviceStart - request.hopArrival;
+  ++t.completed;
+  ++t.replicas[replica].served;
+  t.intervalLatency.record(latency);
+  ++t.intervalCompleted;
+}
+
+void Collector::onRequestCompleted(const Request& request, double now) {
+  const double latency = now - request.created;
+  all_.latency.record(latency);
+  ++all_.completed;
+  EndToEnd& c = classes_[request.cls];
+  c.latency.record(latency);
+  ++c.completed;
+  intervalLatency_.record(latency);
+  ++intervalCompleted_;
+}
+
+void Collector::onRequestFailed(const Request& request, TierIndex tier, ReplicaIndex,
+                                ErrorCause cause, double) {
+  const auto k = static_cast<std::size_t>(cause);
+  ++tiers_[tier].errors[k];
+  ++tiers_[tier].intervalErrors;
+  ++all_.errors[k];
+  ++classes_[request.cls].errors[k];
+  ++intervalErrors_;
+}
+
+void Collector::onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
+                                 std::uint32_t queued, double now) {
+  ReplicaStats& r = tiers_[tier].replicas[replica];
+  r.busy.set(now, busy);
+  r.queued.set(now, queued);
+}
+
+void Collector::addLatencyFigures(Figures& out, const std::string& prefix,
+                                  const core::LatencyHistogram& h) const {
+  out.push_back({prefix + "latency_s/mean", h.mean()});
+  out.push_back({prefix + "latency_s/p50", h.quantile(0.50)});
+  out.push_back({prefix + "latency_s/p90", h.quantile(0.90)});
+  out.push_back({prefix + "latency_s/p95", h.quantile(0.95)});
+  out.push_back({prefix + "latency_s/p99", h.quantile(0.99)});
+  out.push_back({prefix + "latency_s/p999", h.quantile(0.999)});
+  out.push_back({prefix + "latency_s/max", h.max()});
+}
+
+void Collector::addErrorFigures(Figures& out, const std::string& prefix,
+                                const ErrorCounts& e) const {
+  for (std::size_t k = 0; k < kErrorCauseCount; ++k) {
+    out.push_back({prefix + "errors/" + std::string(errorCauseName(static_cast<ErrorCause>(k))),
+                   static_cast<double>(e[k])});
+  }
+}
+
+Figures Collector::figures(double now) const {
+  Figures out;
+  const double span = now - start_;
+  const ScenarioSpec& spec = network_.spec();
+  auto endToEnd = [&](const std::string& prefix, const EndToEnd& e) {
+    out.push_back({prefix + "requests", static_cast<double>(e.created)});
+    out.push_back({prefix + "completed", static_cast<double>(e.completed)});
+    out.push_back({prefix + "throughput_rps", ratio(static_cast<double>(e.completed), span)});
+    addLatencyFigures(out, prefix, e.latency);
+    addErrorFigures(out, prefix, e.errors);
+    const double errors = total(e.errors);
+    out.push_back(
+        {prefix + "error_ratio", ratio(errors, errors + static_cast<double>(e.completed))});
+  };
+  endToEnd("end_to_end/all/", all_);
+  for (ClassIndex c = 0; c < classes_.size(); ++c) {
+    endToEnd("end_to_end/classes/" + spec.classes[c].id + "/", classes_[c]);
+  }
+  for (TierIndex t = 0; t < tiers_.size(); ++t) {
+    const TierStats& s = tiers_[t];
+    const ServicePool& pool = network_.tier(t);
+    const std::string prefix = "tiers/" + pool.id() + "/";
+    out.push_back({prefix + "completed", static_cast<double>(s.completed)});
+    out.push_back({prefix + "throughput_rps", ratio(static_cast<double>(s.completed), span)});
+    addLatencyFigures(out, prefix, s.latency);
+    out.push_back({prefix + "wait_s/mean", ratio(s.waitSum, static_cast<double>(s.completed))});
+    double busy = 0.0;
+    double queued = 0.0;
+    for (const ReplicaStats& r : s.replicas) {
+      busy += r.busy.mean(now);
+      queued += r.queued.mean(now);
+    }
+    out.push_back({prefix + "utilization", ratio(busy, pool.totalWorkers())});
+    out.push_back({prefix + "busy_workers", busy});
+    out.push_back({prefix + "queue_length", queued});
+    addErrorFigures(out, prefix, s.errors);
+    for (ReplicaIndex r = 0; r < s.replicas.size(); ++r) {
+      const auto& replica = pool.replicas()[r];
+      const std::string rp = prefix + "replicas/" + replica.name + "/";
+      out.push_back({rp + "utilization", s.replicas[r].busy.mean(now) / replica.workers});
+      out.push_back({rp + "queue_length", s.replicas[r].queued.mean(now)});
+      out.push_back({rp + "share", ratio(static_cast<double>(s.replicas[r].served),
+                                         static_cast<double>(s.completed))});
+    }
+    for (ClassIndex c = 0; c < s.byClass.size(); ++c) {
+      if (!s.byClass[c]) continue;
+      const core::LatencyHistogram& h = *s.byClass[c];
+      const std::string cp = prefix + "classes/" + spec.classes[c].id + "/";
+      out.push_back({cp + "completed", static_cast<double>(h.count())});
+      out.push_back({cp + "latency_s/mean", h.mean()});
+      out.push_back({cp + "latency_s/p50", h.quantile(0.50)});
+      out.push_back({cp + "latency_s/p95", h.quantile(0.95)});
+      out.push_back({cp + "latency_s/p99", h.quantile(0.99)});
+    }
+  }
+  return out;
+}
+
+void Collector::sample(double now) {
+  const double span = now - lastSample_;
+  if (!(span > 0.0)) return;
+  series_.beginSample(now);
+  series_.set(allIds_.arrivals, static_cast<double>(intervalCreated_) / span);
+  series_.set(allIds_.throughput, static_cast<double>(intervalCompleted_) / span);
+  series_.set(allIds_.errors, static_cast<double>(intervalErrors_) / span);
+  series_.set(allIds_.p50, intervalLatency_.quantile(0.50));
+  series_.set(allIds_.p95, intervalLatency_.quantile(0.95));
+  series_.set(allIds_.p99, intervalLatency_.quantile(0.99));
+  intervalLatency_.reset();
+  intervalCreated_ = intervalCompleted_ = intervalErrors_ = 0;
+  for (TierIndex t = 0; t < tiers_.size(); ++t) {
+    TierStats& s = tiers_[t];
+    const TierSeriesIds& ids = tierIds_[t];
+    double busy = 0.0;
+    double queued = 0.0;
+    for (ReplicaStats& r : s.replicas) {
+      const double b = r.busy.integral(now);
+      const double q = r.queued.integral(now);
+      busy += b - r.busyAtSample;
+      queued += q - r.queuedAtSample;
+      r.busyAtSample = b;
+      r.queuedAtSample = q;
+    }
+    series_.set(ids.throughput, static_cast<double>(s.intervalCompleted) / span);
+    series_.set(ids.errors, static_cast<double>(s.intervalErrors) / span);
+    series_.set(ids.p99, s.intervalLatency.quantile(0.99));
+    series_.set(ids.utilization, busy / span / network_.tier(t).totalWorkers());
+    series_.set(ids.queue, queued / span);
+    s.intervalLatency.reset();
+    s.intervalCompleted = s.intervalErrors = 0;
+  }
+  lastSample_ = now;
+}
+
+}  // namespace lbsim::models

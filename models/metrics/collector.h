@@ -1,0 +1,94 @@
+#pragma once
+
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "core/stats/latency_histogram.h"
+#include "core/stats/time_series.h"
+#include "core/stats/time_weighted.h"
+#include "models/metrics/figures.h"
+#include "models/network.h"
+#include "models/observer.h"
+
+namespace lbsim::models {
+
+// Collects the statistics of one replication from the network's signals: per tier and per
+// class latency histograms, throughput, errors by cause, utilization and queue length as
+// time averages; `reset` at the end of the warm-up deletes the transient from all of them.
+// It also samples the fixed-interval time series (over the whole run, warm-up included).
+class Collector final : public NetworkObserver {
+ public:
+  explicit Collector(Network& network);
+  ~Collector() override;
+
+  void reset(double now);
+  Figures figures(double now) const;
+  // Takes one time-series sample covering (previous sample, now].
+  void sample(double now);
+  const core::TimeSeriesTable& series() const { return series_; }
+
+  void onRequestCreated(const Request& request, double now) override;
+  void onHopFinished(const Request& request, TierIndex tier, ReplicaIndex replica,
+                     double now) override;
+  void onRequestCompleted(const Request& request, double now) override;
+  void onRequestFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                       ErrorCause cause, double now) override;
+  void onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
+                        std::uint32_t queued, double now) override;
+
+ private:
+  using ErrorCounts = std::array<std::uint64_t, kErrorCauseCount>;
+  struct ReplicaStats {
+    core::TimeWeighted busy;
+    core::TimeWeighted queued;
+    std::uint64_t served = 0;
+    double busyAtSample = 0.0;  // integral of busy at the last series sample
+    double queuedAtSample = 0.0;
+  };
+  struct TierStats {
+    core::LatencyHistogram latency;
+    double waitSum = 0.0;
+    std::uint64_t completed = 0;
+    ErrorCounts errors{};
+    std::vector<ReplicaStats> replicas;
+    std::vector<std::unique_ptr<core::LatencyHistogram>> byClass;  // null if not on route
+    // this series interval
+    core::LatencyHistogram intervalLatency;
+    std::uint64_t intervalCompleted = 0;
+    std::uint64_t intervalErrors = 0;
+  };
+  struct EndToEnd {
+    core::LatencyHistogram latency;
+    std::uint64_t created = 0;
+    std::uint64_t completed = 0;
+    ErrorCounts errors{};
+  };
+  struct SeriesIds {
+    std::size_t arrivals, throughput, errors, p50, p95, p99;
+  };
+  struct TierSeriesIds {
+    std::size_t throughput, errors, p99, utilization, queue;
+  };
+
+  void addLatencyFigures(Figures& out, const std::string& prefix,
+                         const core::LatencyHistogram& h) const;
+  void addErrorFigures(Figures& out, const std::string& prefix, const ErrorCounts& e) const;
+
+  Network& network_;
+  double start_ = 0.0;
+  double lastSample_ = 0.0;
+  std::vector<TierStats> tiers_;
+  EndToEnd all_;
+  std::vector<EndToEnd> classes_;
+  // time series
+  core::TimeSeriesTable series_;
+  SeriesIds allIds_{};
+  std::vector<TierSeriesIds> tierIds_;
+  core::LatencyHistogram intervalLatency_;
+  std::uint64_t intervalCreated_ = 0;
+  std::uint64_t intervalCompleted_ = 0;
+  std::uint64_t intervalErrors_ = 0;
+};
+
+}  // namespace lbsim::models

@@ -1,0 +1,65 @@
+#include "models/metrics/trace.h"
+
+#include <limits>
+
+namespace lbsim::models {
+
+TraceObserver::TraceObserver(const Network& network, TraceSink& sink, std::uint32_t replication)
+    : network_(network), sink_(sink), replication_(replication) {}
+
+TraceRecord TraceObserver::base(const Request& request) const {
+  TraceRecord r;
+  r.replication = replication_;
+  r.request = request.id;
+  r.cls = &network_.spec().classes[request.cls].id;
+  r.client = request.client;
+  return r;
+}
+
+void TraceObserver::onHopFinished(const Request& request, TierIndex tier, ReplicaIndex replica,
+                                  double now) {
+  if (!request.traced) return;
+  TraceRecord r = base(request);
+  r.hop = request.hop;
+  r.tier = &network_.tier(tier).id();
+  r.replica = &network_.tier(tier).replicas()[replica].name;
+  r.arrived = request.hopArrival;
+  r.started = request.serviceStart;
+  r.departed = now;
+  r.outcome = "ok";
+  sink_.write(r);
+}
+
+void TraceObserver::onRequestCompleted(const Request& request, double now) {
+  if (!request.traced) return;
+  TraceRecord r = base(request);
+  r.tier = &endToEnd_;
+  r.arrived = request.created;
+  r.started = request.created;
+  r.departed = now;
+  r.outcome = "ok";
+  sink_.write(r);
+}
+
+void TraceObserver::onRequestFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                                    ErrorCause cause, double now) {
+  if (!request.traced) return;
+  TraceRecord r = base(request);
+  r.hop = request.hop;
+  r.tier = &network_.tier(tier).id();
+  r.replica = replica == kNone ? nullptr : &network_.tier(tier).replicas()[replica].name;
+  r.arrived = request.hopArrival;
+  r.started = std::numeric_limits<double>::quiet_NaN();
+  r.departed = now;
+  r.outcome = errorCauseName(cause);
+  sink_.write(r);
+  TraceRecord e = base(request);
+  e.tier = &endToEnd_;
+  e.arrived = request.created;
+  e.started = request.created;
+  e.departed = now;
+  e.outcome = errorCauseName(cause);
+  sink_.write(e);
+}
+
+}  // namespace lbsim::models

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/index_pool.h"
+#include "core/random.h"
+#include "core/simulator.h"
+#include "models/balancing/policy.h"
+#include "models/observer.h"
+#include "models/service_pool.h"
+#include "models/spec.h"
+#include "models/traffic/open_source.h"
+
+namespace lbsim::models {
+
+// The queueing network of one replication: the tiers, the traffic that drives them and
+// the requests in flight, on one simulator. It routes each request along its class's
+// route, hop by hop, and tells its observers what happens.
+//
+// Random streams, all derived from the replication's seed by name, so that changing one
+// part of a scenario leaves the samples of the others alone (common random numbers):
+// "arrivals" (gaps between users), "mix" (which flow a user runs), "sessions" (one seed
+// per user, from which every demand of that user's requests is drawn when the request is
+// created) and "policy:<tier>" for each tier's balancing policy.
+class Network {
+ public:
+  Network(const ScenarioSpec& spec, std::uint64_t runSeed,
+          const balancing::PolicyRegistry& policies);
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+  ~Network();
+
+  core::Simulator& simulator() { return simulator_; }
+  const ScenarioSpec& spec() const { return spec_; }
+  void addObserver(NetworkObserver* observer) { observers_.push_back(observer); }
+
+  // Schedules the traffic; then run the simulator.
+  void start();
+
+  std::size_t tierCount() const { return tiers_.size(); }
+  const ServicePool& tier(TierIndex i) const { return *tiers_[i]; }
+  ServicePool& tier(TierIndex i) { return *tiers_[i]; }
+  std::size_t classCount() const { return spec_.classes.size(); }
+  // Tiers visited by each class, in order.
+  const std::vector<TierIndex>& route(ClassIndex c) const { return routes_[c]; }
+  std::size_t requestsInFlight() const { return requests_.live(); }
+  std::size_t requestPoolCapacity() const { return requests_.capacity(); }
+
+  // Fraction of requests sampled into traces (decided per request, reproducibly).
+  void setTraceFraction(double fraction) { traceFraction_ = fraction; }
+
+  // --- used by the parts of the model ---
+  Request& request(RequestIndex i) { return requests_[i]; }
+  void startSession();  // a user arrives and runs one flow of the mix
+  void hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex replica);
+  void fail(RequestIndex index, TierIndex tier, ReplicaIndex replica, ErrorCause cause);
+  void replicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
+                      std::uint32_t queued) {
+    for (NetworkObserver* o : observers_)
+      o->onReplicaChanged(tier, replica, busy, queued, now());
+  }
+
+ private:
+  struct Session {
+    std::uint32_t flow = 0;
+    std::uint32_t step = 0;
+    std::uint32_t client = 0;
+    std::uint64_t seed = 0;
+  };
+
+  double now() const { return simulator_.now(); }
+  void issue(std::uint32_t sessionIndex);
+  void enterHop(RequestIndex index);
+  void endRequest(RequestIndex index);
+
+  ScenarioSpec spec_;
+  core::Simulator simulator_;
+  std::vector<NetworkObserver*> observers_;
+  std::vector<std::unique_ptr<ServicePool>> tiers_;
+  std::vector<core::RandomStream> policyStreams_;
+  std::vector<std::vector<TierIndex>> routes_;
+  std::vector<std::vector<core::Distribution>> hopService_;  // [class][hop]
+  std::vector<std::vector<DbOperation>> hopOperation_;       // [class][hop]
+  std::vector<std::vector<ClassIndex>> flows_;               // [flow] -> class per step
+  std::vector<double> flowCumulativeWeight_;
+  std::unique_ptr<traffic::OpenSource> source_;
+  core::RandomStream mixStream_;
+  core::RandomStream sessionStream_;
+  core::IndexPool<Request> requests_;
+  core::IndexPool<Session> sessions_;
+  std::uint64_t nextRequestId_ = 0;
+  std::uint32_t nextClient_ = 0;
+  double traceFraction_ = 0.0;
+};
+
+}  // namespace lbsim::models

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+
+#include "models/errors.h"
+#include "models/request.h"
+
+namespace lbsim::models {
+
+// What the model tells the world. Statistics, the time series, traces and the GUI are all
+// observers; the model never formats or stores output itself. Every callback happens at
+// the current simulated time `now`.
+class NetworkObserver {
+ public:
+  virtual ~NetworkObserver() = default;
+  virtual void onRequestCreated(const Request& request, double now) {
+    (void)request;
+    (void)now;
+  }
+  // The request leaves `tier` after being served by `replica`; `request.hopArrival` and
+  // `request.serviceStart` say when it arrived there and when a worker took it.
+  virtual void onHopFinished(const Request& request, TierIndex tier, ReplicaIndex replica,
+                             double now) {
+    (void)request;
+    (void)tier;
+    (void)replica;
+    (void)now;
+  }
+  virtual void onRequestCompleted(const Request& request, double now) {
+    (void)request;
+    (void)now;
+  }
+  // The request failed at `tier` (`replica` is kNone when no replica was reached).
+  virtual void onRequestFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                               ErrorCause cause, double now) {
+    (void)request;
+    (void)tier;
+    (void)replica;
+    (void)cause;
+    (void)now;
+  }
+  // A replica's number of busy workers or of waiting requests changed.
+  virtual void onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
+                                std::uint32_t queued, double now) {
+    (void)tier;
+    (void)replica;
+    (void)busy;
+    (void)queued;
+    (void)now;
+  }
+};
+
+}  // namespace lbsim::models

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+namespace lbsim::models {
+
+using ClassIndex = std::uint32_t;
+using TierIndex = std::uint32_t;
+using ReplicaIndex = std::uint32_t;
+using RequestIndex = std::uint32_t;
+
+inline constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+// The longest route a request class may take (CDN ... database). Demands for every hop
+// are drawn when the request is created and kept inline, so a request is one flat value
+// in the pool (see sizeof check below).
+inline constexpr std::uint32_t kMaxRouteLength = 12;
+
+// One request in flight. It lives in an IndexPool and events refer to it by index.
+struct Request {
+  std::uint64_t id = 0;                 // sequence number in the run, for traces
+  ClassIndex cls = 0;                   // index into the scenario's classes
+  std::uint32_t client = 0;             // client identity: hashing, affinity and per-client limits
+  std::uint32_t session = kNone;        // the user session (flow) it belongs to, if any
+  std::uint16_t hop = 0;                // position in the class's route
+  bool traced = false;                  // sampled into the per-request trace
+  ReplicaIndex replica = kNone;         // replica serving the current hop
+  double created = 0.0;                 // when the client sent it
+  double hopArrival = 0.0;              // when it reached the current tier
+  double serviceStart = 0.0;            // when a worker took it at the current tier
+  double demand[kMaxRouteLength] = {};  // service demand (seconds at speed 1) per hop
+};
+static_assert(sizeof(Request) <= 160, "keep in-flight requests small");
+
+}  // namespace lbsim::models

@@ -1,0 +1,118 @@
+#include "models/service_pool.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "models/network.h"
+
+namespace lbsim::models {
+
+namespace {
+// Which replicas the balancer spreads requests over: all of them, except that a database
+// with read replicas balances reads over the read replicas only.
+std::vector<ReplicaIndex> balancedReplicas(const TierSpec& spec) {
+  std::vector<ReplicaIndex> out;
+  const bool readReplicas = spec.kind == TierKind::kDatabase && spec.targets.size() > 1;
+  for (ReplicaIndex r = readReplicas ? 1 : 0; r < spec.targets.size(); ++r)
+    out.push_back(r);
+  return out;
+}
+
+std::vector<balancing::TargetState> targetStates(const TierSpec& spec) {
+  std::vector<balancing::TargetState> out;
+  for (const ReplicaIndex r : balancedReplicas(spec)) {
+    out.push_back({spec.targets[r].weight, 0, spec.targets[r].backup, true});
+  }
+  return out;
+}
+}  // namespace
+
+ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec,
+                         std::unique_ptr<balancing::BalancingPolicy> policy)
+    : network_(network),
+      index_(index),
+      id_(spec.id),
+      database_(spec.kind == TierKind::kDatabase),
+      handler_(network.simulator().addHandler(this)),
+      slotReplica_(balancedReplicas(spec)),
+      balancer_(std::move(policy), targetStates(spec)) {
+  replicas_.resize(spec.targets.size());
+  for (std::size_t r = 0; r < spec.targets.size(); ++r) {
+    const TargetSpec& t = spec.targets[r];
+    Replica& replica = replicas_[r];
+    replica.name = t.name;
+    replica.workers = t.workers;
+    replica.queueLimit = t.queueLimit;
+    replica.speed = t.speed;
+    // Room for the usual queue from the start, so that steady state never grows it.
+    replica.queue = core::RingQueue<RequestIndex>(std::min<std::uint32_t>(t.queueLimit, 64));
+    totalWorkers_ += t.workers;
+  }
+  for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
+    replicas_[slotReplica_[slot]].slot = slot;
+  }
+}
+
+void ServicePool::arrive(RequestIndex index, DbOperation operation) {
+  Request& request = network_.request(index);
+  request.hopArrival = network_.simulator().now();
+  ReplicaIndex chosen;
+  if (database_ && operation == DbOperation::kWrite) {
+    chosen = 0;
+    if (replicas_[0].slot != kNone) balancer_.assign(replicas_[0].slot);
+  } else {
+    const std::uint32_t slot = balancer_.choose(request);
+    if (slot == kNone) {
+      network_.fail(index, index_, kNone, ErrorCause::kNoHealthyUpstream);
+      return;
+    }
+    chosen = slotReplica_[slot];
+  }
+  request.replica = chosen;
+  Replica& replica = replicas_[chosen];
+  if (replica.busy < replica.workers) {
+    startService(chosen, index);
+  } else if (replica.queue.size() < replica.queueLimit) {
+    replica.queue.push(index);
+    notify(chosen);
+  } else {
+    if (replica.slot != kNone) balancer_.finished(replica.slot, 0.0);
+    network_.fail(index, index_, chosen, ErrorCause::kQueueFull);
+  }
+}
+
+void ServicePool::startService(ReplicaIndex r, RequestIndex index) {
+  Replica& replica = replicas_[r];
+  Request& request = network_.request(index);
+  ++replica.busy;
+  const double now = network_.simulator().now();
+  request.serviceStart = now;
+  network_.simulator().schedule(now + request.demand[request.hop] / replica.speed, handler_, 0,
+                                index);
+  notify(r);
+}
+
+void ServicePool::handleEvent(const core::Event& event) {
+  const auto index = static_cast<RequestIndex>(event.payload);
+  const Request& request = network_.request(index);
+  const ReplicaIndex r = request.replica;
+  Replica& replica = replicas_[r];
+  assert(replica.busy > 0);
+  --replica.busy;
+  const double now = network_.simulator().now();
+  if (replica.slot != kNone) balancer_.finished(replica.slot, now - request.hopArrival);
+  if (!replica.queue.empty()) {
+    startService(r, replica.queue.pop());
+  } else {
+    notify(r);
+  }
+  network_.hopFinished(index, index_, r);
+}
+
+void ServicePool::notify(ReplicaIndex r) {
+  const Replica& replica = replicas_[r];
+  network_.replicaChanged(index_, r, replica.busy,
+                          static_cast<std::uint32_t>(replica.queue.size()));
+}
+
+}  // namespace lbsim::models

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/ring_queue.h"
+#include "core/simulator.h"
+#include "models/balancing/balancer.h"
+#include "models/spec.h"
+
+namespace lbsim::models {
+
+class Network;
+
+// A tier of replicas behind a balancer. Each replica is a multi-server FIFO queue:
+// `workers` requests in service at once, up to `queue_limit` waiting, the rest refused
+// with 503. A request's service time at a replica is its demand divided by the replica's
+// speed. A database tier sends writes to its primary (replica 0) and balances reads over
+// its read replicas (over the primary when it has none).
+class ServicePool final : public core::EventHandler {
+ public:
+  struct Replica {
+    std::string name;
+    std::uint32_t workers = 1;
+    std::uint32_t queueLimit = kUnboundedQueue;
+    double speed = 1.0;
+    std::uint32_t busy = 0;
+    std::uint32_t slot = kNone;  // index among the balancer's targets, if it is one
+    core::RingQueue<RequestIndex> queue;
+  };
+
+  ServicePool(Network& network, TierIndex index, const TierSpec& spec,
+              std::unique_ptr<balancing::BalancingPolicy> policy);
+
+  // A request arrives at this tier (its hop points here).
+  void arrive(RequestIndex index, DbOperation operation);
+  void handleEvent(const core::Event& event) override;
+
+  TierIndex index() const { return index_; }
+  const std::string& id() const { return id_; }
+  const std::vector<Replica>& replicas() const { return replicas_; }
+  std::uint32_t totalWorkers() const { return totalWorkers_; }
+  balancing::Balancer& balancer() { return balancer_; }
+
+ private:
+  void startService(ReplicaIndex replica, RequestIndex index);
+  void notify(ReplicaIndex replica);
+
+  Network& network_;
+  TierIndex index_;
+  std::string id_;
+  bool database_;
+  core::HandlerId handler_;
+  std::vector<Replica> replicas_;
+  std::vector<ReplicaIndex> slotReplica_;  // balancer target -> replica
+  balancing::Balancer balancer_;
+  std::uint32_t totalWorkers_ = 0;
+};
+
+}  // namespace lbsim::models

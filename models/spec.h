@@ -1,0 +1,110 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/distributions.h"
+#include "models/balancing/policy.h"
+
+namespace lbsim::models {
+
+// The scenario as the model consumes it: plain values, every default already filled in.
+// The YAML language that produces it lives in scenarios/; models never sees a file.
+
+inline constexpr std::uint32_t kUnboundedQueue = std::numeric_limits<std::uint32_t>::max();
+
+// One Artillery-style phase: `duration` seconds at `rate` arrivals/s, or a linear ramp
+// from `rate` to `rampTo`.
+struct PhaseSpec {
+  std::string name;
+  double duration = 0.0;
+  double rate = 0.0;
+  std::optional<double> rampTo;
+};
+
+enum class ArrivalProcess {
+  kPoisson,  // exponential gaps: a non-homogeneous Poisson process following the phases
+  kUniform,  // evenly spaced arrivals, as Artillery itself emits them
+};
+
+// An entry of the request mix: a weighted flow of request classes that one arriving
+// user runs in order, each step after the previous one's response (Artillery's
+// `scenarios` with `weight` and `flow`). A single-class entry is a flow of one step.
+struct FlowSpec {
+  std::string name;
+  double weight = 1.0;
+  std::vector<std::string> steps;  // class ids
+};
+
+struct TrafficSpec {
+  std::vector<PhaseSpec> phases;
+  ArrivalProcess process = ArrivalProcess::kPoisson;
+  std::vector<FlowSpec> mix;
+  // Size of the client population; 0 gives each arriving user its own identity.
+  std::uint32_t clients = 0;
+};
+
+enum class DbOperation { kRead, kWrite };
+
+// What a request class asks of one tier on its route.
+struct HopDemandSpec {
+  std::optional<core::Distribution> service;   // the tier's default when absent
+  DbOperation operation = DbOperation::kRead;  // database tiers: writes go to the primary
+};
+
+struct ClassSpec {
+  std::string id;
+  std::vector<std::string> route;                // tier ids, in the order visited
+  std::map<std::string, HopDemandSpec> demands;  // by tier id
+};
+
+// One replica (a target of the tier's balancer): a multi-server queue.
+struct TargetSpec {
+  std::string name;
+  std::uint32_t workers = 1;                   // requests served at once
+  std::uint32_t queueLimit = kUnboundedQueue;  // waiting requests beyond the workers
+  double speed = 1.0;                          // service time = demand / speed
+  double weight = 1.0;                         // balancer weight
+  bool backup = false;                         // used only when no primary is available
+};
+
+struct BalancerSpec {
+  std::string policy = "round_robin";
+  balancing::PolicyOptions options;
+};
+
+enum class TierKind {
+  kServicePool,  // replicas behind a balancer: load balancers, gateways, services
+  kDatabase,     // a primary taking writes and read replicas behind a balancer
+};
+
+struct TierSpec {
+  std::string id;
+  TierKind kind = TierKind::kServicePool;
+  core::Distribution service;       // default demand per request at this tier
+  std::vector<TargetSpec> targets;  // database: targets[0] is the primary
+  BalancerSpec balancer;
+};
+
+struct ScenarioSpec {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  double duration = 0.0;  // simulated seconds per replication
+  double warmup = 0.0;    // deleted from the summary statistics
+  std::uint32_t replications = 1;
+  double timeseriesInterval = 0.0;  // seconds; 0 picks one from the duration
+  TrafficSpec traffic;
+  std::vector<ClassSpec> classes;
+  std::vector<TierSpec> tiers;
+};
+
+// The interval used when the scenario leaves it to lbsim: about 500 points per series,
+// rounded to a readable step, so memory does not grow with the run's length.
+double defaultTimeseriesInterval(double duration);
+
+}  // namespace lbsim::models

@@ -1,0 +1,654 @@
+#include "scenarios/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include "scenarios/units.h"
+
+namespace lbsim::scenarios {
+
+using models::ScenarioSpec;
+
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += ", ";
+    out += i;
+  }
+  return out;
+}
+
+// Walks the YAML tree, turning each problem into a located diagnostic. A problem inside
+// one item (a tier, a class, a phase) is recorded and the loader goes on with the next
+// item, so that one run of `lbsim check` reports as much as it can.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
+    throw ScenarioError({{file_, mark.line + 1, mark.column + 1, message}});
+  }
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
+    fail(node.Mark(), message);
+  }
+
+  // Runs `body`, recording a ScenarioError instead of propagating it.
+  void collect(const std::function<void()>& body) {
+    try {
+      body();
+    } catch (const ScenarioError& e) {
+      for (const auto& d : e.diagnostics())
+        diagnostics_.push_back(d);
+    }
+  }
+  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
+
+  // A mapping whose keys must all be among `allowed`.
+  void expectMap(const YAML::Node& node, const std::string& what,
+                 const std::vector<std::string>& allowed) const {
+    if (!node.IsMap()) fail(node, what + " must be a mapping of keys to values");
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const std::string key = it->first.as<std::string>();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        std::vector<std::string> sorted = allowed;
+        std::sort(sorted.begin(), sorted.end());
+        fail(it->first, "unknown key '" + key + "' in " + what + "; allowed: " + join(sorted));
+      }
+    }
+  }
+  YAML::Node required(const YAML::Node& map, const std::string& key,
+                      const std::string& what) const {
+    const YAML::Node node = map[key];
+    if (!node) fail(map, "missing key '" + key + "' in " + what);
+    return node;
+  }
+  void expectSequence(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsSequence()) fail(node, what + " must be a list");
+  }
+
+  std::string scalar(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsScalar()) fail(node, what + " must be a single value");
+    return node.Scalar();
+  }
+  std::string identifier(const YAML::Node& node, const std::string& what) const {
+    const std::string s = scalar(node, what);
+    if (s.empty()) fail(node, what + " must not be empty");
+    return s;
+  }
+  double number(const YAML::Node& node, const std::string& what) const {
+    const auto v = parseNumber(scalar(node, what));
+    if (!v) fail(node, what + " must be a number, not '" + node.Scalar() + "'");
+    return *v;
+  }
+  std::uint64_t unsignedInteger(const YAML::Node& node, const std::string& what,
+                                std::uint64_t minimum, std::uint64_t maximum) const {
+    const std::string s = scalar(node, what);
+    const auto v = parseNumber(s);
+    if (!v || *v != std::floor(*v) || *v < static_cast<double>(minimum) ||
+        *v > static_cast<double>(maximum)) {
+      fail(node, what + " must be a whole number from " + std::to_string(minimum) + " to " +
+                     std::to_string(maximum) + ", not '" + s + "'");
+    }
+    return static_cast<std::uint64_t>(*v);
+  }
+  bool boolean(const YAML::Node& node, const std::string& what) const {
+    const std::string s = scalar(node, what);
+    if (s == "true" || s == "yes" || s == "on") return true;
+    if (s == "false" || s == "no" || s == "off") return false;
+    fail(node, what + " must be true or false, not '" + s + "'");
+  }
+  double duration(const YAML::Node& node, const std::string& what, bool positive) const {
+    const std::string s = scalar(node, what);
+    const auto v = parseDuration(s);
+    if (!v) fail(node, what + " '" + s + "' is not a duration; allowed: " + kDurationForms);
+    if (*v < 0.0 || (positive && *v == 0.0)) {
+      fail(node, what + " must be " + (positive ? "positive" : "zero or positive") + ", not '" + s +
+                     "'; allowed: " + kDurationForms);
+    }
+    return *v;
+  }
+  double rate(const YAML::Node& node, const std::string& what) const {
+    const std::string s = scalar(node, what);
+    const auto v = parseRate(s);
+    if (!v) fail(node, what + " '" + s + "' is not a rate; allowed: " + kRateForms);
+    if (*v < 0.0) {
+      fail(node, what + " must not be negative, not '" + s + "'; allowed: " + kRateForms);
+    }
+    return *v;
+  }
+  double positiveNumber(const YAML::Node& node, const std::string& what) const {
+    const double v = number(node, what);
+    if (!(v > 0.0)) fail(node, what + " must be positive, not '" + node.Scalar() + "'");
+    return v;
+  }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+const std::vector<std::string> kScenarioKeys = {
+    "name",         "description",         "seed",    "duration", "warmup",
+    "replications", "timeseries_interval", "traffic", "classes",  "tiers"};
+const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "phases", "mix"};
+const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
+const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
+const std::vector<std::string> kClassKeys = {"id", "route", "demands"};
+const std::vector<std::string> kDemandKeys = {"service", "op"};
+const std::vector<std::string> kTierKeys = {"id",       "kind",     "service",
+                                            "balancer", "replicas", "replica",
+                                            "targets",  "primary",  "read_replicas"};
+const std::vector<std::string> kTargetKeys = {"name",  "workers", "queue_limit",
+                                              "speed", "weight",  "backup"};
+const std::vector<std::string> kReadReplicaKeys = {"count",  "workers", "queue_limit", "speed",
+                                                   "weight", "backup",  "targets"};
+
+// --- distributions -----------------------------------------------------------------------
+
+core::Distribution parseDistribution(const Reader& in, const YAML::Node& node,
+                                     const std::string& what) {
+  if (!node.IsMap()) {
+    in.fail(node, what + " must be a distribution such as {dist: exponential, mean: 20ms}");
+  }
+  const YAML::Node kindNode = in.required(node, "dist", what);
+  const std::string kindText = in.scalar(kindNode, what + " dist");
+  const auto kind = core::kindFromName(kindText);
+  std::vector<std::string> names;
+  for (const auto n : core::distributionNames())
+    names.emplace_back(n);
+  if (!kind) {
+    in.fail(kindNode, "unknown distribution '" + kindText + "'; allowed: " + join(names));
+  }
+  using K = core::DistributionKind;
+  // Keys by family: the natural parameters, or mean (+ cv) for every family but empirical.
+  std::vector<std::string> allowed = {"dist", "mean", "cv"};
+  switch (*kind) {
+    case K::kDeterministic:
+      allowed.push_back("value");
+      break;
+    case K::kUniform:
+      allowed.insert(allowed.end(), {"low", "high"});
+      break;
+    case K::kErlang:
+      allowed.push_back("k");
+      break;
+    case K::kGamma:
+    case K::kWeibull:
+    case K::kPareto:
+      allowed.insert(allowed.end(), {"shape", "scale"});
+      break;
+    case K::kLognormal:
+      allowed.insert(allowed.end(), {"mu", "sigma"});
+      break;
+    case K::kHyperexponential:
+      allowed.insert(allowed.end(), {"probabilities", "means"});
+      break;
+    case K::kEmpirical:
+      allowed = {"dist", "samples", "bins", "weights"};
+      break;
+    case K::kExponential:
+      break;
+  }
+  in.expectMap(node, what + " (" + kindText + ")", allowed);
+  auto seconds = [&](const char* key) {
+    return in.duration(in.required(node, key, what), what + " " + key, false);
+  };
+  auto num = [&](const char* key) {
+    return in.number(in.required(node, key, what), what + " " + key);
+  };
+  auto list = [&](const char* key, bool durations) {
+    const YAML::Node l = in.required(node, key, what);
+    in.expectSequence(l, what + " " + key);
+    std::vector<double> out;
+    for (const auto& item : l) {
+      out.push_back(durations ? in.duration(item, what + " " + key, false)
+                              : in.number(item, what + " " + key));
+    }
+    return out;
+  };
+  try {
+    if (node["mean"] && *kind != K::kErlang) {
+      const double mean = seconds("mean");
+      double cv = 0.0;
+      if (node["cv"]) {
+        cv = in.number(node["cv"], what + " cv");
+      } else if (*kind == K::kExponential) {
+        cv = 1.0;
+      } else if (*kind != K::kDeterministic) {
+        in.fail(node, what + " (" + kindText + ") with a mean needs its cv as well");
+      }
+      return core::Distribution::fromMeanCv(*kind, mean, cv);
+    }
+    switch (*kind) {
+      case K::kDeterministic:
+        return core::Distribution::deterministic(seconds("value"));
+      case K::kExponential:
+        in.fail(node, "missing key 'mean' in " + what);
+      case K::kUniform:
+        return core::Distribution::uniform(seconds("low"), seconds("high"));
+      case K::kErlang: {
+        const auto k = in.unsignedInteger(in.required(node, "k", what), what + " k", 1, 1000);
+        return core::Distribution::erlang(static_cast<int>(k), seconds("mean"));
+      }
+      case K::kGamma:
+        return core::Distribution::gamma(num("shape"), seconds("scale"));
+      case K::kWeibull:
+        return core::Distribution::weibull(num("shape"), seconds("scale"));
+      case K::kPareto:
+        return core::Distribution::pareto(num("shape"), seconds("scale"));
+      case K::kLognormal:
+        return core::Distribution::lognormal(num("mu"), num("sigma"));
+      case K::kHyperexponential:
+        return core::Distribution::hyperexponential(list("probabilities", false),
+                                                    list("means", true));
+      case K::kEmpirical:
+        if (node["samples"]) return core::Distribution::empirical(list("samples", true));
+        return core::Distribution::empiricalHistogram(list("bins", true), list("weights", false));
+    }
+  } catch (const std::invalid_argument& e) {
+    in.fail(node, what + ": " + e.what());
+  }
+  in.fail(node, what + " is not a distribution");
+}
+
+// --- tiers -------------------------------------------------------------------------------
+
+void applyTargetFields(const Reader& in, const YAML::Node& node, const std::string& what,
+                       models::TargetSpec& t) {
+  if (const auto n = node["name"]) t.name = in.identifier(n, what + " name");
+  if (const auto n = node["workers"]) {
+    t.workers = static_cast<std::uint32_t>(in.unsignedInteger(n, what + " workers", 1, 1000000));
+  }
+  if (const auto n = node["queue_limit"]) {
+    if (n.IsScalar() && n.Scalar() == "unlimited") {
+      t.queueLimit = models::kUnboundedQueue;
+    } else {
+      t.queueLimit = static_cast<std::uint32_t>(
+          in.unsignedInteger(n, what + " queue_limit (or 'unlimited')", 0, 100000000));
+    }
+  }
+  if (const auto n = node["speed"]) t.speed = in.positiveNumber(n, what + " speed");
+  if (const auto n = node["weight"]) t.weight = in.positiveNumber(n, what + " weight");
+  if (const auto n = node["backup"]) t.backup = in.boolean(n, what + " backup");
+}
+
+// `count` copies of the template, then per-replica overrides from `targets`.
+std::vector<models::TargetSpec> expandTargets(const Reader& in, const YAML::Node& countNode,
+                                              const models::TargetSpec& templ,
+                                              const YAML::Node& overrides,
+                                              const std::string& namePrefix, std::size_t first,
+                                              const std::string& what) {
+  std::size_t count = 0;
+  if (countNode) {
+    count = in.unsignedInteger(countNode, what + " count", 0, 100000);
+  } else if (overrides) {
+    in.expectSequence(overrides, what + " targets");
+    count = overrides.size();
+  }
+  std::vector<models::TargetSpec> out(count, templ);
+  for (std::size_t i = 0; i < count; ++i)
+    out[i].name = namePrefix + std::to_string(first + i);
+  if (overrides) {
+    in.expectSequence(overrides, what + " targets");
+    if (overrides.size() > count) {
+      in.fail(overrides, what + " lists " + std::to_string(overrides.size()) + " targets but has " +
+                             std::to_string(count) +
+                             " replicas; allowed: at most one entry per replica");
+    }
+    for (std::size_t i = 0; i < overrides.size(); ++i) {
+      in.expectMap(overrides[i], what + " target", kTargetKeys);
+      applyTargetFields(in, overrides[i], what + " target", out[i]);
+    }
+  }
+  return out;
+}
+
+models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
+                           const models::balancing::PolicyRegistry& policies) {
+  in.expectMap(node, "tier", kTierKeys);
+  models::TierSpec tier;
+  tier.id = in.identifier(in.required(node, "id", "tier"), "tier id");
+  const std::string what = "tier '" + tier.id + "'";
+  std::string kind = "service_pool";
+  if (const auto k = node["kind"]) kind = in.scalar(k, what + " kind");
+  if (kind == "service_pool") {
+    tier.kind = models::TierKind::kServicePool;
+  } else if (kind == "database") {
+    tier.kind = models::TierKind::kDatabase;
+  } else {
+    in.fail(node["kind"], "unknown tier kind '" + kind + "'; allowed: database, service_pool");
+  }
+  tier.service = parseDistribution(in, in.required(node, "service", what), what + " service");
+
+  if (const auto b = node["balancer"]) {
+    if (!b.IsMap()) in.fail(b, what + " balancer must be a mapping such as {policy: least_conn}");
+    const YAML::Node policyNode = in.required(b, "policy", what + " balancer");
+    tier.balancer.policy = in.scalar(policyNode, what + " balancer policy");
+    if (!policies.contains(tier.balancer.policy)) {
+      in.fail(policyNode, "unknown balancing policy '" + tier.balancer.policy +
+                              "'; allowed: " + join(policies.names()));
+    }
+    std::vector<std::string> allowed = {"policy"};
+    for (const auto& o : policies.get(tier.balancer.policy).options)
+      allowed.push_back(o);
+    in.expectMap(b, what + " balancer (" + tier.balancer.policy + ")", allowed);
+    for (auto it = b.begin(); it != b.end(); ++it) {
+      const std::string key = it->first.as<std::string>();
+      if (key != "policy") tier.balancer.options[key] = in.number(it->second, what + " " + key);
+    }
+  }
+
+  const std::string prefix = tier.id + "-";
+  if (tier.kind == models::TierKind::kServicePool) {
+    if (node["primary"] || node["read_replicas"]) {
+      const YAML::Node bad = node["primary"] ? node["primary"] : node["read_replicas"];
+      in.fail(bad, what + " is a service_pool; primary and read_replicas belong to kind: database");
+    }
+    models::TargetSpec templ;
+    if (const auto r = node["replica"]) {
+      std::vector<std::string> keys = kTargetKeys;
+      keys.erase(std::find(keys.begin(), keys.end(), "name"));
+      in.expectMap(r, what + " replica", keys);
+      applyTargetFields(in, r, what + " replica", templ);
+    }
+    if (!node["replicas"] && !node["targets"]) in.fail(node, "missing key 'replicas' in " + what);
+    tier.targets = expandTargets(in, node["replicas"], templ, node["targets"], prefix, 1, what);
+  } else {
+    if (node["replicas"] || node["replica"]) {
+      const YAML::Node bad = node["replicas"] ? node["replicas"] : node["replica"];
+      in.fail(bad, what + " is a database; give its primary and read_replicas instead");
+    }
+    models::TargetSpec primary;
+    primary.name = tier.id + "-primary";
+    if (const auto p = node["primary"]) {
+      std::vector<std::string> keys = kTargetKeys;
+      keys.erase(std::find(keys.begin(), keys.end(), "backup"));
+      in.expectMap(p, what + " primary", keys);
+      applyTargetFields(in, p, what + " primary", primary);
+    }
+    tier.targets.push_back(primary);
+    if (const auto r = node["read_replicas"]) {
+      in.expectMap(r, what + " read_replicas", kReadReplicaKeys);
+      models::TargetSpec templ;
+      applyTargetFields(in, r, what + " read_replicas", templ);
+      for (auto& t : expandTargets(in, r["count"], templ, r["targets"], tier.id + "-replica-", 1,
+                                   what + " read_replicas")) {
+        tier.targets.push_back(t);
+      }
+    }
+  }
+  if (tier.targets.empty()) {
+    in.fail(node, what + " has no replicas; allowed: replicas of 1 or more");
+  }
+  return tier;
+}
+
+// --- classes and traffic -----------------------------------------------------------------
+
+models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
+                             const std::vector<std::string>& tierIds) {
+  in.expectMap(node, "class", kClassKeys);
+  models::ClassSpec c;
+  c.id = in.identifier(in.required(node, "id", "class"), "class id");
+  const std::string what = "class '" + c.id + "'";
+  const YAML::Node route = in.required(node, "route", what);
+  in.expectSequence(route, what + " route");
+  if (route.size() == 0 || route.size() > models::kMaxRouteLength) {
+    in.fail(route, what + " route has " + std::to_string(route.size()) + " tiers; allowed: 1 to " +
+                       std::to_string(models::kMaxRouteLength));
+  }
+  for (const auto& hop : route) {
+    const std::string id = in.identifier(hop, what + " route entry");
+    if (std::find(tierIds.begin(), tierIds.end(), id) == tierIds.end()) {
+      in.fail(hop, "unknown tier '" + id + "' in route of " + what + "; allowed: " + join(tierIds));
+    }
+    if (std::find(c.route.begin(), c.route.end(), id) != c.route.end()) {
+      in.fail(hop, "tier '" + id + "' appears twice in route of " + what +
+                       "; allowed: each tier once per route");
+    }
+    c.route.push_back(id);
+  }
+  if (const auto demands = node["demands"]) {
+    if (!demands.IsMap()) in.fail(demands, what + " demands must map tier ids to demands");
+    for (auto it = demands.begin(); it != demands.end(); ++it) {
+      const std::string tierId = it->first.as<std::string>();
+      if (std::find(c.route.begin(), c.route.end(), tierId) == c.route.end()) {
+        in.fail(it->first, "demand for tier '" + tierId + "' which is not on the route of " + what +
+                               "; allowed: " + join(c.route));
+      }
+      const std::string dwhat = what + " demand at '" + tierId + "'";
+      in.expectMap(it->second, dwhat, kDemandKeys);
+      models::HopDemandSpec d;
+      if (const auto s = it->second["service"])
+        d.service = parseDistribution(in, s, dwhat + " service");
+      if (const auto op = it->second["op"]) {
+        const std::string o = in.scalar(op, dwhat + " op");
+        if (o == "read") {
+          d.operation = models::DbOperation::kRead;
+        } else if (o == "write") {
+          d.operation = models::DbOperation::kWrite;
+        } else {
+          in.fail(op, "unknown op '" + o + "' in " + dwhat + "; allowed: read, write");
+        }
+      }
+      c.demands[tierId] = d;
+    }
+  }
+  return c;
+}
+
+models::PhaseSpec parsePhase(const Reader& in, const YAML::Node& node, std::size_t index) {
+  const std::string what = "phase " + std::to_string(index + 1);
+  in.expectMap(node, what, kPhaseKeys);
+  models::PhaseSpec p;
+  if (const auto n = node["name"]) p.name = in.scalar(n, what + " name");
+  p.duration = in.duration(in.required(node, "duration", what), what + " duration", true);
+  p.rate = in.rate(in.required(node, "rate", what), what + " rate");
+  if (const auto r = node["ramp_to"]) p.rampTo = in.rate(r, what + " ramp_to");
+  return p;
+}
+
+models::FlowSpec parseMixEntry(Reader& in, const YAML::Node& node, std::size_t index,
+                               const std::vector<std::string>& classIds) {
+  const std::string what = "mix entry " + std::to_string(index + 1);
+  in.expectMap(node, what, kMixKeys);
+  models::FlowSpec f;
+  if (const auto w = node["weight"]) f.weight = in.positiveNumber(w, what + " weight");
+  auto addStep = [&](const YAML::Node& n) {
+    const std::string id = in.identifier(n, what + " class");
+    if (std::find(classIds.begin(), classIds.end(), id) == classIds.end()) {
+      in.fail(n, "unknown class '" + id + "' in " + what + "; allowed: " + join(classIds));
+    }
+    f.steps.push_back(id);
+  };
+  if (node["class"] && node["flow"]) {
+    in.fail(node["flow"], what + " has both class and flow; allowed: one of them");
+  }
+  if (const auto c = node["class"]) {
+    addStep(c);
+  } else if (const auto flow = node["flow"]) {
+    in.expectSequence(flow, what + " flow");
+    if (flow.size() == 0) in.fail(flow, what + " flow is empty; allowed: one or more class ids");
+    for (const auto& step : flow)
+      addStep(step);
+  } else {
+    in.fail(node, "missing key 'class' or 'flow' in " + what);
+  }
+  f.name = node["name"]
+               ? in.identifier(node["name"], what + " name")
+               : (f.steps.size() == 1 ? f.steps.front() : "flow-" + std::to_string(index + 1));
+  return f;
+}
+
+// The ids a list declares, in order and once each, whether or not the rest of each item
+// is valid: references to an item with a mistake elsewhere are not reported again.
+std::vector<std::string> declaredIds(const YAML::Node& list) {
+  std::vector<std::string> ids;
+  if (!list || !list.IsSequence()) return ids;
+  for (const auto& item : list) {
+    if (!item.IsMap() || !item["id"] || !item["id"].IsScalar()) continue;
+    const std::string id = item["id"].Scalar();
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  return ids;
+}
+
+template <typename T>
+void checkUniqueIds(Reader& in, const YAML::Node& list, const std::vector<T>& items,
+                    const std::string& what) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!seen.insert(items[i].id).second) {
+      in.collect([&] {
+        in.fail(list[i]["id"],
+                "duplicate " + what + " id '" + items[i].id + "'; allowed: each id once");
+      });
+    }
+  }
+}
+
+ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
+                           const models::balancing::PolicyRegistry& policies) {
+  ScenarioSpec spec;
+  if (!root.IsMap()) in.fail(root, "a scenario must be a mapping with keys " + join(kScenarioKeys));
+  in.collect([&] { in.expectMap(root, "scenario", kScenarioKeys); });
+  in.collect([&] { spec.name = in.identifier(in.required(root, "name", "scenario"), "name"); });
+  if (const auto d = root["description"]) {
+    in.collect([&] { spec.description = in.scalar(d, "description"); });
+  }
+  if (const auto s = root["seed"]) {
+    in.collect([&] { spec.seed = in.unsignedInteger(s, "seed", 0, (1ULL << 53)); });
+  }
+  in.collect([&] {
+    spec.duration = in.duration(in.required(root, "duration", "scenario"), "duration", true);
+  });
+  if (const auto w = root["warmup"]) {
+    in.collect([&] {
+      spec.warmup = in.duration(w, "warmup", false);
+      if (spec.duration > 0.0 && spec.warmup >= spec.duration) {
+        in.fail(w, "warmup " + formatDuration(spec.warmup) + " is not shorter than duration " +
+                       formatDuration(spec.duration) + "; allowed: 0 <= warmup < duration");
+      }
+    });
+  }
+  if (const auto r = root["replications"]) {
+    in.collect([&] {
+      spec.replications =
+          static_cast<std::uint32_t>(in.unsignedInteger(r, "replications", 1, 100000));
+    });
+  }
+  if (const auto t = root["timeseries_interval"]) {
+    in.collect([&] { spec.timeseriesInterval = in.duration(t, "timeseries_interval", true); });
+  }
+
+  // Tiers before classes, classes before the mix: later parts refer to earlier ids.
+  YAML::Node tiers;
+  in.collect([&] {
+    tiers = in.required(root, "tiers", "scenario");
+    in.expectSequence(tiers, "tiers");
+    if (tiers.size() == 0) in.fail(tiers, "tiers is empty; allowed: one or more tiers");
+  });
+  if (tiers && tiers.IsSequence()) {
+    for (const auto& t : tiers) {
+      in.collect([&] { spec.tiers.push_back(parseTier(in, t, policies)); });
+    }
+    if (spec.tiers.size() == tiers.size()) checkUniqueIds(in, tiers, spec.tiers, "tier");
+  }
+  YAML::Node classes;
+  in.collect([&] {
+    classes = in.required(root, "classes", "scenario");
+    in.expectSequence(classes, "classes");
+    if (classes.size() == 0) in.fail(classes, "classes is empty; allowed: one or more classes");
+  });
+  if (classes && classes.IsSequence()) {
+    for (const auto& c : classes) {
+      in.collect([&] { spec.classes.push_back(parseClass(in, c, declaredIds(tiers))); });
+    }
+    if (spec.classes.size() == classes.size()) checkUniqueIds(in, classes, spec.classes, "class");
+  }
+  in.collect([&] {
+    const YAML::Node traffic = in.required(root, "traffic", "scenario");
+    in.expectMap(traffic, "traffic", kTrafficKeys);
+    if (const auto a = traffic["arrivals"]) {
+      const std::string s = in.scalar(a, "traffic arrivals");
+      if (s == "poisson") {
+        spec.traffic.process = models::ArrivalProcess::kPoisson;
+      } else if (s == "uniform") {
+        spec.traffic.process = models::ArrivalProcess::kUniform;
+      } else {
+        in.fail(a, "unknown arrival process '" + s + "'; allowed: poisson, uniform");
+      }
+    }
+    if (const auto c = traffic["clients"]) {
+      spec.traffic.clients =
+          static_cast<std::uint32_t>(in.unsignedInteger(c, "traffic clients", 0, 4000000000ULL));
+    }
+    const YAML::Node phases = in.required(traffic, "phases", "traffic");
+    in.expectSequence(phases, "traffic phases");
+    if (phases.size() == 0) in.fail(phases, "traffic phases is empty; allowed: one or more phases");
+    for (std::size_t i = 0; i < phases.size(); ++i) {
+      in.collect([&] { spec.traffic.phases.push_back(parsePhase(in, phases[i], i)); });
+    }
+    const YAML::Node mix = in.required(traffic, "mix", "traffic");
+    in.expectSequence(mix, "traffic mix");
+    if (mix.size() == 0) in.fail(mix, "traffic mix is empty; allowed: one or more entries");
+    for (std::size_t i = 0; i < mix.size(); ++i) {
+      in.collect([&] {
+        spec.traffic.mix.push_back(parseMixEntry(in, mix[i], i, declaredIds(root["classes"])));
+      });
+    }
+  });
+  return spec;
+}
+
+}  // namespace
+
+models::ScenarioSpec loadScenarioText(const std::string& text, const std::string& fileName,
+                                      const models::balancing::PolicyRegistry& policies) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError({{fileName, e.mark.line + 1, e.mark.column + 1, "invalid YAML: " + e.msg}});
+  }
+  if (!root || root.IsNull()) {
+    throw ScenarioError(
+        {{fileName, 0, 0,
+          "the scenario is empty; allowed: a mapping with keys " + join(kScenarioKeys)}});
+  }
+  Reader in(fileName);
+  ScenarioSpec spec;
+  in.collect([&] { spec = parseScenario(in, root, policies); });
+  if (!in.diagnostics().empty()) {
+    auto& d = in.diagnostics();
+    std::stable_sort(d.begin(), d.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return a.line != b.line ? a.line < b.line : a.column < b.column;
+    });
+    throw ScenarioError(d);
+  }
+  return spec;
+}
+
+models::ScenarioSpec loadScenarioFile(const std::string& path,
+                                      const models::balancing::PolicyRegistry& policies) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    throw ScenarioError(
+        {{path, 0, 0, std::string("cannot read the scenario file: ") + std::strerror(errno)}});
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  return loadScenarioText(text.str(), path, policies);
+}
+
+}  // namespace lbsim::scenarios

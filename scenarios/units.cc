@@ -1,0 +1,95 @@
+#include "scenarios/units.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace lbsim::scenarios {
+
+namespace {
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Splits "12.5ms" into 12.5 and "ms". The number must be complete and finite.
+std::optional<std::pair<double, std::string_view>> splitNumber(std::string_view text) {
+  text = trim(text);
+  if (text.empty()) return std::nullopt;
+  double value = 0.0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (*begin == '+') ++begin;
+  const auto [ptr, ec] = std::from_chars(begin, end, value, std::chars_format::general);
+  if (ec != std::errc() || ptr == begin || !std::isfinite(value)) return std::nullopt;
+  return std::make_pair(value, trim(std::string_view(ptr, static_cast<std::size_t>(end - ptr))));
+}
+}  // namespace
+
+std::optional<double> parseNumber(std::string_view text) {
+  const auto parts = splitNumber(text);
+  if (!parts || !parts->second.empty()) return std::nullopt;
+  return parts->first;
+}
+
+std::optional<double> parseDuration(std::string_view text) {
+  const auto parts = splitNumber(text);
+  if (!parts) return std::nullopt;
+  const auto [value, unit] = *parts;
+  if (unit.empty() || unit == "s" || unit == "sec") return value;
+  if (unit == "ms") return value * 1e-3;
+  if (unit == "us" || unit == "\xC2\xB5s") return value * 1e-6;
+  if (unit == "ns") return value * 1e-9;
+  if (unit == "m" || unit == "min") return value * 60.0;
+  if (unit == "h") return value * 3600.0;
+  if (unit == "d") return value * 86400.0;
+  return std::nullopt;
+}
+
+std::optional<double> parseRate(std::string_view text) {
+  const auto parts = splitNumber(text);
+  if (!parts) return std::nullopt;
+  const auto [value, unit] = *parts;
+  if (unit.empty() || unit == "/s" || unit == "r/s" || unit == "rps" || unit == "/sec") {
+    return value;
+  }
+  if (unit == "/m" || unit == "r/m" || unit == "rpm" || unit == "/min") return value / 60.0;
+  if (unit == "/h" || unit == "r/h" || unit == "rph") return value / 3600.0;
+  return std::nullopt;
+}
+
+std::optional<double> parsePercent(std::string_view text) {
+  const auto parts = splitNumber(text);
+  if (!parts) return std::nullopt;
+  const auto [value, unit] = *parts;
+  if (unit == "%") return value / 100.0;
+  if (unit.empty()) return value;
+  return std::nullopt;
+}
+
+std::string formatNumber(double value) {
+  char buffer[64];
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+    if (std::strtod(buffer, nullptr) == value) break;
+  }
+  return buffer;
+}
+
+std::string formatDuration(double seconds) {
+  if (seconds != 0.0 && std::fabs(seconds) < 1.0) {
+    const double ms = seconds * 1e3;
+    if (ms * 1e-3 == seconds) return formatNumber(ms) + "ms";
+  }
+  return formatNumber(seconds) + "s";
+}
+
+std::string formatRate(double perSecond) {
+  return formatNumber(perSecond) + "/s";
+}
+
+}  // namespace lbsim::scenarios

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lbsim::scenarios {
+
+// Quantities written the way operators write them. Each parser returns the value in base
+// units (seconds, events per second, a fraction) or nullopt when the text is not of that
+// form; the sign is not checked here, callers say which values are allowed.
+
+// `250ms`, `30s`, `5m`, `1h`, `2d`, `100us`, `1.5s`; a bare number is seconds.
+std::optional<double> parseDuration(std::string_view text);
+inline constexpr const char* kDurationForms = "a duration such as 250ms, 30s, 5m, 1h";
+
+// `100/s`, `10r/m`, `3600/h`, `100rps`, `6000rpm`, `5/min`; a bare number is per second.
+std::optional<double> parseRate(std::string_view text);
+inline constexpr const char* kRateForms = "a rate such as 100/s, 10r/m, 3600/h";
+
+// `70%`, or a bare fraction `0.7`.
+std::optional<double> parsePercent(std::string_view text);
+inline constexpr const char* kPercentForms = "a percentage such as 70% (or a fraction 0.7)";
+
+// A plain decimal number (no unit), as yaml would read it.
+std::optional<double> parseNumber(std::string_view text);
+
+// Shortest text that reads back as the same value: `30s`, `250ms`, `0.1s`, `100/s`.
+std::string formatDuration(double seconds);
+std::string formatRate(double perSecond);
+std::string formatNumber(double value);  // round-trip exact ("%.17g" shortened)
+
+}  // namespace lbsim::scenarios

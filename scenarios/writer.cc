@@ -1,0 +1,185 @@
+#include "scenarios/writer.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <type_traits>
+#include <variant>
+
+#include "scenarios/units.h"
+
+namespace lbsim::scenarios {
+
+namespace {
+
+void emitList(YAML::Emitter& out, const std::vector<double>& values, bool durations) {
+  out << YAML::Flow << YAML::BeginSeq;
+  for (const double v : values)
+    out << (durations ? formatDuration(v) : formatNumber(v));
+  out << YAML::EndSeq;
+}
+
+void emitDistribution(YAML::Emitter& out, const core::Distribution& d) {
+  out << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "dist" << YAML::Value << std::string(core::kindName(d.kind()));
+  std::visit(
+      [&](const auto& f) {
+        using F = std::decay_t<decltype(f)>;
+        namespace dt = core::detail;
+        if constexpr (std::is_same_v<F, dt::Deterministic>) {
+          out << YAML::Key << "value" << YAML::Value << formatDuration(f.value);
+        } else if constexpr (std::is_same_v<F, dt::Exponential>) {
+          out << YAML::Key << "mean" << YAML::Value << formatDuration(f.mean);
+        } else if constexpr (std::is_same_v<F, dt::Uniform>) {
+          out << YAML::Key << "low" << YAML::Value << formatDuration(f.low);
+          out << YAML::Key << "high" << YAML::Value << formatDuration(f.high);
+        } else if constexpr (std::is_same_v<F, dt::Erlang>) {
+          out << YAML::Key << "k" << YAML::Value << f.phases;
+          out << YAML::Key << "mean" << YAML::Value << formatDuration(f.mean);
+        } else if constexpr (std::is_same_v<F, dt::Gamma> || std::is_same_v<F, dt::Weibull> ||
+                             std::is_same_v<F, dt::Pareto>) {
+          out << YAML::Key << "shape" << YAML::Value << formatNumber(f.shape);
+          out << YAML::Key << "scale" << YAML::Value << formatDuration(f.scale);
+        } else if constexpr (std::is_same_v<F, dt::Lognormal>) {
+          out << YAML::Key << "mu" << YAML::Value << formatNumber(f.mu);
+          out << YAML::Key << "sigma" << YAML::Value << formatNumber(f.sigma);
+        } else if constexpr (std::is_same_v<F, dt::Hyperexponential>) {
+          out << YAML::Key << "probabilities" << YAML::Value;
+          emitList(out, f.probabilities, false);
+          out << YAML::Key << "means" << YAML::Value;
+          emitList(out, f.means, true);
+        } else if constexpr (std::is_same_v<F, dt::Empirical>) {
+          out << YAML::Key << "samples" << YAML::Value;
+          emitList(out, f.values, true);
+        } else if constexpr (std::is_same_v<F, dt::EmpiricalHistogram>) {
+          out << YAML::Key << "bins" << YAML::Value;
+          emitList(out, f.edges, true);
+          out << YAML::Key << "weights" << YAML::Value;
+          emitList(out, f.weights, false);
+        }
+      },
+      d.family());
+  out << YAML::EndMap;
+}
+
+void emitTarget(YAML::Emitter& out, const models::TargetSpec& t, bool withBackup) {
+  out << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << t.name;
+  out << YAML::Key << "workers" << YAML::Value << t.workers;
+  out << YAML::Key << "queue_limit" << YAML::Value;
+  if (t.queueLimit == models::kUnboundedQueue) {
+    out << "unlimited";
+  } else {
+    out << t.queueLimit;
+  }
+  out << YAML::Key << "speed" << YAML::Value << formatNumber(t.speed);
+  out << YAML::Key << "weight" << YAML::Value << formatNumber(t.weight);
+  if (withBackup) out << YAML::Key << "backup" << YAML::Value << (t.backup ? "true" : "false");
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << spec.name;
+  if (!spec.description.empty()) {
+    out << YAML::Key << "description" << YAML::Value << spec.description;
+  }
+  out << YAML::Key << "seed" << YAML::Value << spec.seed;
+  out << YAML::Key << "duration" << YAML::Value << formatDuration(spec.duration);
+  out << YAML::Key << "warmup" << YAML::Value << formatDuration(spec.warmup);
+  out << YAML::Key << "replications" << YAML::Value << spec.replications;
+  const double interval = spec.timeseriesInterval > 0.0
+                              ? spec.timeseriesInterval
+                              : models::defaultTimeseriesInterval(spec.duration);
+  out << YAML::Key << "timeseries_interval" << YAML::Value << formatDuration(interval);
+
+  out << YAML::Key << "traffic" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "arrivals" << YAML::Value
+      << (spec.traffic.process == models::ArrivalProcess::kPoisson ? "poisson" : "uniform");
+  out << YAML::Key << "clients" << YAML::Value << spec.traffic.clients;
+  out << YAML::Key << "phases" << YAML::Value << YAML::BeginSeq;
+  for (const auto& p : spec.traffic.phases) {
+    out << YAML::Flow << YAML::BeginMap;
+    if (!p.name.empty()) out << YAML::Key << "name" << YAML::Value << p.name;
+    out << YAML::Key << "duration" << YAML::Value << formatDuration(p.duration);
+    out << YAML::Key << "rate" << YAML::Value << formatRate(p.rate);
+    if (p.rampTo) out << YAML::Key << "ramp_to" << YAML::Value << formatRate(*p.rampTo);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "mix" << YAML::Value << YAML::BeginSeq;
+  for (const auto& f : spec.traffic.mix) {
+    out << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << f.name;
+    out << YAML::Key << "weight" << YAML::Value << formatNumber(f.weight);
+    out << YAML::Key << "flow" << YAML::Value << YAML::Flow << f.steps;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+
+  out << YAML::Key << "classes" << YAML::Value << YAML::BeginSeq;
+  for (const auto& c : spec.classes) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "id" << YAML::Value << c.id;
+    out << YAML::Key << "route" << YAML::Value << YAML::Flow << c.route;
+    if (!c.demands.empty()) {
+      out << YAML::Key << "demands" << YAML::Value << YAML::BeginMap;
+      for (const auto& [tier, d] : c.demands) {
+        out << YAML::Key << tier << YAML::Value << YAML::Flow << YAML::BeginMap;
+        if (d.service) {
+          out << YAML::Key << "service" << YAML::Value;
+          emitDistribution(out, *d.service);
+        }
+        out << YAML::Key << "op" << YAML::Value
+            << (d.operation == models::DbOperation::kWrite ? "write" : "read");
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+
+  out << YAML::Key << "tiers" << YAML::Value << YAML::BeginSeq;
+  for (const auto& t : spec.tiers) {
+    const bool database = t.kind == models::TierKind::kDatabase;
+    out << YAML::BeginMap;
+    out << YAML::Key << "id" << YAML::Value << t.id;
+    out << YAML::Key << "kind" << YAML::Value << (database ? "database" : "service_pool");
+    out << YAML::Key << "service" << YAML::Value;
+    emitDistribution(out, t.service);
+    out << YAML::Key << "balancer" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "policy" << YAML::Value << t.balancer.policy;
+    for (const auto& [key, value] : t.balancer.options) {
+      out << YAML::Key << key << YAML::Value << formatNumber(value);
+    }
+    out << YAML::EndMap;
+    if (!database) {
+      out << YAML::Key << "replicas" << YAML::Value << t.targets.size();
+      out << YAML::Key << "targets" << YAML::Value << YAML::BeginSeq;
+      for (const auto& target : t.targets)
+        emitTarget(out, target, true);
+      out << YAML::EndSeq;
+    } else {
+      out << YAML::Key << "primary" << YAML::Value;
+      emitTarget(out, t.targets.front(), false);
+      out << YAML::Key << "read_replicas" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "count" << YAML::Value << t.targets.size() - 1;
+      if (t.targets.size() > 1) {
+        out << YAML::Key << "targets" << YAML::Value << YAML::BeginSeq;
+        for (std::size_t i = 1; i < t.targets.size(); ++i)
+          emitTarget(out, t.targets[i], true);
+        out << YAML::EndSeq;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace lbsim::scenarios

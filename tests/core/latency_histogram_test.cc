@@ -1,0 +1,162 @@
+#include "core/stats/latency_histogram.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/distributions.h"
+#include "core/random.h"
+
+namespace lbsim::core {
+namespace {
+
+class LatencyHistogramTest : public ::testing::Test {
+ protected:
+  static constexpr double kQuantiles[] = {0.01, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999};
+
+  static std::vector<double> draw(const Distribution& d, std::uint64_t seed, int count) {
+    RandomStream rng(seed);
+    std::vector<double> x(count);
+    for (auto& v : x)
+      v = d.sample(rng);
+    return x;
+  }
+
+  // The nearest-rank quantile of the sorted raw samples: the ceil(q n)-th smallest, at least the
+  // first.
+  static double exactQuantile(const std::vector<double>& sorted, double q) {
+    const auto rank = std::max<std::size_t>(
+        1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size()))));
+    return sorted[rank - 1];
+  }
+
+  // Every listed quantile within the documented bound: half a bucket, 1/256 of the value (and so
+  // within kMaxRelativeError = 1%).
+  static void expectQuantilesAccurate(const std::vector<double>& samples) {
+    LatencyHistogram h;
+    for (const double x : samples)
+      h.record(x);
+    std::vector<double> sorted = samples;
+    std::sort(sorted.begin(), sorted.end());
+    for (const double q : kQuantiles) {
+      SCOPED_TRACE("q " + std::to_string(q));
+      const double exact = exactQuantile(sorted, q);
+      const double relativeError = std::abs(h.quantile(q) - exact) / exact;
+      EXPECT_LE(relativeError, 1.0 / 256.0);
+      EXPECT_LE(relativeError, LatencyHistogram::kMaxRelativeError);
+    }
+  }
+};
+
+TEST_F(LatencyHistogramTest, QuantilesOfLognormalCv15) {
+  expectQuantilesAccurate(
+      draw(Distribution::fromMeanCv(DistributionKind::kLognormal, 0.05, 1.5), 1, 200'000));
+}
+
+TEST_F(LatencyHistogramTest, QuantilesOfLognormalCv4) {
+  expectQuantilesAccurate(
+      draw(Distribution::fromMeanCv(DistributionKind::kLognormal, 0.05, 4.0), 2, 200'000));
+}
+
+TEST_F(LatencyHistogramTest, QuantilesOfUniform) {
+  expectQuantilesAccurate(draw(Distribution::uniform(0.001, 0.2), 3, 200'000));
+}
+
+TEST_F(LatencyHistogramTest, CountSumMinMaxAreExact) {
+  LatencyHistogram h;
+  const std::vector<double> values = {0.25, 0.003, 1.5, 0.04};
+  for (const double v : values)
+    h.record(v);
+  EXPECT_EQ(h.count(), 4u);
+  // 0.25 + 0.003 + 1.5 + 0.04 added in that order, as the histogram does.
+  EXPECT_EQ(h.sum(), 0.25 + 0.003 + 1.5 + 0.04);
+  EXPECT_EQ(h.mean(), (0.25 + 0.003 + 1.5 + 0.04) / 4);
+  EXPECT_EQ(h.min(), 0.003);
+  EXPECT_EQ(h.max(), 1.5);
+  // Clamped to [min, max], the extreme quantiles are exact.
+  EXPECT_EQ(h.quantile(0.0), 0.003);
+  EXPECT_EQ(h.quantile(1.0), 1.5);
+}
+
+TEST_F(LatencyHistogramTest, MergeEqualsRecordingAll) {
+  const auto samples =
+      draw(Distribution::fromMeanCv(DistributionKind::kLognormal, 0.05, 1.5), 4, 20'000);
+  LatencyHistogram all;
+  LatencyHistogram first;
+  LatencyHistogram second;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    all.record(samples[i]);
+    (i % 3 == 0 ? first : second).record(samples[i]);
+  }
+  first.merge(second);
+  EXPECT_EQ(first.count(), all.count());
+  EXPECT_EQ(first.min(), all.min());
+  EXPECT_EQ(first.max(), all.max());
+  // The sums differ only by the order of floating-point additions.
+  EXPECT_NEAR(first.sum(), all.sum(), 1e-12 * all.sum());
+  for (const double q : kQuantiles)
+    EXPECT_EQ(first.quantile(q), all.quantile(q)) << q;
+
+  LatencyHistogram empty;
+  first.merge(empty);
+  EXPECT_EQ(first.count(), all.count());
+  EXPECT_EQ(first.min(), all.min());
+  empty.merge(all);
+  EXPECT_EQ(empty.quantile(0.5), all.quantile(0.5));
+}
+
+TEST_F(LatencyHistogramTest, EmptyAndResetGiveNaN) {
+  LatencyHistogram h;
+  EXPECT_EQ(h.count(), 0u);
+  EXPECT_EQ(h.sum(), 0.0);
+  EXPECT_TRUE(std::isnan(h.mean()));
+  EXPECT_TRUE(std::isnan(h.min()));
+  EXPECT_TRUE(std::isnan(h.max()));
+  EXPECT_TRUE(std::isnan(h.quantile(0.5)));
+
+  h.record(0.1);
+  h.record(0.2);
+  h.reset();
+  EXPECT_EQ(h.count(), 0u);
+  EXPECT_EQ(h.sum(), 0.0);
+  EXPECT_TRUE(std::isnan(h.mean()));
+  EXPECT_TRUE(std::isnan(h.quantile(0.99)));
+
+  h.record(0.3);
+  EXPECT_EQ(h.count(), 1u);
+  EXPECT_EQ(h.min(), 0.3);
+  EXPECT_EQ(h.quantile(0.5), 0.3);  // a single value: clamping to [min, max] makes it exact
+}
+
+// Out-of-range values land in the end buckets (run under UBSan to show no undefined shifts or
+// casts); min, max and sum keep the true values.
+TEST_F(LatencyHistogramTest, OutOfRangeValuesAreClamped) {
+  LatencyHistogram h;
+  h.record(1e-12);
+  h.record(1e9);
+  EXPECT_EQ(h.count(), 2u);
+  EXPECT_EQ(h.min(), 1e-12);
+  EXPECT_EQ(h.max(), 1e9);
+  EXPECT_EQ(h.sum(), 1e-12 + 1e9);
+  // The lowest bucket holds 1e-9, the highest 1e6; each midpoint is within 1/256 of them.
+  EXPECT_NEAR(h.quantile(0.5), 1e-9, 1e-9 / 128);
+  EXPECT_NEAR(h.quantile(1.0), 1e6, 1e6 / 128);
+
+  LatencyHistogram extremes;
+  for (const double v : {0.0, -1.0, 5e-324, 1e-300, std::numeric_limits<double>::max(),
+                         std::numeric_limits<double>::infinity()}) {
+    extremes.record(v);
+  }
+  EXPECT_EQ(extremes.count(), 6u);
+  EXPECT_EQ(extremes.min(), -1.0);
+  EXPECT_EQ(extremes.max(), std::numeric_limits<double>::infinity());
+  EXPECT_NEAR(extremes.quantile(0.5), 1e-9, 1e-9 / 128);  // four of six in the lowest bucket
+  EXPECT_NEAR(extremes.quantile(1.0), 1e6, 1e6 / 128);
+}
+
+}  // namespace
+}  // namespace lbsim::core

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The lbsim command line as a user runs it. Usage: cli_test.sh LBSIM SOURCE_DIR WORK_DIR
+set -u
+lbsim=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+check() {  # check DESCRIPTION CONDITION...
+  local what=$1; shift
+  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
+}
+
+# check: a valid scenario
+"$lbsim" check "$src/scenarios/examples/shop.yaml" >"$work/check.out" 2>&1
+check "check exits 0 on a valid scenario" test $? -eq 0
+check "check says ok" grep -q ': ok' "$work/check.out"
+
+# run: the results folder, the report, no partial files left
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/shop" --trace >"$work/run.out" 2>"$work/run.err"
+check "run exits 0" test $? -eq 0
+for f in summary.json timeseries.csv scenario.resolved.yaml trace.csv; do
+  check "run writes $f" test -s "$work/shop/$f"
+done
+check "no partial files remain" test -z "$(ls "$work/shop" | grep partial)"
+check "report lists the tiers" grep -q '^app ' "$work/run.out"
+check "timeseries.csv is tidy" grep -qx 'time,metric,node,class,value' <(head -1 "$work/shop/timeseries.csv")
+check "trace.csv has its header" grep -q '^replication,request,class,client,hop,tier,replica,arrived,started,departed,outcome$' "$work/shop/trace.csv"
+
+# the resolved scenario is itself a valid scenario that gives the same results
+"$lbsim" run "$work/shop/scenario.resolved.yaml" --out "$work/shop2" --quiet 2>/dev/null
+check "resolved scenario runs" test $? -eq 0
+check "resolved scenario gives the same summary" cmp -s "$work/shop/summary.json" "$work/shop2/summary.json"
+
+# overrides
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/short" --seed 3 --replications 2 --duration 2m --quiet 2>/dev/null
+check "overrides accepted" test $? -eq 0
+check "seed override recorded" grep -q '"seed": 3,' "$work/short/summary.json"
+check "replications override recorded" grep -q '"replications": 2,' "$work/short/summary.json"
+
+# bad input: exit code 2 and a located message
+printf 'name: bad\nduration: 1m\nsead: 1\n' >"$work/bad.yaml"
+"$lbsim" check "$work/bad.yaml" >"$work/bad.out" 2>&1
+check "bad scenario exits 2" test $? -eq 2
+check "bad scenario error is located" grep -q "bad.yaml:3:1: unknown key 'sead' in scenario; allowed:" "$work/bad.out"
+"$lbsim" run "$work/missing.yaml" >"$work/missing.out" 2>&1
+check "missing file exits 2" test $? -eq 2
+check "missing file is named" grep -q "missing.yaml: cannot read the scenario file" "$work/missing.out"
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --duration 30s --out "$work/x" >"$work/dur.out" 2>&1
+check "duration shorter than warm-up exits 2" test $? -eq 2
+"$lbsim" frobnicate >/dev/null 2>&1
+check "unknown subcommand exits 2" test $? -eq 2
+
+# Ctrl-C: interrupted runs leave no complete-looking files
+"$lbsim" run "$src/scenarios/cerebrum.yaml" --out "$work/interrupted" --trace --quiet 2>/dev/null &
+pid=$!
+sleep 0.3
+kill -INT $pid
+wait $pid
+status=$?
+if [ $status -eq 0 ]; then
+  echo "skip interruption check: the run finished before the signal"
+else
+  check "interrupted run exits 130" test $status -eq 130
+  check "interrupted run writes no summary" test ! -e "$work/interrupted/summary.json"
+  check "interrupted run leaves no trace" test -z "$(ls "$work/interrupted" 2>/dev/null)"
+fi
+
+if [ $failures -ne 0 ]; then echo "$failures cli checks failed"; exit 1; fi
+echo "all cli checks passed"

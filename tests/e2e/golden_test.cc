@@ -1,0 +1,99 @@
+// Golden end-to-end runs: a scenario file, its fixed seed, and the results that must come
+// out, byte for byte. A change in behaviour shows up here as a diff; when the change is
+// intended, regenerate with LBSIM_UPDATE_GOLDEN=1 and review the diff of the golden files.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/output/results.h"
+#include "models/experiment.h"
+#include "scenarios/loader.h"
+
+namespace lbsim {
+namespace {
+
+const std::filesystem::path kRoot = LBSIM_SOURCE_DIR;
+
+std::string readFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Outputs {
+  std::string summary;
+  std::string timeseries;
+};
+
+Outputs run(const std::string& scenario, double duration = 0.0) {
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  auto spec = scenarios::loadScenarioFile((kRoot / scenario).string(), policies);
+  if (duration > 0.0) spec.duration = duration;
+  const auto result = models::runExperiment(spec, policies);
+  return {output::summaryJson(spec, result).dump(2) + "\n", output::timeseriesCsv(result.series)};
+}
+
+void compareWithGolden(const std::string& name, const std::string& actual) {
+  const auto path = kRoot / "tests/e2e/golden" / name;
+  if (std::getenv("LBSIM_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path, std::ios::binary) << actual;
+    GTEST_SKIP() << "updated " << path;
+  }
+  ASSERT_TRUE(std::filesystem::exists(path)) << path;
+  EXPECT_EQ(readFile(path), actual) << "differs from " << path;
+}
+
+TEST(Golden, ShopSummaryAndTimeSeries) {
+  const Outputs out = run("scenarios/examples/shop.yaml");
+  compareWithGolden("shop.summary.json", out.summary);
+  compareWithGolden("shop.timeseries.csv", out.timeseries);
+}
+
+TEST(Golden, ShopFiguresMakeSense) {
+  // Independent of the golden bytes: conservation and bounds that any correct run obeys.
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  const auto spec =
+      scenarios::loadScenarioFile((kRoot / "scenarios/examples/shop.yaml").string(), policies);
+  const auto result = models::runExperiment(spec, policies);
+  auto value = [&](const std::string& path) {
+    for (const auto& f : result.figures) {
+      if (f.path == path) return f.estimate.mean;
+    }
+    throw std::runtime_error(path);
+  };
+  // Offered load after the 1 min warm-up: users arrive at 20/s for 4 min, then ramp 20 ->
+  // 60/s over 5 min (mean 40/s); a user makes 1.25 requests (3:1 browse vs browse+buy).
+  const double users = 20 * 240 + 40 * 300;
+  EXPECT_NEAR(value("end_to_end/all/requests"), users * 1.25, 0.03 * users * 1.25);
+  // Every request visits all three tiers; the backup app replica takes no traffic while
+  // the primaries are up.
+  EXPECT_EQ(value("tiers/app/replicas/app-3/share"), 0.0);
+  // least_conn with weights 2:1 gives app-1 more than app-2.
+  EXPECT_GT(value("tiers/app/replicas/app-1/share"), value("tiers/app/replicas/app-2/share"));
+  // Writes only on the primary, reads only on the replicas: the primary serves the buys.
+  EXPECT_NEAR(value("tiers/db/replicas/db-primary/share"), 0.2, 0.02);
+  EXPECT_LE(value("tiers/app/utilization"), 1.0);
+  EXPECT_LE(value("end_to_end/all/latency_s/p50"), value("end_to_end/all/latency_s/p99"));
+}
+
+TEST(Determinism, SameScenarioAndSeedGiveTheSameBytes) {
+  const Outputs a = run("scenarios/examples/shop.yaml");
+  const Outputs b = run("scenarios/examples/shop.yaml");
+  EXPECT_EQ(a.summary, b.summary);
+  EXPECT_EQ(a.timeseries, b.timeseries);
+}
+
+TEST(Determinism, CerebrumIsReproducible) {
+  // The seed scenario, shortened to its first 10 minutes to keep the test quick.
+  const Outputs a = run("scenarios/cerebrum.yaml", 600);
+  const Outputs b = run("scenarios/cerebrum.yaml", 600);
+  EXPECT_EQ(a.summary, b.summary);
+  EXPECT_EQ(a.timeseries, b.timeseries);
+}
+
+}  // namespace
+}  // namespace lbsim

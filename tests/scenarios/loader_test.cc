@@ -1,0 +1,240 @@
+#include "scenarios/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "scenarios/writer.h"
+
+namespace lbsim::scenarios {
+namespace {
+
+// A valid scenario; each error test changes one line of it. Line numbers below are 1-based
+// positions in this text.
+const std::string kValid = R"(name: small
+seed: 7
+duration: 10m
+warmup: 1m
+traffic:
+  phases:
+    - {duration: 5m, rate: 20/s}
+    - {duration: 5m, rate: 20/s, ramp_to: 40/s}
+  mix:
+    - {class: browse, weight: 3}
+    - {flow: [browse, buy], weight: 1}
+classes:
+  - id: browse
+    route: [gateway, app]
+  - id: buy
+    route: [gateway, app, db]
+    demands:
+      db: {op: write}
+tiers:
+  - id: gateway
+    service: {dist: exponential, mean: 1ms}
+    replicas: 2
+    replica: {workers: 64}
+  - id: app
+    service: {dist: lognormal, mean: 20ms, cv: 1.5}
+    replicas: 3
+    replica: {workers: 4, queue_limit: 50}
+    targets: [{weight: 2}, {weight: 1}, {weight: 1, backup: true}]
+    balancer: {policy: least_conn}
+  - id: db
+    kind: database
+    service: {dist: exponential, mean: 2ms}
+    primary: {workers: 10}
+    read_replicas: {count: 2, workers: 10}
+)";
+
+std::string replaceLine(const std::string& text, int line, const std::string& replacement) {
+  std::string out;
+  int n = 1;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    const std::string current = text.substr(start, end - start);
+    out += (n == line ? replacement : current) + "\n";
+    start = end + 1;
+    ++n;
+  }
+  return out;
+}
+
+class LoaderTest : public ::testing::Test {
+ protected:
+  models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
+
+  models::ScenarioSpec load(const std::string& text) {
+    return loadScenarioText(text, "small.yaml", policies_);
+  }
+  // The diagnostics of a scenario that must not load, one formatted line each.
+  std::string errors(const std::string& text) {
+    try {
+      load(text);
+    } catch (const ScenarioError& e) {
+      return e.what();
+    }
+    return "(loaded without error)";
+  }
+};
+
+TEST_F(LoaderTest, LoadsTheValidScenarioWithDefaults) {
+  const auto spec = load(kValid);
+  EXPECT_EQ(spec.name, "small");
+  EXPECT_EQ(spec.seed, 7u);
+  EXPECT_EQ(spec.duration, 600);
+  EXPECT_EQ(spec.warmup, 60);
+  EXPECT_EQ(spec.replications, 1u);  // default
+  ASSERT_EQ(spec.traffic.phases.size(), 2u);
+  EXPECT_EQ(*spec.traffic.phases[1].rampTo, 40);
+  ASSERT_EQ(spec.traffic.mix.size(), 2u);
+  EXPECT_EQ(spec.traffic.mix[0].name, "browse");
+  EXPECT_EQ(spec.traffic.mix[1].steps, (std::vector<std::string>{"browse", "buy"}));
+  ASSERT_EQ(spec.tiers.size(), 3u);
+  const auto& app = spec.tiers[1];
+  ASSERT_EQ(app.targets.size(), 3u);
+  EXPECT_EQ(app.targets[0].name, "app-1");
+  EXPECT_EQ(app.targets[0].weight, 2);
+  EXPECT_EQ(app.targets[2].backup, true);
+  EXPECT_EQ(app.targets[2].workers, 4u);
+  EXPECT_EQ(app.targets[2].queueLimit, 50u);
+  EXPECT_EQ(app.balancer.policy, "least_conn");
+  EXPECT_EQ(spec.tiers[0].balancer.policy, "round_robin");                  // default
+  EXPECT_EQ(spec.tiers[0].targets[0].queueLimit, models::kUnboundedQueue);  // default
+  const auto& db = spec.tiers[2];
+  ASSERT_EQ(db.targets.size(), 3u);
+  EXPECT_EQ(db.targets[0].name, "db-primary");
+  EXPECT_EQ(db.targets[2].name, "db-replica-2");
+  EXPECT_EQ(spec.classes[1].demands.at("db").operation, models::DbOperation::kWrite);
+}
+
+TEST_F(LoaderTest, ResolvedScenarioLoadsToTheSameResolvedScenario) {
+  const std::string once = resolvedScenarioYaml(load(kValid));
+  const std::string twice = resolvedScenarioYaml(load(once));
+  EXPECT_EQ(once, twice);
+}
+
+// Located errors: the exact file:line:column and message of each kind of bad input.
+
+TEST_F(LoaderTest, UnknownTopLevelKey) {
+  EXPECT_EQ(errors(replaceLine(kValid, 2, "sead: 7")),
+            "small.yaml:2:1: unknown key 'sead' in scenario; allowed: classes, description, "
+            "duration, name, replications, seed, tiers, timeseries_interval, traffic, warmup");
+}
+
+TEST_F(LoaderTest, UnknownKeyInATier) {
+  EXPECT_EQ(errors(replaceLine(kValid, 22, "    replica_count: 2")),
+            "small.yaml:22:5: unknown key 'replica_count' in tier; allowed: balancer, id, kind, "
+            "primary, read_replicas, replica, replicas, service, targets");
+}
+
+TEST_F(LoaderTest, UnknownPolicyListsValidNames) {
+  EXPECT_EQ(errors(replaceLine(kValid, 29, "    balancer: {policy: fastest}")),
+            "small.yaml:29:24: unknown balancing policy 'fastest'; allowed: least_conn, random, "
+            "round_robin");
+}
+
+TEST_F(LoaderTest, NegativeRate) {
+  EXPECT_EQ(errors(replaceLine(kValid, 7, "    - {duration: 5m, rate: -20/s}")),
+            "small.yaml:7:28: phase 1 rate must not be negative, not '-20/s'; allowed: a rate "
+            "such as 100/s, 10r/m, 3600/h");
+}
+
+TEST_F(LoaderTest, RateWithUnknownUnit) {
+  EXPECT_EQ(errors(replaceLine(kValid, 7, "    - {duration: 5m, rate: 20/fortnight}")),
+            "small.yaml:7:28: phase 1 rate '20/fortnight' is not a rate; allowed: a rate such as "
+            "100/s, 10r/m, 3600/h");
+}
+
+TEST_F(LoaderTest, UnknownTierInRoute) {
+  EXPECT_EQ(errors(replaceLine(kValid, 14, "    route: [gateway, ap]")),
+            "small.yaml:14:22: unknown tier 'ap' in route of class 'browse'; allowed: gateway, "
+            "app, db");
+}
+
+TEST_F(LoaderTest, UnknownClassInMix) {
+  EXPECT_EQ(errors(replaceLine(kValid, 10, "    - {class: brows, weight: 3}")),
+            "small.yaml:10:15: unknown class 'brows' in mix entry 1; allowed: browse, buy");
+}
+
+TEST_F(LoaderTest, BadDuration) {
+  EXPECT_EQ(errors(replaceLine(kValid, 3, "duration: 10 parsecs")),
+            "small.yaml:3:11: duration '10 parsecs' is not a duration; allowed: a duration such "
+            "as 250ms, 30s, 5m, 1h");
+}
+
+TEST_F(LoaderTest, WarmupNotShorterThanDuration) {
+  EXPECT_EQ(errors(replaceLine(kValid, 4, "warmup: 10m")),
+            "small.yaml:4:9: warmup 600s is not shorter than duration 600s; allowed: 0 <= warmup "
+            "< duration");
+}
+
+TEST_F(LoaderTest, MissingRequiredKey) {
+  EXPECT_EQ(errors(replaceLine(kValid, 3, "")),
+            "small.yaml:1:1: missing key 'duration' in scenario");
+}
+
+TEST_F(LoaderTest, UnknownDistribution) {
+  EXPECT_EQ(errors(replaceLine(kValid, 21, "    service: {dist: normal, mean: 1ms}")),
+            "small.yaml:21:21: unknown distribution 'normal'; allowed: deterministic, empirical, "
+            "erlang, exponential, gamma, hyperexponential, lognormal, pareto, uniform, weibull");
+}
+
+TEST_F(LoaderTest, ImpossibleDistributionParameters) {
+  EXPECT_EQ(errors(replaceLine(kValid, 21, "    service: {dist: uniform, mean: 1ms, cv: 0.8}")),
+            "small.yaml:21:14: tier 'gateway' service: cv 0.8 is not possible for uniform with a "
+            "non-negative low end; allowed: 0 <= cv <= 0.57735");
+}
+
+TEST_F(LoaderTest, WorkersMustBeAWholePositiveNumber) {
+  EXPECT_EQ(errors(replaceLine(kValid, 23, "    replica: {workers: 0}")),
+            "small.yaml:23:24: tier 'gateway' replica workers must be a whole number from 1 to "
+            "1000000, not '0'");
+}
+
+TEST_F(LoaderTest, DuplicateTierId) {
+  const std::string text =
+      kValid + "  - id: app\n    service: {dist: exponential, mean: 1ms}\n    replicas: 1\n";
+  EXPECT_EQ(errors(text), "small.yaml:35:9: duplicate tier id 'app'; allowed: each id once");
+}
+
+TEST_F(LoaderTest, DemandForATierNotOnTheRoute) {
+  EXPECT_EQ(errors(replaceLine(kValid, 18, "      cache: {op: write}")),
+            "small.yaml:18:7: demand for tier 'cache' which is not on the route of class 'buy'; "
+            "allowed: gateway, app, db");
+}
+
+TEST_F(LoaderTest, InvalidYaml) {
+  EXPECT_EQ(errors(replaceLine(kValid, 10, "    - {class: browse, weight: 3")),
+            "small.yaml:13:3: invalid YAML: illegal block entry");
+}
+
+TEST_F(LoaderTest, ReportsEveryProblemInFileOrder) {
+  std::string text = replaceLine(kValid, 2, "sead: 7");
+  text = replaceLine(text, 29, "    balancer: {policy: fastest}");
+  const std::string e = errors(text);
+  EXPECT_EQ(e.find("small.yaml:2:1: unknown key 'sead'"), 0u) << e;
+  EXPECT_NE(e.find("\nsmall.yaml:29:24: unknown balancing policy 'fastest'"), std::string::npos)
+      << e;
+}
+
+TEST_F(LoaderTest, MissingFile) {
+  try {
+    loadScenarioFile("/nonexistent/missing.yaml", policies_);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_STREQ(e.what(),
+                 "/nonexistent/missing.yaml: cannot read the scenario file: No such file or "
+                 "directory");
+  }
+}
+
+TEST_F(LoaderTest, EmptyFile) {
+  EXPECT_EQ(errors(""),
+            "small.yaml: the scenario is empty; allowed: a mapping with keys name, description, "
+            "seed, duration, warmup, replications, timeseries_interval, traffic, classes, tiers");
+}
+
+}  // namespace
+}  // namespace lbsim::scenarios
