@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what lbsim needs to build and test on Debian 12, from Debian's packages only.
+# Run as root (or it uses sudo). Safe to run again: apt skips what is installed.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build
+  libyaml-cpp-dev libboost-graph-dev libeigen3-dev libcli11-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: everything is installed"
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
