@@ -109,7 +109,10 @@ int runCommand(const RunArgs& args) {
   const std::filesystem::path folder = args.out.empty()
                                            ? std::filesystem::path("results") / spec.name
                                            : std::filesystem::path(args.out);
+  const bool folderExisted = std::filesystem::exists(folder);
   std::filesystem::create_directories(folder);
+  // A trace from an earlier run in this folder would not belong to these results.
+  if (!args.trace) std::filesystem::remove(folder / "trace.csv");
 
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);
@@ -127,7 +130,10 @@ int runCommand(const RunArgs& args) {
   bar.finish();
   if (result.interrupted) {
     std::cerr << "lbsim: interrupted; no results written\n";
-    return kExitInterrupted;  // the trace's partial file is removed with its writer
+    trace.reset();  // removes the trace's partial file
+    std::error_code ignored;
+    if (!folderExisted) std::filesystem::remove(folder, ignored);  // only if left empty
+    return kExitInterrupted;
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

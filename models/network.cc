@@ -20,7 +20,8 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
                  const balancing::PolicyRegistry& policies)
     : spec_(spec),
       mixStream_(core::RandomStream::named(runSeed, "mix")),
-      sessionStream_(core::RandomStream::named(runSeed, "sessions")) {
+      sessionStream_(core::RandomStream::named(runSeed, "sessions")),
+      clientStream_(core::RandomStream::named(runSeed, "clients")) {
   // Streams first, then tiers: a policy keeps a pointer to its stream.
   policyStreams_.reserve(spec_.tiers.size());
   for (const TierSpec& t : spec_.tiers) {
@@ -95,7 +96,7 @@ void Network::startSession() {
   if (spec_.traffic.clients == 0) {
     session.client = nextClient_++;
   } else {
-    session.client = static_cast<std::uint32_t>(sessionStream_.below(spec_.traffic.clients));
+    session.client = static_cast<std::uint32_t>(clientStream_.below(spec_.traffic.clients));
   }
   issue(s);
 }

@@ -22,7 +22,8 @@ namespace lbsim::models {
 // part of a scenario leaves the samples of the others alone (common random numbers):
 // "arrivals" (gaps between users), "mix" (which flow a user runs), "sessions" (one seed
 // per user, from which every demand of that user's requests is drawn when the request is
-// created) and "policy:<tier>" for each tier's balancing policy.
+// created), "clients" (which client of the population a user is) and "policy:<tier>" for
+// each tier's balancing policy.
 class Network {
  public:
   Network(const ScenarioSpec& spec, std::uint64_t runSeed,
@@ -87,6 +88,7 @@ class Network {
   std::unique_ptr<traffic::OpenSource> source_;
   core::RandomStream mixStream_;
   core::RandomStream sessionStream_;
+  core::RandomStream clientStream_;
   core::IndexPool<Request> requests_;
   core::IndexPool<Session> sessions_;
   std::uint64_t nextRequestId_ = 0;

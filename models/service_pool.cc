@@ -76,7 +76,7 @@ void ServicePool::arrive(RequestIndex index, DbOperation operation) {
     replica.queue.push(index);
     notify(chosen);
   } else {
-    if (replica.slot != kNone) balancer_.finished(replica.slot, 0.0);
+    if (replica.slot != kNone) balancer_.refused(replica.slot);
     network_.fail(index, index_, chosen, ErrorCause::kQueueFull);
   }
 }

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -58,13 +59,17 @@ class Reader {
                  const std::vector<std::string>& allowed) const {
     if (!node.IsMap()) fail(node, what + " must be a mapping of keys to values");
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const std::string key = it->first.as<std::string>();
+      const std::string key = keyText(it->first, what);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         std::vector<std::string> sorted = allowed;
         std::sort(sorted.begin(), sorted.end());
         fail(it->first, "unknown key '" + key + "' in " + what + "; allowed: " + join(sorted));
       }
     }
+  }
+  std::string keyText(const YAML::Node& key, const std::string& what) const {
+    if (!key.IsScalar()) fail(key, "a key in " + what + " must be a plain name");
+    return key.Scalar();
   }
   YAML::Node required(const YAML::Node& map, const std::string& key,
                       const std::string& what) const {
@@ -80,9 +85,19 @@ class Reader {
     if (!node.IsScalar()) fail(node, what + " must be a single value");
     return node.Scalar();
   }
+  // Ids appear in output paths and CSV fields, so they are plain names.
   std::string identifier(const YAML::Node& node, const std::string& what) const {
     const std::string s = scalar(node, what);
-    if (s.empty()) fail(node, what + " must not be empty");
+    const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    });
+    if (!plain) {
+      fail(node,
+           what + " '" + s + "' is not a plain name; allowed: letters, digits, '-', '_', '.'");
+    }
+    if (s == "end_to_end" || s == "all") {
+      fail(node, what + " '" + s + "' is reserved for outputs; allowed: any other name");
+    }
     return s;
   }
   double number(const YAML::Node& node, const std::string& what) const {
@@ -170,44 +185,66 @@ core::Distribution parseDistribution(const Reader& in, const YAML::Node& node,
     in.fail(kindNode, "unknown distribution '" + kindText + "'; allowed: " + join(names));
   }
   using K = core::DistributionKind;
-  // Keys by family: the natural parameters, or mean (+ cv) for every family but empirical.
-  std::vector<std::string> allowed = {"dist", "mean", "cv"};
+  // Each family is written one of two ways, never both: by its own parameters, or by
+  // mean and cv (every family but empirical).
+  std::vector<std::string> own;
   switch (*kind) {
     case K::kDeterministic:
-      allowed.push_back("value");
+      own = {"value"};
+      break;
+    case K::kExponential:
+      own = {"mean"};
       break;
     case K::kUniform:
-      allowed.insert(allowed.end(), {"low", "high"});
+      own = {"low", "high"};
       break;
     case K::kErlang:
-      allowed.push_back("k");
+      own = {"k", "mean"};
       break;
     case K::kGamma:
     case K::kWeibull:
     case K::kPareto:
-      allowed.insert(allowed.end(), {"shape", "scale"});
+      own = {"shape", "scale"};
       break;
     case K::kLognormal:
-      allowed.insert(allowed.end(), {"mu", "sigma"});
+      own = {"mu", "sigma"};
       break;
     case K::kHyperexponential:
-      allowed.insert(allowed.end(), {"probabilities", "means"});
+      own = {"probabilities", "means"};
       break;
     case K::kEmpirical:
-      allowed = {"dist", "samples", "bins", "weights"};
-      break;
-    case K::kExponential:
+      own = {"samples", "bins", "weights"};
       break;
   }
-  in.expectMap(node, what + " (" + kindText + ")", allowed);
+  std::vector<std::string> allowed = {"dist"};
+  for (const auto& k : own)
+    allowed.push_back(k);
+  if (*kind != K::kEmpirical) {
+    for (const char* k : {"mean", "cv"}) {
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) allowed.emplace_back(k);
+    }
+  }
+  const std::string family = what + " (" + kindText + ")";
+  in.expectMap(node, family, allowed);
+  // The mean-and-cv form: `cv` present, or `mean` where mean is not an own parameter.
+  const bool meanOwn = std::find(own.begin(), own.end(), "mean") != own.end();
+  const bool meanCvForm = node["cv"] || (node["mean"] && !meanOwn);
+  std::vector<std::string> ownGiven;
+  for (const auto& k : own) {
+    if (node[k] && !(k == "mean" && meanCvForm)) ownGiven.push_back(k);
+  }
+  if (meanCvForm && !ownGiven.empty()) {
+    in.fail(node[ownGiven.front()], family + " gives both mean/cv and " + ownGiven.front() +
+                                        "; allowed: either mean and cv, or " + join(own));
+  }
   auto seconds = [&](const char* key) {
-    return in.duration(in.required(node, key, what), what + " " + key, false);
+    return in.duration(in.required(node, key, family), what + " " + key, false);
   };
   auto num = [&](const char* key) {
-    return in.number(in.required(node, key, what), what + " " + key);
+    return in.number(in.required(node, key, family), what + " " + key);
   };
   auto list = [&](const char* key, bool durations) {
-    const YAML::Node l = in.required(node, key, what);
+    const YAML::Node l = in.required(node, key, family);
     in.expectSequence(l, what + " " + key);
     std::vector<double> out;
     for (const auto& item : l) {
@@ -217,15 +254,12 @@ core::Distribution parseDistribution(const Reader& in, const YAML::Node& node,
     return out;
   };
   try {
-    if (node["mean"] && *kind != K::kErlang) {
+    if (meanCvForm) {
       const double mean = seconds("mean");
-      double cv = 0.0;
-      if (node["cv"]) {
-        cv = in.number(node["cv"], what + " cv");
-      } else if (*kind == K::kExponential) {
-        cv = 1.0;
-      } else if (*kind != K::kDeterministic) {
-        in.fail(node, what + " (" + kindText + ") with a mean needs its cv as well");
+      // cv may be left out where the family fixes it.
+      double cv = *kind == K::kDeterministic ? 0.0 : 1.0;
+      if (node["cv"] || (*kind != K::kDeterministic && *kind != K::kExponential)) {
+        cv = in.number(in.required(node, "cv", family), what + " cv");
       }
       return core::Distribution::fromMeanCv(*kind, mean, cv);
     }
@@ -233,11 +267,11 @@ core::Distribution parseDistribution(const Reader& in, const YAML::Node& node,
       case K::kDeterministic:
         return core::Distribution::deterministic(seconds("value"));
       case K::kExponential:
-        in.fail(node, "missing key 'mean' in " + what);
+        return core::Distribution::exponential(seconds("mean"));
       case K::kUniform:
         return core::Distribution::uniform(seconds("low"), seconds("high"));
       case K::kErlang: {
-        const auto k = in.unsignedInteger(in.required(node, "k", what), what + " k", 1, 1000);
+        const auto k = in.unsignedInteger(in.required(node, "k", family), what + " k", 1, 1000);
         return core::Distribution::erlang(static_cast<int>(k), seconds("mean"));
       }
       case K::kGamma:
@@ -252,6 +286,11 @@ core::Distribution parseDistribution(const Reader& in, const YAML::Node& node,
         return core::Distribution::hyperexponential(list("probabilities", false),
                                                     list("means", true));
       case K::kEmpirical:
+        if (node["samples"] && (node["bins"] || node["weights"])) {
+          in.fail(node["samples"], family +
+                                       " gives both samples and bins/weights; allowed: "
+                                       "either samples, or bins and weights");
+        }
         if (node["samples"]) return core::Distribution::empirical(list("samples", true));
         return core::Distribution::empiricalHistogram(list("bins", true), list("weights", false));
     }
@@ -343,7 +382,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
       allowed.push_back(o);
     in.expectMap(b, what + " balancer (" + tier.balancer.policy + ")", allowed);
     for (auto it = b.begin(); it != b.end(); ++it) {
-      const std::string key = it->first.as<std::string>();
+      const std::string key = in.keyText(it->first, what + " balancer");
       if (key != "policy") tier.balancer.options[key] = in.number(it->second, what + " " + key);
     }
   }
@@ -390,13 +429,20 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   if (tier.targets.empty()) {
     in.fail(node, what + " has no replicas; allowed: replicas of 1 or more");
   }
+  std::set<std::string> names;
+  for (const auto& t : tier.targets) {
+    if (!names.insert(t.name).second) {
+      in.fail(node, what + " has two replicas named '" + t.name + "'; allowed: each name once");
+    }
+  }
   return tier;
 }
 
 // --- classes and traffic -----------------------------------------------------------------
 
 models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
-                             const std::vector<std::string>& tierIds) {
+                             const std::vector<std::string>& tierIds,
+                             const std::vector<models::TierSpec>& tiers) {
   in.expectMap(node, "class", kClassKeys);
   models::ClassSpec c;
   c.id = in.identifier(in.required(node, "id", "class"), "class id");
@@ -421,7 +467,7 @@ models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
   if (const auto demands = node["demands"]) {
     if (!demands.IsMap()) in.fail(demands, what + " demands must map tier ids to demands");
     for (auto it = demands.begin(); it != demands.end(); ++it) {
-      const std::string tierId = it->first.as<std::string>();
+      const std::string tierId = in.keyText(it->first, what + " demands");
       if (std::find(c.route.begin(), c.route.end(), tierId) == c.route.end()) {
         in.fail(it->first, "demand for tier '" + tierId + "' which is not on the route of " + what +
                                "; allowed: " + join(c.route));
@@ -432,6 +478,13 @@ models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
       if (const auto s = it->second["service"])
         d.service = parseDistribution(in, s, dwhat + " service");
       if (const auto op = it->second["op"]) {
+        const auto tier = std::find_if(tiers.begin(), tiers.end(),
+                                       [&](const models::TierSpec& t) { return t.id == tierId; });
+        if (tier != tiers.end() && tier->kind != models::TierKind::kDatabase) {
+          in.fail(op, "op in " + dwhat +
+                          ", which is not a database; allowed: op on kind: "
+                          "database tiers only");
+        }
         const std::string o = in.scalar(op, dwhat + " op");
         if (o == "read") {
           d.operation = models::DbOperation::kRead;
@@ -485,7 +538,7 @@ models::FlowSpec parseMixEntry(Reader& in, const YAML::Node& node, std::size_t i
     in.fail(node, "missing key 'class' or 'flow' in " + what);
   }
   f.name = node["name"]
-               ? in.identifier(node["name"], what + " name")
+               ? in.scalar(node["name"], what + " name")
                : (f.steps.size() == 1 ? f.steps.front() : "flow-" + std::to_string(index + 1));
   return f;
 }
@@ -572,7 +625,8 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
   });
   if (classes && classes.IsSequence()) {
     for (const auto& c : classes) {
-      in.collect([&] { spec.classes.push_back(parseClass(in, c, declaredIds(tiers))); });
+      in.collect(
+          [&] { spec.classes.push_back(parseClass(in, c, declaredIds(tiers), spec.tiers)); });
     }
     if (spec.classes.size() == classes.size()) checkUniqueIds(in, classes, spec.classes, "class");
   }
@@ -622,9 +676,11 @@ models::ScenarioSpec loadScenarioText(const std::string& text, const std::string
     throw ScenarioError({{fileName, e.mark.line + 1, e.mark.column + 1, "invalid YAML: " + e.msg}});
   }
   if (!root || root.IsNull()) {
+    std::vector<std::string> sortedKeys = kScenarioKeys;
+    std::sort(sortedKeys.begin(), sortedKeys.end());
     throw ScenarioError(
         {{fileName, 0, 0,
-          "the scenario is empty; allowed: a mapping with keys " + join(kScenarioKeys)}});
+          "the scenario is empty; allowed: a mapping with keys " + join(sortedKeys)}});
   }
   Reader in(fileName);
   ScenarioSpec spec;

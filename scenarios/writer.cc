@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <type_traits>
 #include <variant>
 
@@ -132,8 +133,13 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
           out << YAML::Key << "service" << YAML::Value;
           emitDistribution(out, *d.service);
         }
-        out << YAML::Key << "op" << YAML::Value
-            << (d.operation == models::DbOperation::kWrite ? "write" : "read");
+        const bool database = std::any_of(spec.tiers.begin(), spec.tiers.end(), [&](const auto& t) {
+          return t.id == tier && t.kind == models::TierKind::kDatabase;
+        });
+        if (database) {
+          out << YAML::Key << "op" << YAML::Value
+              << (d.operation == models::DbOperation::kWrite ? "write" : "read");
+        }
         out << YAML::EndMap;
       }
       out << YAML::EndMap;

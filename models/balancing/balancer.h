@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cassert>
 #include <memory>
 #include <vector>
 
@@ -21,6 +22,12 @@ class Balancer {
   void finished(std::uint32_t target, double latency);
   // A request sent to `target` without a pick (a database write to its primary).
   void assign(std::uint32_t target) { ++targets_[target].active; }
+  // The request sent to `target` was refused there (its queue was full): it no longer
+  // counts as active, and the policy learns no latency from it.
+  void refused(std::uint32_t target) {
+    assert(targets_[target].active > 0);
+    --targets_[target].active;
+  }
 
   void setAvailable(std::uint32_t target, bool available) {
     targets_[target].available = available;

@@ -30,6 +30,10 @@ check "trace.csv has its header" grep -q '^replication,request,class,client,hop,
 check "resolved scenario runs" test $? -eq 0
 check "resolved scenario gives the same summary" cmp -s "$work/shop/summary.json" "$work/shop2/summary.json"
 
+# a run without --trace into the same folder removes the earlier trace
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/shop" --quiet 2>/dev/null
+check "stale trace removed" test ! -e "$work/shop/trace.csv"
+
 # overrides
 "$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/short" --seed 3 --replications 2 --duration 2m --quiet 2>/dev/null
 check "overrides accepted" test $? -eq 0
@@ -61,7 +65,7 @@ if [ $status -eq 0 ]; then
 else
   check "interrupted run exits 130" test $status -eq 130
   check "interrupted run writes no summary" test ! -e "$work/interrupted/summary.json"
-  check "interrupted run leaves no trace" test -z "$(ls "$work/interrupted" 2>/dev/null)"
+  check "interrupted run leaves no folder behind" test ! -e "$work/interrupted"
 fi
 
 if [ $failures -ne 0 ]; then echo "$failures cli checks failed"; exit 1; fi

@@ -219,6 +219,56 @@ TEST_F(LoaderTest, ReportsEveryProblemInFileOrder) {
       << e;
 }
 
+TEST_F(LoaderTest, MappingUsedAsAKey) {
+  EXPECT_EQ(errors(replaceLine(kValid, 18, "      {db: 1}: {op: write}")),
+            "small.yaml:18:7: a key in class 'buy' demands must be a plain name");
+}
+
+TEST_F(LoaderTest, DistributionGivenTwoWays) {
+  EXPECT_EQ(
+      errors(replaceLine(kValid, 25, "    service: {dist: gamma, mean: 20ms, cv: 1, shape: 7}")),
+      "small.yaml:25:54: tier 'app' service (gamma) gives both mean/cv and shape; allowed: "
+      "either mean and cv, or shape, scale");
+}
+
+TEST_F(LoaderTest, ErlangByMeanAndCv) {
+  const auto spec =
+      load(replaceLine(kValid, 25, "    service: {dist: erlang, mean: 20ms, cv: 0.5}"));
+  EXPECT_EQ(spec.tiers[1].service.kind(), core::DistributionKind::kErlang);
+  EXPECT_NEAR(spec.tiers[1].service.cv(), 0.5, 1e-12);
+}
+
+TEST_F(LoaderTest, DeterministicByMeanAlone) {
+  const auto spec = load(replaceLine(kValid, 25, "    service: {dist: deterministic, mean: 20ms}"));
+  EXPECT_EQ(spec.tiers[1].service.mean(), 0.02);
+  EXPECT_EQ(spec.tiers[1].service.cv(), 0.0);
+}
+
+TEST_F(LoaderTest, IdsArePlainNames) {
+  // Renaming the class also leaves the mix's references to 'browse' unknown: three errors.
+  const std::string e = errors(replaceLine(kValid, 13, "  - id: brow/se"));
+  EXPECT_NE(e.find("small.yaml:13:9: class id 'brow/se' is not a plain name; allowed: letters, "
+                   "digits, '-', '_', '.'"),
+            std::string::npos)
+      << e;
+  const std::string r = errors(replaceLine(kValid, 30, "  - id: end_to_end"));
+  EXPECT_NE(r.find("small.yaml:30:9: tier id 'end_to_end' is reserved for outputs; allowed: any "
+                   "other name"),
+            std::string::npos)
+      << r;
+}
+
+TEST_F(LoaderTest, OperationOnlyOnDatabases) {
+  EXPECT_EQ(errors(replaceLine(kValid, 18, "      app: {op: write}")),
+            "small.yaml:18:17: op in class 'buy' demand at 'app', which is not a database; "
+            "allowed: op on kind: database tiers only");
+}
+
+TEST_F(LoaderTest, DuplicateReplicaNames) {
+  EXPECT_EQ(errors(replaceLine(kValid, 28, "    targets: [{name: a}, {name: a}]")),
+            "small.yaml:24:5: tier 'app' has two replicas named 'a'; allowed: each name once");
+}
+
 TEST_F(LoaderTest, MissingFile) {
   try {
     loadScenarioFile("/nonexistent/missing.yaml", policies_);
@@ -232,8 +282,8 @@ TEST_F(LoaderTest, MissingFile) {
 
 TEST_F(LoaderTest, EmptyFile) {
   EXPECT_EQ(errors(""),
-            "small.yaml: the scenario is empty; allowed: a mapping with keys name, description, "
-            "seed, duration, warmup, replications, timeseries_interval, traffic, classes, tiers");
+            "small.yaml: the scenario is empty; allowed: a mapping with keys classes, description, "
+            "duration, name, replications, seed, tiers, timeseries_interval, traffic, warmup");
 }
 
 }  // namespace
