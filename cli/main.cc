@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -12,6 +13,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/explain.h"
 #include "cli/output/results.h"
 #include "models/balancing/policy.h"
 #include "models/experiment.h"
@@ -44,6 +46,7 @@ struct RunArgs {
   bool trace = false;
   double traceFraction = 0.01;
   bool quiet = false;
+  std::vector<std::string> policies;  // TIER=POLICY overrides
 };
 
 // A progress bar on stderr, redrawn at most every 100 ms of wall time, when stderr is a
@@ -102,6 +105,28 @@ int runCommand(const RunArgs& args) {
                      scenarios::formatDuration(spec.warmup));
     }
     spec.duration = *d;
+  }
+  for (const std::string& o : args.policies) {
+    const auto eq = o.find('=');
+    const std::string tier = o.substr(0, eq);
+    const std::string policy = eq == std::string::npos ? std::string() : o.substr(eq + 1);
+    auto it = std::find_if(spec.tiers.begin(), spec.tiers.end(),
+                           [&](const models::TierSpec& t) { return t.id == tier; });
+    if (it == spec.tiers.end() || policy.empty()) {
+      std::string tiers;
+      for (const auto& t : spec.tiers)
+        tiers += (tiers.empty() ? "" : ", ") + t.id;
+      throw BadInput("--policy '" + o + "' must be TIER=POLICY with a tier of the scenario; " +
+                     "tiers: " + tiers);
+    }
+    if (!policies.contains(policy)) {
+      std::string names;
+      for (const auto& n : policies.names())
+        names += (names.empty() ? "" : ", ") + n;
+      throw BadInput("--policy: unknown balancing policy '" + policy + "'; allowed: " + names);
+    }
+    it->balancer.policy = policy;
+    it->balancer.options = {};  // options belong to the policy they were written for
   }
   if (args.trace && !(args.traceFraction > 0.0 && args.traceFraction <= 1.0)) {
     throw BadInput("--trace-fraction must be in (0, 1]");
@@ -177,10 +202,33 @@ int main(int argc, char** argv) {
   runCmd->add_option("--trace-fraction", run.traceFraction,
                      "fraction of requests traced (default 0.01)");
   runCmd->add_flag("--quiet", run.quiet, "do not print the report");
+  runCmd->add_option("--policy", run.policies,
+                     "TIER=POLICY: balance TIER with POLICY instead (repeatable)");
 
   std::string checkPath;
   CLI::App* checkCmd = app.add_subcommand("check", "validate a scenario without simulating");
   checkCmd->add_option("scenario", checkPath, "scenario file (YAML)")->required();
+
+  lbsim::cli::ExplainBalancerArgs explain;
+  CLI::App* explainCmd =
+      app.add_subcommand("explain", "show how a mechanism decides, step by step");
+  explainCmd->require_subcommand(1);
+  CLI::App* explainBalancer =
+      explainCmd->add_subcommand("balancer", "each pick of a balancing policy, with its reason");
+  explainBalancer->add_option("--policy", explain.policy, "policy name")->required();
+  explainBalancer->add_option("--weights", explain.weights, "target weights, e.g. 5,1,1")
+      ->delimiter(',');
+  explainBalancer->add_option("--backup", explain.backups, "backup targets (1-based), e.g. 3")
+      ->delimiter(',');
+  explainBalancer->add_option("--down", explain.down, "unavailable targets (1-based)")
+      ->delimiter(',');
+  explainBalancer->add_option("--option", explain.options, "policy option key=value");
+  explainBalancer->add_option("--requests", explain.requests, "number of picks (default 10)");
+  explainBalancer->add_option("--in-flight", explain.inFlight,
+                              "requests kept outstanding, the oldest finishing first (default 0)");
+  explainBalancer->add_option("--clients", explain.clients,
+                              "distinct clients cycled through (default: a new one per request)");
+  explainBalancer->add_option("--seed", explain.seed, "seed of the policy's random stream");
 
   try {
     app.parse(argc, argv);
@@ -191,6 +239,14 @@ int main(int argc, char** argv) {
   try {
     if (*runCmd) return runCommand(run);
     if (*checkCmd) return checkCommand(checkPath);
+    if (*explainBalancer) {
+      try {
+        lbsim::cli::explainBalancer(explain);
+      } catch (const std::invalid_argument& e) {
+        throw BadInput(e.what());  // a bad policy name, weight or option
+      }
+      return kExitOk;
+    }
   } catch (const lbsim::scenarios::ScenarioError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;

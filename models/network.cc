@@ -1,5 +1,7 @@
 #include "models/network.h"
 
+#include "models/traffic/clients.h"
+
 #include <algorithm>
 #include <cassert>
 #include <stdexcept>
@@ -28,14 +30,8 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     policyStreams_.push_back(core::RandomStream::named(runSeed, "policy:" + t.id));
   }
   for (TierIndex i = 0; i < spec_.tiers.size(); ++i) {
-    const TierSpec& t = spec_.tiers[i];
-    balancing::PolicyContext context;
-    context.rng = &policyStreams_[i];
-    context.clock = &simulator_.clock();
-    context.targetCount = t.targets.size();
-    context.options = t.balancer.options;
     tiers_.push_back(
-        std::make_unique<ServicePool>(*this, i, t, policies.create(t.balancer.policy, context)));
+        std::make_unique<ServicePool>(*this, i, spec_.tiers[i], policies, &policyStreams_[i]));
   }
   for (const ClassSpec& c : spec_.classes) {
     if (c.route.empty() || c.route.size() > kMaxRouteLength) {
@@ -108,6 +104,8 @@ void Network::issue(std::uint32_t sessionIndex) {
   request.id = nextRequestId_++;
   request.cls = flows_[session.flow][session.step];
   request.client = session.client;
+  request.clientAddress = traffic::clientAddress(session.client);
+  request.sessionKey = session.seed;
   request.session = sessionIndex;
   request.hop = 0;
   request.created = now();

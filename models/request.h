@@ -22,6 +22,8 @@ struct Request {
   std::uint64_t id = 0;                 // sequence number in the run, for traces
   ClassIndex cls = 0;                   // index into the scenario's classes
   std::uint32_t client = 0;             // client identity: hashing, affinity and per-client limits
+  std::uint32_t clientAddress = 0;      // its IPv4 address (nginx $remote_addr)
+  std::uint64_t sessionKey = 0;         // identifies the user session (a session cookie)
   std::uint32_t session = kNone;        // the user session (flow) it belongs to, if any
   std::uint16_t hop = 0;                // position in the class's route
   bool traced = false;                  // sampled into the per-request trace
@@ -31,6 +33,6 @@ struct Request {
   double serviceStart = 0.0;            // when a worker took it at the current tier
   double demand[kMaxRouteLength] = {};  // service demand (seconds at speed 1) per hop
 };
-static_assert(sizeof(Request) <= 160, "keep in-flight requests small");
+static_assert(sizeof(Request) <= 192, "keep in-flight requests small");
 
 }  // namespace lbsim::models

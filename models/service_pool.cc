@@ -7,35 +7,55 @@
 
 namespace lbsim::models {
 
-namespace {
-// Which replicas the balancer spreads requests over: all of them, except that a database
-// with read replicas balances reads over the read replicas only.
 std::vector<ReplicaIndex> balancedReplicas(const TierSpec& spec) {
   std::vector<ReplicaIndex> out;
   const bool readReplicas = spec.kind == TierKind::kDatabase && spec.targets.size() > 1;
-  for (ReplicaIndex r = readReplicas ? 1 : 0; r < spec.targets.size(); ++r)
-    out.push_back(r);
+  for (ReplicaIndex r = readReplicas ? 1 : 0; r < spec.targets.size(); ++r) out.push_back(r);
   return out;
 }
 
+balancing::PolicyContext policyContext(const TierSpec& spec) {
+  balancing::PolicyContext context;
+  for (const ReplicaIndex r : balancedReplicas(spec)) {
+    context.targetNames.push_back(spec.targets[r].name);
+  }
+  context.targetCount = context.targetNames.size();
+  context.options = spec.balancer.options;
+  return context;
+}
+
+namespace {
 std::vector<balancing::TargetState> targetStates(const TierSpec& spec) {
   std::vector<balancing::TargetState> out;
   for (const ReplicaIndex r : balancedReplicas(spec)) {
-    out.push_back({spec.targets[r].weight, 0, spec.targets[r].backup, true});
+    const TargetSpec& t = spec.targets[r];
+    out.push_back({t.weight, 0, t.maxConn, t.backup, true});
   }
   return out;
+}
+
+std::unique_ptr<balancing::BalancingPolicy> makePolicy(const TierSpec& spec,
+                                                       const balancing::PolicyRegistry& policies,
+                                                       core::RandomStream* rng,
+                                                       const core::Clock& clock) {
+  balancing::PolicyContext context = policyContext(spec);
+  context.rng = rng;
+  context.clock = &clock;
+  return policies.create(spec.balancer.policy, context);
 }
 }  // namespace
 
 ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec,
-                         std::unique_ptr<balancing::BalancingPolicy> policy)
+                         const balancing::PolicyRegistry& policies,
+                         core::RandomStream* policyStream)
     : network_(network),
       index_(index),
       id_(spec.id),
       database_(spec.kind == TierKind::kDatabase),
       handler_(network.simulator().addHandler(this)),
       slotReplica_(balancedReplicas(spec)),
-      balancer_(std::move(policy), targetStates(spec)) {
+      balancer_(makePolicy(spec, policies, policyStream, network.simulator().clock()),
+                targetStates(spec)) {
   replicas_.resize(spec.targets.size());
   for (std::size_t r = 0; r < spec.targets.size(); ++r) {
     const TargetSpec& t = spec.targets[r];
@@ -56,18 +76,32 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
 void ServicePool::arrive(RequestIndex index, DbOperation operation) {
   Request& request = network_.request(index);
   request.hopArrival = network_.simulator().now();
-  ReplicaIndex chosen;
   if (database_ && operation == DbOperation::kWrite) {
-    chosen = 0;
     if (replicas_[0].slot != kNone) balancer_.assign(replicas_[0].slot);
-  } else {
-    const std::uint32_t slot = balancer_.choose(request);
-    if (slot == kNone) {
-      network_.fail(index, index_, kNone, ErrorCause::kNoHealthyUpstream);
-      return;
-    }
-    chosen = slotReplica_[slot];
+    dispatch(index, 0);
+    return;
   }
+  // Requests already waiting at the balancer go first.
+  if (!waiting_.empty()) {
+    waiting_.push(index);
+    return;
+  }
+  const balancing::Decision d = balancer_.choose(request);
+  switch (d.choice) {
+    case balancing::Choice::kChosen:
+      dispatch(index, slotReplica_[d.target]);
+      break;
+    case balancing::Choice::kQueued:
+      waiting_.push(index);
+      break;
+    case balancing::Choice::kNoTarget:
+      network_.fail(index, index_, kNone, ErrorCause::kNoHealthyUpstream);
+      break;
+  }
+}
+
+void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
+  Request& request = network_.request(index);
   request.replica = chosen;
   Replica& replica = replicas_[chosen];
   if (replica.busy < replica.workers) {
@@ -105,6 +139,13 @@ void ServicePool::handleEvent(const core::Event& event) {
     startService(r, replica.queue.pop());
   } else {
     notify(r);
+  }
+  // A slot under maxconn may have opened: requests waiting at the balancer go on, in
+  // order, as long as the balancer finds them a target.
+  while (!waiting_.empty()) {
+    const balancing::Decision d = balancer_.choose(network_.request(waiting_.front()));
+    if (d.choice != balancing::Choice::kChosen) break;
+    dispatch(waiting_.pop(), slotReplica_[d.target]);
   }
   network_.hopFinished(index, index_, r);
 }

@@ -29,8 +29,9 @@ class ServicePool final : public core::EventHandler {
     core::RingQueue<RequestIndex> queue;
   };
 
+  // The tier's balancing policy is created from `policies`, with its own random stream.
   ServicePool(Network& network, TierIndex index, const TierSpec& spec,
-              std::unique_ptr<balancing::BalancingPolicy> policy);
+              const balancing::PolicyRegistry& policies, core::RandomStream* policyStream);
 
   // A request arrives at this tier (its hop points here).
   void arrive(RequestIndex index, DbOperation operation);
@@ -40,9 +41,12 @@ class ServicePool final : public core::EventHandler {
   const std::string& id() const { return id_; }
   const std::vector<Replica>& replicas() const { return replicas_; }
   std::uint32_t totalWorkers() const { return totalWorkers_; }
+  // Requests waiting at the balancer because every target is at its maxconn.
+  std::size_t waitingAtBalancer() const { return waiting_.size(); }
   balancing::Balancer& balancer() { return balancer_; }
 
  private:
+  void dispatch(RequestIndex index, ReplicaIndex replica);
   void startService(ReplicaIndex replica, RequestIndex index);
   void notify(ReplicaIndex replica);
 
@@ -55,6 +59,14 @@ class ServicePool final : public core::EventHandler {
   std::vector<ReplicaIndex> slotReplica_;  // balancer target -> replica
   balancing::Balancer balancer_;
   std::uint32_t totalWorkers_ = 0;
+  core::RingQueue<RequestIndex> waiting_;
 };
+
+// The replicas of a tier that its balancer spreads requests over: all of them, except
+// that a database with read replicas balances reads over the read replicas only.
+std::vector<ReplicaIndex> balancedReplicas(const TierSpec& spec);
+
+// The policy context of a tier's balancer, without the random stream and clock.
+balancing::PolicyContext policyContext(const TierSpec& spec);
 
 }  // namespace lbsim::models

@@ -69,6 +69,7 @@ struct TargetSpec {
   std::uint32_t queueLimit = kUnboundedQueue;  // waiting requests beyond the workers
   double speed = 1.0;                          // service time = demand / speed
   double weight = 1.0;                         // balancer weight
+  std::uint32_t maxConn = 0;  // most requests the balancer sends it at once (0: no limit)
   bool backup = false;                         // used only when no primary is available
 };
 

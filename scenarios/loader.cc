@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/service_pool.h"
 #include "scenarios/units.h"
 
 namespace lbsim::scenarios {
@@ -164,8 +165,8 @@ const std::vector<std::string> kTierKeys = {"id",       "kind",     "service",
                                             "balancer", "replicas", "replica",
                                             "targets",  "primary",  "read_replicas"};
 const std::vector<std::string> kTargetKeys = {"name",  "workers", "queue_limit",
-                                              "speed", "weight",  "backup"};
-const std::vector<std::string> kReadReplicaKeys = {"count",  "workers", "queue_limit", "speed",
+                                              "speed", "weight",  "maxconn", "backup"};
+const std::vector<std::string> kReadReplicaKeys = {"count",  "workers", "queue_limit", "speed", "maxconn",
                                                    "weight", "backup",  "targets"};
 
 // --- distributions -----------------------------------------------------------------------
@@ -319,6 +320,10 @@ void applyTargetFields(const Reader& in, const YAML::Node& node, const std::stri
   if (const auto n = node["speed"]) t.speed = in.positiveNumber(n, what + " speed");
   if (const auto n = node["weight"]) t.weight = in.positiveNumber(n, what + " weight");
   if (const auto n = node["backup"]) t.backup = in.boolean(n, what + " backup");
+  if (const auto n = node["maxconn"]) {
+    t.maxConn = static_cast<std::uint32_t>(
+        in.unsignedInteger(n, what + " maxconn (0 for no limit)", 0, 100000000));
+  }
 }
 
 // `count` copies of the template, then per-replica overrides from `targets`.
@@ -377,13 +382,25 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
       in.fail(policyNode, "unknown balancing policy '" + tier.balancer.policy +
                               "'; allowed: " + join(policies.names()));
     }
+    const auto& info = policies.get(tier.balancer.policy);
     std::vector<std::string> allowed = {"policy"};
-    for (const auto& o : policies.get(tier.balancer.policy).options)
-      allowed.push_back(o);
+    for (const auto& o : info.options) allowed.push_back(o.name);
     in.expectMap(b, what + " balancer (" + tier.balancer.policy + ")", allowed);
-    for (auto it = b.begin(); it != b.end(); ++it) {
-      const std::string key = in.keyText(it->first, what + " balancer");
-      if (key != "policy") tier.balancer.options[key] = in.number(it->second, what + " " + key);
+    for (const auto& o : info.options) {
+      const YAML::Node v = b[o.name];
+      if (!v) continue;
+      const std::string owhat = what + " balancer " + o.name;
+      switch (o.kind) {
+        case models::balancing::OptionKind::kNumber:
+          tier.balancer.options.setNumber(o.name, in.number(v, owhat));
+          break;
+        case models::balancing::OptionKind::kDuration:
+          tier.balancer.options.setNumber(o.name, in.duration(v, owhat, false));
+          break;
+        case models::balancing::OptionKind::kText:
+          tier.balancer.options.setText(o.name, in.scalar(v, owhat));
+          break;
+      }
     }
   }
 
@@ -428,6 +445,18 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   }
   if (tier.targets.empty()) {
     in.fail(node, what + " has no replicas; allowed: replicas of 1 or more");
+  }
+  // The policy checks its options against the pool it will balance.
+  try {
+    core::RandomStream rng;
+    core::Simulator sim;
+    models::balancing::PolicyContext context = models::policyContext(tier);
+    context.rng = &rng;
+    context.clock = &sim.clock();
+    policies.create(tier.balancer.policy, context);
+  } catch (const std::invalid_argument& e) {
+    in.fail(node["balancer"] ? node["balancer"] : node,
+            what + " balancer (" + tier.balancer.policy + "): " + e.what());
   }
   std::set<std::string> names;
   for (const auto& t : tier.targets) {

@@ -74,6 +74,7 @@ void emitTarget(YAML::Emitter& out, const models::TargetSpec& t, bool withBackup
   }
   out << YAML::Key << "speed" << YAML::Value << formatNumber(t.speed);
   out << YAML::Key << "weight" << YAML::Value << formatNumber(t.weight);
+  if (t.maxConn != 0) out << YAML::Key << "maxconn" << YAML::Value << t.maxConn;
   if (withBackup) out << YAML::Key << "backup" << YAML::Value << (t.backup ? "true" : "false");
   out << YAML::EndMap;
 }
@@ -158,8 +159,11 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     emitDistribution(out, t.service);
     out << YAML::Key << "balancer" << YAML::Value << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "policy" << YAML::Value << t.balancer.policy;
-    for (const auto& [key, value] : t.balancer.options) {
+    for (const auto& [key, value] : t.balancer.options.numbers()) {
       out << YAML::Key << key << YAML::Value << formatNumber(value);
+    }
+    for (const auto& [key, value] : t.balancer.options.texts()) {
+      out << YAML::Key << key << YAML::Value << value;
     }
     out << YAML::EndMap;
     if (!database) {

@@ -1,7 +1,5 @@
 #include "models/balancing/balancer.h"
 
-#include <cassert>
-
 namespace lbsim::models::balancing {
 
 Balancer::Balancer(std::unique_ptr<BalancingPolicy> policy, std::vector<TargetState> targets)
@@ -9,21 +7,30 @@ Balancer::Balancer(std::unique_ptr<BalancingPolicy> policy, std::vector<TargetSt
   candidates_.reserve(targets_.size());
 }
 
-std::uint32_t Balancer::choose(const Request& request) {
-  candidates_.clear();
-  for (std::uint32_t i = 0; i < targets_.size(); ++i) {
-    if (targets_[i].available && !targets_[i].backup) candidates_.push_back(i);
-  }
-  if (candidates_.empty()) {
+Decision Balancer::choose(const Request& request) {
+  // FNV-1a over the candidate indexes (and which group they come from) identifies the
+  // candidate set for policies that build tables over it.
+  std::uint64_t signature = 0xcbf29ce484222325ULL;
+  bool anyAvailable = false;
+  for (const bool backup : {false, true}) {
+    candidates_.clear();
+    signature = (signature ^ (backup ? 2u : 1u)) * 0x100000001b3ULL;
     for (std::uint32_t i = 0; i < targets_.size(); ++i) {
-      if (targets_[i].available && targets_[i].backup) candidates_.push_back(i);
+      const TargetState& t = targets_[i];
+      if (!t.available || t.backup != backup) continue;
+      anyAvailable = true;
+      if (t.maxConn != 0 && t.active >= t.maxConn) continue;
+      candidates_.push_back(i);
+      signature = (signature ^ i) * 0x100000001b3ULL;
     }
+    if (!candidates_.empty()) break;
+    if (anyAvailable) return {Choice::kQueued, kNone};
   }
-  if (candidates_.empty()) return kNone;
-  const Pick pick = policy_->pick(targets_, candidates_, request);
+  if (candidates_.empty()) return {anyAvailable ? Choice::kQueued : Choice::kNoTarget, kNone};
+  const Pick pick = policy_->pick({targets_, candidates_, signature, &request});
   assert(pick.target < targets_.size() && targets_[pick.target].available);
   ++targets_[pick.target].active;
-  return pick.target;
+  return {Choice::kChosen, pick.target};
 }
 
 void Balancer::finished(std::uint32_t target, double latency) {

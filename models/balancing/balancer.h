@@ -8,17 +8,34 @@
 
 namespace lbsim::models::balancing {
 
-// A balancer over a fixed set of targets: it keeps their state (weights, active requests,
-// availability), computes the candidates as nginx and HAProxy do — the available
-// primaries, or the available backups when no primary is available — and asks its
-// policy to pick one. It knows no policy by name.
+// What the balancer did with a request.
+enum class Choice : std::uint32_t {
+  kChosen,    // sent to `target`
+  kQueued,    // every available target is at its maxconn: wait at the balancer
+  kNoTarget,  // no target is available at all (502)
+};
+
+struct Decision {
+  Choice choice = Choice::kNoTarget;
+  std::uint32_t target = kNone;
+};
+
+// A balancer over a fixed set of targets. It keeps their state (weights, active requests,
+// maxconn, availability), computes the candidates and asks its policy to pick one. It
+// knows no policy by name.
+//
+// Candidates, as nginx and HAProxy decide them: the available primary targets that are
+// below their maxconn. When every available primary is at its maxconn the request waits
+// at the balancer (HAProxy's backend queue) until one frees a slot; backups are used only
+// when no primary is available at all (HAProxy: all primaries down), then under the same
+// maxconn rule.
 class Balancer {
  public:
   Balancer(std::unique_ptr<BalancingPolicy> policy, std::vector<TargetState> targets);
 
-  // The chosen target, or kNone when no target is available. The chosen target's active
-  // count is incremented; call `finished` when the request leaves it.
-  std::uint32_t choose(const Request& request);
+  // Picks a target for the request; the chosen target's active count is incremented.
+  // Call `finished` when the request leaves it.
+  Decision choose(const Request& request);
   void finished(std::uint32_t target, double latency);
   // A request sent to `target` without a pick (a database write to its primary).
   void assign(std::uint32_t target) { ++targets_[target].active; }

@@ -44,10 +44,9 @@ std::uint32_t leastConnPick(std::span<double> currentWeights, std::span<const Ta
 
 LeastConn::LeastConn(const PolicyContext& context) : currentWeights_(context.targetCount, 0.0) {}
 
-Pick LeastConn::pick(std::span<const TargetState> targets,
-                     std::span<const std::uint32_t> candidates, const Request&) {
-  if (currentWeights_.size() < targets.size()) currentWeights_.resize(targets.size(), 0.0);
-  last_ = leastConnPick(currentWeights_, targets, candidates, &lastTied_);
+Pick LeastConn::pick(const PickInput& in) {
+  if (currentWeights_.size() < in.targets.size()) currentWeights_.resize(in.targets.size(), 0.0);
+  last_ = leastConnPick(currentWeights_, in.targets, in.candidates, &lastTied_);
   return {last_};
 }
 

@@ -16,8 +16,7 @@ std::uint32_t leastConnPick(std::span<double> currentWeights, std::span<const Ta
 class LeastConn final : public BalancingPolicy {
  public:
   explicit LeastConn(const PolicyContext& context);
-  Pick pick(std::span<const TargetState> targets, std::span<const std::uint32_t> candidates,
-            const Request& request) override;
+  Pick pick(const PickInput& input) override;
   std::string explainLastPick() const override;
 
  private:

@@ -17,10 +17,11 @@ namespace lbsim::models::balancing {
 
 // What a policy may know of one target of its pool. The pool keeps these current.
 struct TargetState {
-  double weight = 1.0;       // configured weight (> 0): nginx `weight=`, HAProxy `weight`
-  std::uint32_t active = 0;  // requests sent to it and not finished (in service + queued)
-  bool backup = false;       // used only when no primary target is available
-  bool available = true;     // up, healthy and not draining
+  double weight = 1.0;        // configured weight (> 0): nginx `weight=`, HAProxy `weight`
+  std::uint32_t active = 0;   // requests sent to it and not finished (in service + queued)
+  std::uint32_t maxConn = 0;  // HAProxy `maxconn`, nginx `max_conns`; 0 = no limit
+  bool backup = false;        // used only when no primary target is available
+  bool available = true;      // up, healthy and not draining
 };
 
 // A policy's decision: the chosen target, as an index into the pool's targets.
@@ -28,27 +29,71 @@ struct Pick {
   std::uint32_t target = kNone;
 };
 
-// Policy options as written in the scenario (`choice_count: 2`), already checked against
-// the names the policy declares.
-using PolicyOptions = std::map<std::string, double, std::less<>>;
+// Everything a policy sees of one pick. `candidates` is non-empty and holds indexes into
+// `targets` in increasing order: the available primaries, or the available backups when
+// no primary is available, without targets at their `maxConn`. Policies that build a
+// table over the candidates (hashing) rebuild it when `candidateSignature` changes.
+struct PickInput {
+  std::span<const TargetState> targets;
+  std::span<const std::uint32_t> candidates;
+  std::uint64_t candidateSignature = 0;
+  const Request* request = nullptr;
+};
 
-// Everything a policy gets injected: its own random stream and the simulated clock.
+// How an option of a policy is written in a scenario.
+enum class OptionKind {
+  kNumber,    // choice_count: 2
+  kDuration,  // decay_time: 10s (stored in seconds)
+  kText,      // key: client
+};
+
+struct OptionSpec {
+  std::string name;
+  OptionKind kind = OptionKind::kNumber;
+  std::string summary;  // what it means, with its default
+};
+
+// A policy's options as written in the scenario, already parsed by kind; the policy's
+// factory checks their ranges and throws std::invalid_argument saying what is allowed.
+class PolicyOptions {
+ public:
+  void setNumber(const std::string& name, double value) { numbers_[name] = value; }
+  void setText(const std::string& name, std::string value) { texts_[name] = std::move(value); }
+  double number(std::string_view name, double fallback) const {
+    const auto it = numbers_.find(name);
+    return it == numbers_.end() ? fallback : it->second;
+  }
+  std::string text(std::string_view name, std::string_view fallback) const {
+    const auto it = texts_.find(name);
+    return it == texts_.end() ? std::string(fallback) : it->second;
+  }
+  const std::map<std::string, double, std::less<>>& numbers() const { return numbers_; }
+  const std::map<std::string, std::string, std::less<>>& texts() const { return texts_; }
+  bool empty() const { return numbers_.empty() && texts_.empty(); }
+
+ private:
+  std::map<std::string, double, std::less<>> numbers_;
+  std::map<std::string, std::string, std::less<>> texts_;
+};
+
+// Everything a policy gets injected: its own random stream, the simulated clock, the
+// names of its targets (hashing policies hash them, as Envoy hashes host addresses) and
+// its options.
 struct PolicyContext {
   core::RandomStream* rng = nullptr;
   const core::Clock* clock = nullptr;
   std::size_t targetCount = 0;
+  std::vector<std::string> targetNames;
   PolicyOptions options;
 };
 
-// A balancing policy picks one target among the candidates, which the balancer computes
-// (available primaries, or available backups when no primary is). Implementations keep
-// their state in the instance; their arithmetic lives in pure functions that tests call.
+// A balancing policy picks one target among the candidates, which the balancer computes.
+// Implementations keep their state in the instance; their arithmetic lives in pure
+// functions that tests call.
 class BalancingPolicy {
  public:
   virtual ~BalancingPolicy() = default;
-  // `candidates` is non-empty and holds indexes into `targets`, in increasing order.
-  virtual Pick pick(std::span<const TargetState> targets, std::span<const std::uint32_t> candidates,
-                    const Request& request) = 0;
+  virtual Pick pick(const PickInput& input) = 0;
   // Called when a request sent to `target` finishes there, with its time at the target.
   virtual void onFinished(std::uint32_t target, double latency) {
     (void)target;
@@ -61,9 +106,9 @@ class BalancingPolicy {
 using PolicyFactory = std::function<std::unique_ptr<BalancingPolicy>(const PolicyContext&)>;
 
 struct PolicyInfo {
-  std::string name;                  // as written in scenarios: `least_conn`
-  std::string summary;               // one line: the algorithm and where it comes from
-  std::vector<std::string> options;  // option names the policy accepts
+  std::string name;                 // as written in scenarios: `least_conn`
+  std::string summary;              // one line: the algorithm and where it comes from
+  std::vector<OptionSpec> options;  // the options the policy accepts
   PolicyFactory factory;
 };
 
@@ -87,8 +132,8 @@ class PolicyRegistry {
   std::map<std::string, PolicyInfo, std::less<>> policies_;
 };
 
-// Registers round_robin, least_conn and random. An explicit call, not static
-// initializers: a static library may drop self-registering objects at link time.
+// Registers every built-in policy. An explicit call, not static initializers: a static
+// library may drop self-registering objects at link time.
 void registerBuiltinPolicies(PolicyRegistry& registry);
 
 }  // namespace lbsim::models::balancing

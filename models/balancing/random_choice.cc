@@ -23,9 +23,8 @@ RandomChoice::RandomChoice(const PolicyContext& context) : rng_(context.rng) {
   if (rng_ == nullptr) throw std::invalid_argument("random policy needs a random stream");
 }
 
-Pick RandomChoice::pick(std::span<const TargetState> targets,
-                        std::span<const std::uint32_t> candidates, const Request&) {
-  return {weightedRandomPick(*rng_, targets, candidates)};
+Pick RandomChoice::pick(const PickInput& in) {
+  return {weightedRandomPick(*rng_, in.targets, in.candidates)};
 }
 
 }  // namespace lbsim::models::balancing

@@ -12,8 +12,7 @@ std::uint32_t weightedRandomPick(core::RandomStream& rng, std::span<const Target
 class RandomChoice final : public BalancingPolicy {
  public:
   explicit RandomChoice(const PolicyContext& context);
-  Pick pick(std::span<const TargetState> targets, std::span<const std::uint32_t> candidates,
-            const Request& request) override;
+  Pick pick(const PickInput& input) override;
 
  private:
   core::RandomStream* rng_;

@@ -1,8 +1,17 @@
 #include <stdexcept>
 
+#include "models/balancing/first.h"
+#include "models/balancing/generic_hash.h"
+#include "models/balancing/haproxy_source.h"
+#include "models/balancing/ip_hash.h"
 #include "models/balancing/least_conn.h"
+#include "models/balancing/least_outstanding.h"
+#include "models/balancing/least_request.h"
+#include "models/balancing/maglev.h"
+#include "models/balancing/peak_ewma.h"
 #include "models/balancing/policy.h"
 #include "models/balancing/random_choice.h"
+#include "models/balancing/ring_hash.h"
 #include "models/balancing/round_robin.h"
 
 namespace lbsim::models::balancing {
@@ -59,6 +68,7 @@ std::unique_ptr<BalancingPolicy> PolicyRegistry::create(std::string_view name,
 }
 
 void registerBuiltinPolicies(PolicyRegistry& registry) {
+  using K = OptionKind;
   registry.add({"round_robin",
                 "nginx smooth weighted round robin (plain round robin when weights are equal)",
                 {},
@@ -72,6 +82,33 @@ void registerBuiltinPolicies(PolicyRegistry& registry) {
                 "uniform random choice among available targets (weighted by weight)",
                 {},
                 [](const PolicyContext& c) { return std::make_unique<RandomChoice>(c); }});
+  registry.add({"least_outstanding_requests",
+                "AWS ALB least_outstanding_requests: fewest requests in flight, ties at random",
+                {},
+                [](const PolicyContext& c) { return std::make_unique<LeastOutstanding>(c); }});
+  registry.add({"least_request",
+                "Envoy LEAST_REQUEST: power of choice_count choices when weights are equal, else "
+                "EDF weighted round robin with weight / (active + 1)^active_request_bias",
+                {{"choice_count", K::kNumber, "random choices per pick, 2 or more (default 2)"},
+                 {"active_request_bias", K::kNumber,
+                  "how strongly load lowers a weight in the weighted mode (default 1)"}},
+                [](const PolicyContext& c) { return std::make_unique<LeastRequest>(c); }});
+  registry.add({"peak_ewma",
+                "Finagle/Linkerd peak EWMA: the cheaper of two random targets, cost = "
+                "peak-sensitive latency average x (active + 1)",
+                {{"decay_time", K::kDuration, "time constant of the average (default 10s)"},
+                 {"default_rtt", K::kDuration,
+                  "estimate of a target before its first response (default 30ms)"}},
+                [](const PolicyContext& c) { return std::make_unique<PeakEwma>(c); }});
+  registry.add(ipHashPolicyInfo());
+  registry.add(genericHashPolicyInfo());
+  registry.add(haproxySourcePolicyInfo());
+  registry.add(ringHashPolicyInfo());
+  registry.add(maglevPolicyInfo());
+  registry.add({"first",
+                "HAProxy balance first: the first target in order below its maxconn",
+                {},
+                [](const PolicyContext& c) { return std::make_unique<First>(c); }});
 }
 
 }  // namespace lbsim::models::balancing

@@ -1,12 +1,13 @@
 #include "models/balancing/round_robin.h"
 
 #include <cassert>
+#include <cstdio>
 
 namespace lbsim::models::balancing {
 
 std::uint32_t smoothWeightedPick(std::span<double> currentWeights,
                                  std::span<const TargetState> targets,
-                                 std::span<const std::uint32_t> candidates) {
+                                 std::span<const std::uint32_t> candidates, double* totalOut) {
   assert(!candidates.empty());
   double total = 0.0;
   std::uint32_t best = kNone;
@@ -16,21 +17,26 @@ std::uint32_t smoothWeightedPick(std::span<double> currentWeights,
     if (best == kNone || currentWeights[i] > currentWeights[best]) best = i;
   }
   currentWeights[best] -= total;
+  if (totalOut != nullptr) *totalOut = total;
   return best;
 }
 
 RoundRobin::RoundRobin(const PolicyContext& context) : currentWeights_(context.targetCount, 0.0) {}
 
-Pick RoundRobin::pick(std::span<const TargetState> targets,
-                      std::span<const std::uint32_t> candidates, const Request&) {
-  if (currentWeights_.size() < targets.size()) currentWeights_.resize(targets.size(), 0.0);
-  last_ = smoothWeightedPick(currentWeights_, targets, candidates);
+Pick RoundRobin::pick(const PickInput& in) {
+  if (currentWeights_.size() < in.targets.size()) currentWeights_.resize(in.targets.size(), 0.0);
+  last_ = smoothWeightedPick(currentWeights_, in.targets, in.candidates, &lastTotal_);
   return {last_};
 }
 
 std::string RoundRobin::explainLastPick() const {
   if (last_ == kNone) return {};
-  return "largest current weight after adding each weight; it then loses the total";
+  const double after = currentWeights_[last_];
+  char buffer[160];
+  std::snprintf(buffer, sizeof buffer,
+                "largest current weight (%g) after each added its weight; minus total %g -> %g",
+                after + lastTotal_, lastTotal_, after);
+  return buffer;
 }
 
 }  // namespace lbsim::models::balancing

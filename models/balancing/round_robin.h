@@ -13,20 +13,21 @@ namespace lbsim::models::balancing {
 // `currentWeights` is indexed like the pool's targets; non-candidates are left as they are.
 std::uint32_t smoothWeightedPick(std::span<double> currentWeights,
                                  std::span<const TargetState> targets,
-                                 std::span<const std::uint32_t> candidates);
+                                 std::span<const std::uint32_t> candidates,
+                                 double* totalOut = nullptr);
 
 // nginx `round_robin` (the default of an upstream block) with `weight=`: smooth weighted
 // round robin. With equal weights it is plain round robin in target order.
 class RoundRobin final : public BalancingPolicy {
  public:
   explicit RoundRobin(const PolicyContext& context);
-  Pick pick(std::span<const TargetState> targets, std::span<const std::uint32_t> candidates,
-            const Request& request) override;
+  Pick pick(const PickInput& input) override;
   std::string explainLastPick() const override;
 
  private:
   std::vector<double> currentWeights_;
   std::uint32_t last_ = kNone;
+  double lastTotal_ = 0.0;
 };
 
 }  // namespace lbsim::models::balancing

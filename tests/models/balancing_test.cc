@@ -1,10 +1,17 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "models/balancing/balancer.h"
+#include "models/balancing/first.h"
 #include "models/balancing/least_conn.h"
+#include "models/balancing/least_outstanding.h"
+#include "models/balancing/least_request.h"
+#include "models/balancing/peak_ewma.h"
 #include "models/balancing/policy.h"
 #include "models/balancing/round_robin.h"
 
@@ -13,8 +20,11 @@ namespace {
 
 std::vector<TargetState> weighted(std::initializer_list<double> weights) {
   std::vector<TargetState> out;
-  for (const double w : weights)
-    out.push_back({w, 0, false, true});
+  for (const double w : weights) {
+    TargetState t;
+    t.weight = w;
+    out.push_back(t);
+  }
   return out;
 }
 
@@ -90,33 +100,71 @@ TEST(LeastConn, TiesAreBrokenBySmoothWeightedRoundRobin) {
   EXPECT_EQ(picks, "aabacaa");
 }
 
+PolicyContext contextFor(std::size_t n, core::RandomStream* rng = nullptr,
+                         const core::Clock* clock = nullptr) {
+  PolicyContext c;
+  c.rng = rng;
+  c.clock = clock;
+  c.targetCount = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    char name[24];
+    std::snprintf(name, sizeof name, "t%zu", i + 1);
+    c.targetNames.emplace_back(name);
+  }
+  return c;
+}
+
+// The chosen target, or kNone when the balancer queued or refused the request.
+std::uint32_t chosen(Balancer& balancer, const Request& request) {
+  const Decision d = balancer.choose(request);
+  return d.choice == Choice::kChosen ? d.target : kNone;
+}
+
 TEST(Balancer, UsesBackupsOnlyWhenNoPrimaryIsAvailable) {
   auto targets = weighted({1, 1, 1});
   targets[2].backup = true;
-  Balancer balancer(std::make_unique<RoundRobin>(PolicyContext{nullptr, nullptr, 3, {}}), targets);
+  Balancer balancer(std::make_unique<RoundRobin>(contextFor(3)), targets);
   Request request;
   for (int i = 0; i < 10; ++i)
-    EXPECT_NE(balancer.choose(request), 2u);
+    EXPECT_NE(chosen(balancer, request), 2u);
   balancer.setAvailable(0, false);
   balancer.setAvailable(1, false);
-  EXPECT_EQ(balancer.choose(request), 2u);
+  EXPECT_EQ(chosen(balancer, request), 2u);
   balancer.setAvailable(2, false);
-  EXPECT_EQ(balancer.choose(request), kNone);
+  EXPECT_EQ(balancer.choose(request).choice, Choice::kNoTarget);
   balancer.setAvailable(1, true);
-  EXPECT_EQ(balancer.choose(request), 1u);
+  EXPECT_EQ(chosen(balancer, request), 1u);
+}
+
+TEST(Balancer, QueuesWhenEveryAvailableTargetIsAtItsMaxconn) {
+  // HAProxy: a server at maxconn takes no more requests; when all are full, requests wait
+  // in the backend queue. Backups are not used for that, only when primaries are down.
+  auto targets = weighted({1, 1, 1});
+  targets[0].maxConn = 1;
+  targets[1].maxConn = 2;
+  targets[2].backup = true;
+  Balancer balancer(std::make_unique<RoundRobin>(contextFor(3)), targets);
+  Request request;
+  std::vector<std::uint32_t> picks;
+  for (int i = 0; i < 3; ++i)
+    picks.push_back(chosen(balancer, request));
+  std::sort(picks.begin(), picks.end());
+  EXPECT_EQ(picks, (std::vector<std::uint32_t>{0, 1, 1}));
+  EXPECT_EQ(balancer.choose(request).choice, Choice::kQueued);
+  balancer.finished(1, 0.1);
+  EXPECT_EQ(chosen(balancer, request), 1u);
 }
 
 TEST(Balancer, TracksActiveRequests) {
-  Balancer balancer(std::make_unique<LeastConn>(PolicyContext{nullptr, nullptr, 2, {}}),
-                    weighted({1, 1}));
+  Balancer balancer(std::make_unique<LeastConn>(contextFor(2)), weighted({1, 1}));
   Request request;
-  const auto first = balancer.choose(request);
-  const auto second = balancer.choose(request);
+  const auto first = chosen(balancer, request);
+  const auto second = chosen(balancer, request);
   EXPECT_NE(first, second);  // least_conn sends the second request to the idle target
   EXPECT_EQ(balancer.targets()[first].active, 1u);
   balancer.finished(first, 0.1);
   EXPECT_EQ(balancer.targets()[first].active, 0u);
-  EXPECT_EQ(balancer.choose(request), first);
+  EXPECT_EQ(chosen(balancer, request), first);
 }
 
 TEST(PolicyRegistry, UnknownNameListsTheValidNames) {
@@ -125,8 +173,12 @@ TEST(PolicyRegistry, UnknownNameListsTheValidNames) {
     registry.get("fastest");
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(),
-                 "unknown balancing policy 'fastest'; allowed: least_conn, random, round_robin");
+    std::string names;
+    for (const auto& n : registry.names())
+      names += (names.empty() ? "" : ", ") + n;
+    EXPECT_EQ(std::string(e.what()), "unknown balancing policy 'fastest'; allowed: " + names);
+    EXPECT_NE(names.find("least_conn, least_outstanding_requests, least_request"),
+              std::string::npos);
   }
 }
 
@@ -134,16 +186,142 @@ TEST(PolicyRegistry, RefusesDuplicatesAndListsNamesSorted) {
   PolicyRegistry registry;
   registerBuiltinPolicies(registry);
   EXPECT_THROW(registerBuiltinPolicies(registry), std::invalid_argument);
-  EXPECT_EQ(registry.names(), (std::vector<std::string>{"least_conn", "random", "round_robin"}));
+  const auto names = registry.names();
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
 }
 
-// Every registered policy against the same cases: only available targets, backups only
-// when no primary is available, and deterministic for a seed.
+// --- ALB least outstanding requests ---
+
+TEST(LeastOutstanding, PicksFewestInFlightIgnoringWeights) {
+  auto targets = weighted({1, 10, 1});
+  targets[0].active = 3;
+  targets[1].active = 2;  // weight 10 does not matter to ALB
+  targets[2].active = 1;
+  core::RandomStream rng(1);
+  EXPECT_EQ(leastOutstandingPick(targets, all(3), rng), 2u);
+}
+
+TEST(LeastOutstanding, TiesAreBrokenUniformly) {
+  // Four idle targets: each should get 1/4 of 40,000 picks; 4 standard errors of a
+  // binomial share (sqrt(0.25 * 0.75 / 40000) = 0.0022) is 0.009.
+  const auto targets = weighted({1, 1, 1, 1});
+  core::RandomStream rng(2);
+  std::vector<int> counts(4, 0);
+  for (int i = 0; i < 40000; ++i)
+    ++counts[leastOutstandingPick(targets, all(4), rng)];
+  for (const int c : counts)
+    EXPECT_NEAR(c / 40000.0, 0.25, 0.009);
+}
+
+// --- Envoy least request ---
+
+TEST(LeastRequest, PowerOfTwoKeepsTheFirstSampleOnTies) {
+  // With every target idle, the first sample always wins (Envoy replaces the candidate
+  // only on strictly fewer active requests), so picks are uniform over the targets.
+  const auto targets = weighted({1, 1, 1});
+  core::RandomStream a(3), b(3);
+  for (int i = 0; i < 100; ++i) {
+    const std::uint32_t picked = powerOfChoicesPick(targets, all(3), 2, a);
+    const std::uint32_t first = static_cast<std::uint32_t>(b.below(3));
+    b.below(3);  // the second sample, drawn and ignored
+    EXPECT_EQ(picked, first);
+  }
+}
+
+TEST(LeastRequest, PowerOfTwoAvoidsTheBusiestTarget) {
+  // Target 0 busy, 1 and 2 idle: target 0 is picked only when both samples are 0,
+  // probability (1/3)^2 = 1/9 (Envoy samples with replacement).
+  auto targets = weighted({1, 1, 1});
+  targets[0].active = 5;
+  core::RandomStream rng(4);
+  int zero = 0;
+  const int n = 90000;
+  for (int i = 0; i < n; ++i)
+    zero += powerOfChoicesPick(targets, all(3), 2, rng) == 0;
+  EXPECT_NEAR(zero / double(n), 1.0 / 9, 0.004);  // 4 standard errors: 4 * 0.00105
+}
+
+TEST(LeastRequest, WeightFormula) {
+  // Envoy: weight / (active + 1)^active_request_bias.
+  TargetState t{6.0, 2, 0, false, true};
+  EXPECT_DOUBLE_EQ(leastRequestWeight(t, 1.0), 2.0);
+  EXPECT_DOUBLE_EQ(leastRequestWeight(t, 0.0), 6.0);
+  EXPECT_DOUBLE_EQ(leastRequestWeight(t, 2.0), 6.0 / 9.0);
+}
+
+TEST(LeastRequest, EdfScheduleFollowsWeights) {
+  // Static weights 4:1 (exact in binary): a's deadlines 1/4, 1/2, 3/4, 1, 5/4, ...; b's
+  // 1, 2, ... At deadline 1 the tie goes to the entry inserted first (b, at the start).
+  EdfSchedule edf;
+  edf.add(0, 4.0);
+  edf.add(1, 1.0);
+  std::string picks;
+  for (int i = 0; i < 9; ++i) {
+    picks +=
+        static_cast<char>('a' + edf.pickAndAdd([](std::uint32_t t) { return t == 0 ? 4.0 : 1.0; }));
+  }
+  EXPECT_EQ(picks, "aaabaaaab");
+}
+
+// --- peak EWMA ---
+
+TEST(PeakEwmaEstimate, PeaksAtOnceAndDecaysSlowly) {
+  PeakEwmaEstimate e(0.030);
+  e.observe(1.0, 0.200, 10.0);  // slower than the estimate: taken at once
+  EXPECT_DOUBLE_EQ(e.at(1.0, 10.0), 0.200);
+  e.observe(11.0, 0.010, 10.0);  // faster: 0.2 * exp(-1) + 0.01 * (1 - exp(-1))
+  EXPECT_NEAR(e.at(11.0, 10.0), 0.2 * std::exp(-1.0) + 0.01 * (1 - std::exp(-1.0)), 1e-15);
+  const double before = e.at(11.0, 10.0);
+  EXPECT_NEAR(e.at(21.0, 10.0), before * std::exp(-1.0), 1e-15);  // idle decay
+}
+
+// --- HAProxy first ---
+
+TEST(First, FillsTargetsInOrderUpToTheirMaxconn) {
+  auto targets = weighted({1, 1, 1});
+  for (auto& t : targets)
+    t.maxConn = 2;
+  Balancer balancer(std::make_unique<First>(contextFor(3)), targets);
+  Request request;
+  std::vector<std::uint32_t> picks;
+  for (int i = 0; i < 6; ++i)
+    picks.push_back(chosen(balancer, request));
+  EXPECT_EQ(picks, (std::vector<std::uint32_t>{0, 0, 1, 1, 2, 2}));
+  EXPECT_EQ(balancer.choose(request).choice, Choice::kQueued);
+  balancer.finished(0, 0.1);
+  EXPECT_EQ(chosen(balancer, request), 0u);
+}
+
+// --- every registered policy against the same cases ---
+
+// How a policy treats weights and idle load, for the share test below.
+enum class Shares { kFollowWeights, kUniform, kFirst, kHashed };
+
+Shares expectedShares(const std::string& policy) {
+  if (policy == "first") return Shares::kFirst;
+  if (policy == "least_outstanding_requests" || policy == "peak_ewma") return Shares::kUniform;
+  if (policy == "round_robin" || policy == "least_conn" || policy == "random" ||
+      policy == "least_request") {
+    return Shares::kFollowWeights;
+  }
+  return Shares::kHashed;  // hashing policies: weights through the hash of many clients
+}
+
 class EveryPolicy : public ::testing::TestWithParam<std::string> {
  protected:
   PolicyRegistry registry_ = PolicyRegistry::withBuiltins();
+  core::Simulator sim_;
   std::unique_ptr<BalancingPolicy> make(core::RandomStream& rng, std::size_t n) {
-    return registry_.create(GetParam(), PolicyContext{&rng, nullptr, n, {}});
+    return registry_.create(GetParam(), contextFor(n, &rng, &sim_.clock()));
+  }
+  // Request i comes from client i: its own address and session.
+  static Request requestFrom(std::uint32_t client) {
+    Request r;
+    r.client = client;
+    std::uint64_t z = client * 0x9e3779b97f4a7c15ULL + 1;
+    r.clientAddress = static_cast<std::uint32_t>(core::splitmix64(z));
+    r.sessionKey = core::splitmix64(z);
+    return r;
   }
 };
 
@@ -153,43 +331,95 @@ TEST_P(EveryPolicy, PicksOnlyAvailablePrimaries) {
   targets[1].available = false;
   targets[3].backup = true;
   Balancer balancer(make(rng, 4), targets);
-  Request request;
-  for (int i = 0; i < 1000; ++i) {
-    const auto t = balancer.choose(request);
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    const auto t = chosen(balancer, requestFrom(i));
     EXPECT_TRUE(t == 0 || t == 2) << t;
-    balancer.finished(t, 0.0);
+    balancer.finished(t, 0.01);
   }
 }
 
-TEST_P(EveryPolicy, SharesFollowWeightsWhenIdle) {
-  // Requests finish immediately, so every policy sees idle targets: the shares must be
-  // the weights' shares, 1/6, 2/6, 3/6. Deterministic policies are exact to 1/6000 and are
+TEST_P(EveryPolicy, UsesBackupsOnlyWhenEveryPrimaryIsDown) {
+  core::RandomStream rng(4);
+  auto targets = weighted({1, 1, 1, 1});
+  targets[2].backup = true;
+  targets[3].backup = true;
+  Balancer balancer(make(rng, 4), targets);
+  balancer.setAvailable(0, false);
+  for (std::uint32_t i = 0; i < 200; ++i) {
+    const auto t = chosen(balancer, requestFrom(i));
+    EXPECT_EQ(t, 1u);
+    balancer.finished(t, 0.01);
+  }
+  balancer.setAvailable(1, false);
+  for (std::uint32_t i = 0; i < 200; ++i) {
+    const auto t = chosen(balancer, requestFrom(i));
+    EXPECT_TRUE(t == 2 || t == 3) << t;
+    balancer.finished(t, 0.01);
+  }
+}
+
+TEST_P(EveryPolicy, NeverExceedsMaxconn) {
+  core::RandomStream rng(5);
+  auto targets = weighted({1, 2, 1});
+  for (auto& t : targets)
+    t.maxConn = 3;
+  Balancer balancer(make(rng, 3), targets);
+  core::RandomStream finish(6);
+  std::vector<std::uint32_t> inFlight;
+  for (std::uint32_t i = 0; i < 2000; ++i) {
+    const auto t = chosen(balancer, requestFrom(i));
+    if (t != kNone) inFlight.push_back(t);
+    for (const auto& s : balancer.targets())
+      ASSERT_LE(s.active, 3u);
+    if (!inFlight.empty() && finish.uniform01() < 0.5) {
+      const std::size_t k = finish.below(inFlight.size());
+      balancer.finished(inFlight[k], 0.01);
+      inFlight.erase(inFlight.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+  }
+}
+
+TEST_P(EveryPolicy, SharesWhenIdle) {
+  // Requests from distinct clients finish at once, so every policy sees idle targets.
+  // Weights 1:2:3. Deterministic weight-following policies are exact to 1/6000 and are
   // checked at 0.01; a random share has a standard error of at most sqrt(0.25/6000) =
-  // 0.0065, so random is checked at 0.02 (3 standard errors).
+  // 0.0065, so random and hashed shares are checked at 0.02 (3 standard errors).
   core::RandomStream rng(5);
   Balancer balancer(make(rng, 3), weighted({1, 2, 3}));
-  Request request;
   std::vector<int> counts(3, 0);
   const int n = 6000;
   for (int i = 0; i < n; ++i) {
-    const auto t = balancer.choose(request);
+    const auto t = chosen(balancer, requestFrom(static_cast<std::uint32_t>(i)));
     ++counts[t];
-    balancer.finished(t, 0.0);
+    balancer.finished(t, 0.01);
   }
-  const double tolerance = GetParam() == "random" ? 0.02 : 0.01;
-  EXPECT_NEAR(counts[0] / double(n), 1.0 / 6, tolerance);
-  EXPECT_NEAR(counts[1] / double(n), 2.0 / 6, tolerance);
-  EXPECT_NEAR(counts[2] / double(n), 3.0 / 6, tolerance);
+  const Shares kind = expectedShares(GetParam());
+  const bool deterministic = GetParam() == "round_robin" || GetParam() == "least_conn";
+  const double tolerance = deterministic ? 0.01 : 0.02;
+  std::vector<double> expected;
+  switch (kind) {
+    case Shares::kFollowWeights:
+    case Shares::kHashed:
+      expected = {1.0 / 6, 2.0 / 6, 3.0 / 6};
+      break;
+    case Shares::kUniform:
+      expected = {1.0 / 3, 1.0 / 3, 1.0 / 3};
+      break;
+    case Shares::kFirst:
+      expected = {1.0, 0.0, 0.0};
+      break;
+  }
+  for (int t = 0; t < 3; ++t)
+    EXPECT_NEAR(counts[t] / double(n), expected[t], tolerance) << t;
 }
 
 TEST_P(EveryPolicy, SameSeedSamePicks) {
   auto run = [&] {
     core::RandomStream rng(9);
     Balancer balancer(make(rng, 5), weighted({1, 1, 2, 2, 3}));
-    Request request;
     std::vector<std::uint32_t> picks;
-    for (int i = 0; i < 200; ++i)
-      picks.push_back(balancer.choose(request));
+    for (std::uint32_t i = 0; i < 200; ++i)
+      picks.push_back(chosen(balancer, requestFrom(i % 17)));
     return picks;
   };
   EXPECT_EQ(run(), run());

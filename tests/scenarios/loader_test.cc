@@ -130,9 +130,35 @@ TEST_F(LoaderTest, UnknownKeyInATier) {
 }
 
 TEST_F(LoaderTest, UnknownPolicyListsValidNames) {
+  // The list is every registered policy, sorted (the registry's own order).
+  std::string names;
+  for (const auto& n : policies_.names()) {
+    if (!names.empty()) names += ", ";
+    names += n;
+  }
   EXPECT_EQ(errors(replaceLine(kValid, 29, "    balancer: {policy: fastest}")),
-            "small.yaml:29:24: unknown balancing policy 'fastest'; allowed: least_conn, random, "
-            "round_robin");
+            "small.yaml:29:24: unknown balancing policy 'fastest'; allowed: " + names);
+  EXPECT_EQ(names.find("first, hash, ip_hash, least_conn, least_outstanding_requests"), 0u)
+      << names;
+}
+
+TEST_F(LoaderTest, PolicyOptionsAreCheckedWhereWritten) {
+  EXPECT_EQ(
+      errors(replaceLine(kValid, 29, "    balancer: {policy: least_request, choice_count: 1}")),
+      "small.yaml:29:15: tier 'app' balancer (least_request): choice_count must be a whole "
+      "number from 2 to 1000 (Envoy's minimum is 2); allowed: 2, 3, ...");
+  EXPECT_EQ(errors(replaceLine(kValid, 29, "    balancer: {policy: least_conn, choice_count: 2}")),
+            "small.yaml:29:36: unknown key 'choice_count' in tier 'app' balancer (least_conn); "
+            "allowed: policy");
+  const auto spec =
+      load(replaceLine(kValid, 29, "    balancer: {policy: peak_ewma, decay_time: 5s}"));
+  EXPECT_EQ(spec.tiers[1].balancer.options.number("decay_time", 0), 5.0);
+}
+
+TEST_F(LoaderTest, Maxconn) {
+  const auto spec =
+      load(replaceLine(kValid, 27, "    replica: {workers: 4, queue_limit: 50, maxconn: 6}"));
+  EXPECT_EQ(spec.tiers[1].targets[0].maxConn, 6u);
 }
 
 TEST_F(LoaderTest, NegativeRate) {
