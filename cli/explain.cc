@@ -87,6 +87,7 @@ void explainBalancer(const ExplainBalancerArgs& args) {
   for (const auto& d : args.down)
     targets[targetNumber(d, n)].available = false;
   Balancer balancer(registry.create(args.policy, context), targets);
+  if (args.sticky > 0.0) balancer.enableStickiness(args.sticky, true, &sim.clock());
 
   std::cout << "policy " << args.policy << ": " << info.summary << "\n";
   std::cout << "targets:";
@@ -119,7 +120,9 @@ void explainBalancer(const ExplainBalancerArgs& args) {
     }
     ++counts[d.target];
     std::printf("%6u  %-16s t%-6u %-22s %s\n", k + 1, addressText(request.clientAddress).c_str(),
-                d.target + 1, before.c_str(), balancer.policy().explainLastPick().c_str());
+                d.target + 1, before.c_str(),
+                balancer.lastWasSticky() ? "sticky: the client's cookie names this target"
+                                         : balancer.policy().explainLastPick().c_str());
     outstanding.push_back(d.target);
     while (outstanding.size() > args.inFlight) {
       balancer.finished(outstanding.front(), 0.0);

@@ -18,6 +18,7 @@ struct ExplainBalancerArgs {
   std::uint32_t inFlight = 0;  // requests kept outstanding (the oldest finishes first)
   std::uint32_t clients = 0;   // distinct clients cycled through (0: a new one each request)
   std::uint64_t seed = 1;
+  double sticky = 0.0;  // cookie stickiness duration in seconds, 0 for none
 };
 
 // Prints the picks to stdout; throws std::invalid_argument on bad arguments.

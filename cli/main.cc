@@ -229,6 +229,8 @@ int main(int argc, char** argv) {
   explainBalancer->add_option("--clients", explain.clients,
                               "distinct clients cycled through (default: a new one per request)");
   explainBalancer->add_option("--seed", explain.seed, "seed of the policy's random stream");
+  explainBalancer->add_option("--sticky", explain.sticky,
+                              "cookie stickiness lifetime in seconds (default: none)");
 
   try {
     app.parse(argc, argv);

@@ -71,6 +71,11 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
   for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
     replicas_[slotReplica_[slot]].slot = slot;
   }
+  if (spec.balancer.stickiness) {
+    balancer_.enableStickiness(spec.balancer.stickiness->duration,
+                               spec.balancer.stickiness->refresh,
+                               &network.simulator().clock());
+  }
 }
 
 void ServicePool::arrive(RequestIndex index, DbOperation operation) {

@@ -73,9 +73,17 @@ struct TargetSpec {
   bool backup = false;                         // used only when no primary is available
 };
 
+// Session affinity by cookie at a balancer.
+struct StickinessSpec {
+  std::string type = "lb_cookie";  // lb_cookie (AWS ALB) or cookie (Cloudflare)
+  double duration = 86400.0;       // cookie lifetime in seconds
+  bool refresh = true;             // renewed with every request (ALB), or fixed (Cloudflare)
+};
+
 struct BalancerSpec {
   std::string policy = "round_robin";
   balancing::PolicyOptions options;
+  std::optional<StickinessSpec> stickiness;
 };
 
 enum class TierKind {

@@ -164,10 +164,10 @@ const std::vector<std::string> kDemandKeys = {"service", "op"};
 const std::vector<std::string> kTierKeys = {"id",       "kind",     "service",
                                             "balancer", "replicas", "replica",
                                             "targets",  "primary",  "read_replicas"};
-const std::vector<std::string> kTargetKeys = {"name",  "workers", "queue_limit",
-                                              "speed", "weight",  "maxconn", "backup"};
-const std::vector<std::string> kReadReplicaKeys = {"count",  "workers", "queue_limit", "speed", "maxconn",
-                                                   "weight", "backup",  "targets"};
+const std::vector<std::string> kTargetKeys = {"name",   "workers", "queue_limit", "speed",
+                                              "weight", "maxconn", "backup"};
+const std::vector<std::string> kReadReplicaKeys = {"count",   "workers", "queue_limit", "speed",
+                                                   "maxconn", "weight",  "backup",      "targets"};
 
 // --- distributions -----------------------------------------------------------------------
 
@@ -376,16 +376,36 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
 
   if (const auto b = node["balancer"]) {
     if (!b.IsMap()) in.fail(b, what + " balancer must be a mapping such as {policy: least_conn}");
-    const YAML::Node policyNode = in.required(b, "policy", what + " balancer");
-    tier.balancer.policy = in.scalar(policyNode, what + " balancer policy");
+    const YAML::Node policyNode = b["policy"];
+    if (policyNode) tier.balancer.policy = in.scalar(policyNode, what + " balancer policy");
     if (!policies.contains(tier.balancer.policy)) {
       in.fail(policyNode, "unknown balancing policy '" + tier.balancer.policy +
                               "'; allowed: " + join(policies.names()));
     }
     const auto& info = policies.get(tier.balancer.policy);
-    std::vector<std::string> allowed = {"policy"};
-    for (const auto& o : info.options) allowed.push_back(o.name);
+    std::vector<std::string> allowed = {"policy", "stickiness"};
+    for (const auto& o : info.options)
+      allowed.push_back(o.name);
     in.expectMap(b, what + " balancer (" + tier.balancer.policy + ")", allowed);
+    if (const auto s = b["stickiness"]) {
+      const std::string swhat = what + " balancer stickiness";
+      in.expectMap(s, swhat, {"type", "duration", "refresh"});
+      models::StickinessSpec sticky;
+      if (const auto t = s["type"]) sticky.type = in.scalar(t, swhat + " type");
+      if (sticky.type == "lb_cookie") {
+        sticky.duration = 86400.0;  // ALB stickiness.lb_cookie.duration_seconds default
+        sticky.refresh = true;
+      } else if (sticky.type == "cookie") {
+        sticky.duration = 82800.0;  // Cloudflare session_affinity_ttl default (23 h)
+        sticky.refresh = false;
+      } else {
+        in.fail(s["type"], "unknown stickiness type '" + sticky.type +
+                               "'; allowed: cookie (Cloudflare), lb_cookie (AWS ALB)");
+      }
+      if (const auto d = s["duration"]) sticky.duration = in.duration(d, swhat + " duration", true);
+      if (const auto r = s["refresh"]) sticky.refresh = in.boolean(r, swhat + " refresh");
+      tier.balancer.stickiness = sticky;
+    }
     for (const auto& o : info.options) {
       const YAML::Node v = b[o.name];
       if (!v) continue;

@@ -165,6 +165,13 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     for (const auto& [key, value] : t.balancer.options.texts()) {
       out << YAML::Key << key << YAML::Value << value;
     }
+    if (const auto& s = t.balancer.stickiness) {
+      out << YAML::Key << "stickiness" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "type" << YAML::Value << s->type;
+      out << YAML::Key << "duration" << YAML::Value << formatDuration(s->duration);
+      out << YAML::Key << "refresh" << YAML::Value << (s->refresh ? "true" : "false");
+      out << YAML::EndMap;
+    }
     out << YAML::EndMap;
     if (!database) {
       out << YAML::Key << "replicas" << YAML::Value << t.targets.size();

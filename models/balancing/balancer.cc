@@ -7,7 +7,29 @@ Balancer::Balancer(std::unique_ptr<BalancingPolicy> policy, std::vector<TargetSt
   candidates_.reserve(targets_.size());
 }
 
+void Balancer::enableStickiness(double duration, bool refresh, const core::Clock* clock) {
+  assert(duration > 0.0 && clock != nullptr);
+  sticky_ = std::make_unique<StickyTable>();
+  stickyDuration_ = duration;
+  stickyRefresh_ = refresh;
+  clock_ = clock;
+}
+
 Decision Balancer::choose(const Request& request) {
+  lastSticky_ = false;
+  if (sticky_) {
+    const double now = clock_->now();
+    const StickyTable::Binding b = sticky_->find(request.client, now);
+    if (b.target != kNone && targets_[b.target].available) {
+      TargetState& t = targets_[b.target];
+      // The cookie names this target: the request waits for it rather than go elsewhere.
+      if (t.maxConn != 0 && t.active >= t.maxConn) return {Choice::kQueued, kNone};
+      if (stickyRefresh_) sticky_->bind(request.client, b.target, now + stickyDuration_, now);
+      ++t.active;
+      lastSticky_ = true;
+      return {Choice::kChosen, b.target};
+    }
+  }
   // FNV-1a over the candidate indexes (and which group they come from) identifies the
   // candidate set for policies that build tables over it.
   std::uint64_t signature = 0xcbf29ce484222325ULL;
@@ -30,6 +52,10 @@ Decision Balancer::choose(const Request& request) {
   const Pick pick = policy_->pick({targets_, candidates_, signature, &request});
   assert(pick.target < targets_.size() && targets_[pick.target].available);
   ++targets_[pick.target].active;
+  if (sticky_) {
+    const double now = clock_->now();
+    sticky_->bind(request.client, pick.target, now + stickyDuration_, now);
+  }
   return {Choice::kChosen, pick.target};
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "models/balancing/policy.h"
+#include "models/balancing/sticky_table.h"
 
 namespace lbsim::models::balancing {
 
@@ -46,6 +47,15 @@ class Balancer {
     --targets_[target].active;
   }
 
+  // Session affinity by cookie: a client's requests go to the target its first request
+  // went to, while that target is available and the cookie has not expired. `refresh`
+  // renews the cookie with every request (AWS ALB re-sends its AWSALB cookie on each
+  // response); otherwise it expires `duration` after it was issued (Cloudflare
+  // session_affinity_ttl).
+  void enableStickiness(double duration, bool refresh, const core::Clock* clock);
+  // Whether the last chosen target came from the client's cookie rather than the policy.
+  bool lastWasSticky() const { return lastSticky_; }
+
   void setAvailable(std::uint32_t target, bool available) {
     targets_[target].available = available;
   }
@@ -57,6 +67,11 @@ class Balancer {
   std::unique_ptr<BalancingPolicy> policy_;
   std::vector<TargetState> targets_;
   std::vector<std::uint32_t> candidates_;  // scratch, sized once
+  std::unique_ptr<StickyTable> sticky_;
+  double stickyDuration_ = 0.0;
+  bool stickyRefresh_ = false;
+  const core::Clock* clock_ = nullptr;
+  bool lastSticky_ = false;
 };
 
 }  // namespace lbsim::models::balancing

@@ -14,6 +14,7 @@
 #include "models/balancing/peak_ewma.h"
 #include "models/balancing/policy.h"
 #include "models/balancing/round_robin.h"
+#include "models/balancing/sticky_table.h"
 
 namespace lbsim::models::balancing {
 namespace {
@@ -290,6 +291,77 @@ TEST(First, FillsTargetsInOrderUpToTheirMaxconn) {
   EXPECT_EQ(balancer.choose(request).choice, Choice::kQueued);
   balancer.finished(0, 0.1);
   EXPECT_EQ(chosen(balancer, request), 0u);
+}
+
+// --- session affinity ---
+
+TEST(Stickiness, ClientKeepsItsTargetWhileAvailableAndUnexpired) {
+  core::Simulator sim;
+  Balancer balancer(std::make_unique<RoundRobin>(contextFor(3)), weighted({1, 1, 1}));
+  balancer.enableStickiness(60.0, /*refresh=*/false, &sim.clock());
+  Request alice;
+  alice.client = 7;
+  Request bob;
+  bob.client = 8;
+  const auto a = chosen(balancer, alice);  // round robin: t1
+  const auto b = chosen(balancer, bob);    // t2
+  EXPECT_NE(a, b);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(chosen(balancer, alice), a);
+    EXPECT_TRUE(balancer.lastWasSticky());
+  }
+  // The target goes down: the client is re-balanced and re-bound.
+  balancer.setAvailable(a, false);
+  const auto moved = chosen(balancer, alice);
+  EXPECT_NE(moved, a);
+  EXPECT_FALSE(balancer.lastWasSticky());
+  balancer.setAvailable(a, true);
+  EXPECT_EQ(chosen(balancer, alice), moved);  // stays on the new target
+}
+
+TEST(Stickiness, FixedCookieExpiresAfterItsDurationRefreshedOneSlides) {
+  class Tick : public core::EventHandler {
+   public:
+    void handleEvent(const core::Event&) override {}
+  } tick;
+  core::Simulator sim;
+  const core::HandlerId h = sim.addHandler(&tick);
+  auto advanceTo = [&](double t) {
+    sim.schedule(t, h);
+    sim.run();
+  };
+  Balancer fixed(std::make_unique<RoundRobin>(contextFor(2)), weighted({1, 1}));
+  fixed.enableStickiness(10.0, false, &sim.clock());
+  Balancer sliding(std::make_unique<RoundRobin>(contextFor(2)), weighted({1, 1}));
+  sliding.enableStickiness(10.0, true, &sim.clock());
+  Request r;
+  r.client = 1;
+  chosen(fixed, r);  // issued at 0: expires at 10
+  chosen(sliding, r);
+  advanceTo(9.0);
+  chosen(fixed, r);
+  EXPECT_TRUE(fixed.lastWasSticky());
+  chosen(sliding, r);  // renewed: expires at 19
+  EXPECT_TRUE(sliding.lastWasSticky());
+  advanceTo(15.0);
+  chosen(fixed, r);
+  EXPECT_FALSE(fixed.lastWasSticky());  // expired at 10
+  chosen(sliding, r);
+  EXPECT_TRUE(sliding.lastWasSticky());
+}
+
+TEST(StickyTable, ForgetsExpiredBindingsAsItGrows) {
+  StickyTable table;
+  for (std::uint32_t c = 0; c < 10000; ++c)
+    table.bind(c, c % 3, c + 10.0, c);
+  // At the end only the bindings of the last 10 time units are alive.
+  EXPECT_LE(table.size(), 10000u);
+  EXPECT_EQ(table.find(9999, 9999.0).target, 9999u % 3);
+  EXPECT_EQ(table.find(5, 9999.0).target, kNone);
+  StickyTable small;
+  for (std::uint32_t c = 0; c < 100000; ++c)
+    small.bind(c, 0, c + 1.0, c);
+  EXPECT_LT(small.size(), 64u);  // expired entries were dropped at each growth
 }
 
 // --- every registered policy against the same cases ---

@@ -149,10 +149,25 @@ TEST_F(LoaderTest, PolicyOptionsAreCheckedWhereWritten) {
       "number from 2 to 1000 (Envoy's minimum is 2); allowed: 2, 3, ...");
   EXPECT_EQ(errors(replaceLine(kValid, 29, "    balancer: {policy: least_conn, choice_count: 2}")),
             "small.yaml:29:36: unknown key 'choice_count' in tier 'app' balancer (least_conn); "
-            "allowed: policy");
+            "allowed: policy, stickiness");
   const auto spec =
       load(replaceLine(kValid, 29, "    balancer: {policy: peak_ewma, decay_time: 5s}"));
   EXPECT_EQ(spec.tiers[1].balancer.options.number("decay_time", 0), 5.0);
+}
+
+TEST_F(LoaderTest, Stickiness) {
+  const auto spec = load(replaceLine(
+      kValid, 29,
+      "    balancer: {policy: least_conn, stickiness: {type: lb_cookie, duration: 1h}}"));
+  ASSERT_TRUE(spec.tiers[1].balancer.stickiness.has_value());
+  EXPECT_EQ(spec.tiers[1].balancer.stickiness->duration, 3600.0);
+  EXPECT_TRUE(spec.tiers[1].balancer.stickiness->refresh);
+  const auto cf = load(replaceLine(kValid, 29, "    balancer: {stickiness: {type: cookie}}"));
+  EXPECT_EQ(cf.tiers[1].balancer.stickiness->duration, 82800.0);  // Cloudflare default 23 h
+  EXPECT_FALSE(cf.tiers[1].balancer.stickiness->refresh);
+  EXPECT_EQ(errors(replaceLine(kValid, 29, "    balancer: {stickiness: {type: ip}}")),
+            "small.yaml:29:35: unknown stickiness type 'ip'; allowed: cookie (Cloudflare), "
+            "lb_cookie (AWS ALB)");
 }
 
 TEST_F(LoaderTest, Maxconn) {
