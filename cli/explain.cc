@@ -23,13 +23,6 @@ std::uint32_t targetNumber(const std::string& text, std::size_t count) {
   }
   return static_cast<std::uint32_t>(*v) - 1;
 }
-
-std::string addressText(std::uint32_t a) {
-  char buffer[20];
-  std::snprintf(buffer, sizeof buffer, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
-                a & 255);
-  return buffer;
-}
 }  // namespace
 
 void explainBalancer(const ExplainBalancerArgs& args) {
@@ -112,15 +105,16 @@ void explainBalancer(const ExplainBalancerArgs& args) {
       before += std::to_string(t.active) + " ";
     const Decision d = balancer.choose(request);
     if (d.choice != Choice::kChosen) {
-      std::printf("%6u  %-16s %-7s %-22s %s\n", k + 1, addressText(request.clientAddress).c_str(),
-                  "-", before.c_str(),
+      std::printf("%6u  %-16s %-7s %-22s %s\n", k + 1,
+                  models::traffic::addressText(request.clientAddress).c_str(), "-", before.c_str(),
                   d.choice == Choice::kQueued ? "queued: every target at maxconn"
                                               : "502: no target available");
       continue;
     }
     ++counts[d.target];
-    std::printf("%6u  %-16s t%-6u %-22s %s\n", k + 1, addressText(request.clientAddress).c_str(),
-                d.target + 1, before.c_str(),
+    std::printf("%6u  %-16s t%-6u %-22s %s\n", k + 1,
+                models::traffic::addressText(request.clientAddress).c_str(), d.target + 1,
+                before.c_str(),
                 balancer.lastWasSticky() ? "sticky: the client's cookie names this target"
                                          : balancer.policy().explainLastPick().c_str());
     outstanding.push_back(d.target);

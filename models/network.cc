@@ -68,6 +68,10 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
   }
   source_ = std::make_unique<traffic::OpenSource>(*this, spec_.traffic,
                                                   core::RandomStream::named(runSeed, "arrivals"));
+  if (spec_.traffic.clients > 0 && spec_.traffic.clientSkew > 0.0) {
+    clientPopularity_ =
+        std::make_unique<core::Zipf>(spec_.traffic.clients, spec_.traffic.clientSkew);
+  }
   requests_.reserve(4096);
   sessions_.reserve(4096);
   simulator_.reserveEvents(4096);
@@ -92,7 +96,9 @@ void Network::startSession() {
   if (spec_.traffic.clients == 0) {
     session.client = nextClient_++;
   } else {
-    session.client = static_cast<std::uint32_t>(clientStream_.below(spec_.traffic.clients));
+    session.client = clientPopularity_
+                         ? static_cast<std::uint32_t>(clientPopularity_->sample(clientStream_) - 1)
+                         : static_cast<std::uint32_t>(clientStream_.below(spec_.traffic.clients));
   }
   issue(s);
 }

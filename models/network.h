@@ -6,6 +6,7 @@
 #include "core/index_pool.h"
 #include "core/random.h"
 #include "core/simulator.h"
+#include "core/zipf.h"
 #include "models/balancing/policy.h"
 #include "models/observer.h"
 #include "models/service_pool.h"
@@ -89,6 +90,7 @@ class Network {
   core::RandomStream mixStream_;
   core::RandomStream sessionStream_;
   core::RandomStream clientStream_;
+  std::unique_ptr<core::Zipf> clientPopularity_;
   core::IndexPool<Request> requests_;
   core::IndexPool<Session> sessions_;
   std::uint64_t nextRequestId_ = 0;

@@ -10,7 +10,8 @@ namespace lbsim::models {
 std::vector<ReplicaIndex> balancedReplicas(const TierSpec& spec) {
   std::vector<ReplicaIndex> out;
   const bool readReplicas = spec.kind == TierKind::kDatabase && spec.targets.size() > 1;
-  for (ReplicaIndex r = readReplicas ? 1 : 0; r < spec.targets.size(); ++r) out.push_back(r);
+  for (ReplicaIndex r = readReplicas ? 1 : 0; r < spec.targets.size(); ++r)
+    out.push_back(r);
   return out;
 }
 
@@ -73,8 +74,7 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
   }
   if (spec.balancer.stickiness) {
     balancer_.enableStickiness(spec.balancer.stickiness->duration,
-                               spec.balancer.stickiness->refresh,
-                               &network.simulator().clock());
+                               spec.balancer.stickiness->refresh, &network.simulator().clock());
   }
 }
 

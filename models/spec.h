@@ -46,6 +46,9 @@ struct TrafficSpec {
   std::vector<FlowSpec> mix;
   // Size of the client population; 0 gives each arriving user its own identity.
   std::uint32_t clients = 0;
+  // How unevenly clients are active: a user is client k (rank k = 1..clients) with
+  // probability proportional to k^-clientSkew (Zipf); 0 draws clients uniformly.
+  double clientSkew = 0.0;
 };
 
 enum class DbOperation { kRead, kWrite };
@@ -70,7 +73,7 @@ struct TargetSpec {
   double speed = 1.0;                          // service time = demand / speed
   double weight = 1.0;                         // balancer weight
   std::uint32_t maxConn = 0;  // most requests the balancer sends it at once (0: no limit)
-  bool backup = false;                         // used only when no primary is available
+  bool backup = false;        // used only when no primary is available
 };
 
 // Session affinity by cookie at a balancer.

@@ -156,7 +156,8 @@ class Reader {
 const std::vector<std::string> kScenarioKeys = {
     "name",         "description",         "seed",    "duration", "warmup",
     "replications", "timeseries_interval", "traffic", "classes",  "tiers"};
-const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "phases", "mix"};
+const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "client_skew", "phases",
+                                               "mix"};
 const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
 const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
 const std::vector<std::string> kClassKeys = {"id", "route", "demands"};
@@ -695,6 +696,17 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
     if (const auto c = traffic["clients"]) {
       spec.traffic.clients =
           static_cast<std::uint32_t>(in.unsignedInteger(c, "traffic clients", 0, 4000000000ULL));
+    }
+    if (const auto k = traffic["client_skew"]) {
+      spec.traffic.clientSkew = in.number(k, "traffic client_skew");
+      if (spec.traffic.clientSkew < 0.0) {
+        in.fail(k,
+                "traffic client_skew must not be negative; allowed: 0 (uniform) or a Zipf "
+                "exponent such as 1");
+      }
+      if (spec.traffic.clientSkew > 0.0 && spec.traffic.clients == 0) {
+        in.fail(k, "traffic client_skew needs a client population; allowed: set clients: N");
+      }
     }
     const YAML::Node phases = in.required(traffic, "phases", "traffic");
     in.expectSequence(phases, "traffic phases");

@@ -101,6 +101,9 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
   out << YAML::Key << "arrivals" << YAML::Value
       << (spec.traffic.process == models::ArrivalProcess::kPoisson ? "poisson" : "uniform");
   out << YAML::Key << "clients" << YAML::Value << spec.traffic.clients;
+  if (spec.traffic.clientSkew > 0.0) {
+    out << YAML::Key << "client_skew" << YAML::Value << formatNumber(spec.traffic.clientSkew);
+  }
   out << YAML::Key << "phases" << YAML::Value << YAML::BeginSeq;
   for (const auto& p : spec.traffic.phases) {
     out << YAML::Flow << YAML::BeginMap;

@@ -45,6 +45,7 @@ class Balancer {
   void refused(std::uint32_t target) {
     assert(targets_[target].active > 0);
     --targets_[target].active;
+    policy_->onRefused(target);
   }
 
   // Session affinity by cookie: a client's requests go to the target its first request

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "models/balancing/xxhash64.h"
+#include "models/traffic/clients.h"
 
 namespace lbsim::models::balancing {
 
@@ -50,18 +51,6 @@ std::uint64_t wholeNumberOption(const PolicyOptions& options, std::string_view p
   return static_cast<std::uint64_t>(value);
 }
 
-std::string_view ipv4Text(std::uint32_t address, HashKeyText& buffer) {
-  std::size_t n = 0;
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    const unsigned octet = (address >> shift) & 0xFFu;
-    if (octet >= 100) buffer[n++] = static_cast<char>('0' + octet / 100);
-    if (octet >= 10) buffer[n++] = static_cast<char>('0' + octet / 10 % 10);
-    buffer[n++] = static_cast<char>('0' + octet % 10);
-    if (shift != 0) buffer[n++] = '.';
-  }
-  return {buffer.data(), n};
-}
-
 std::string_view sessionCookieText(std::uint64_t sessionKey, HashKeyText& buffer) {
   constexpr std::string_view kDigits = "0123456789abcdef";
   for (int i = 0; i < 16; ++i)
@@ -72,7 +61,7 @@ std::string_view sessionCookieText(std::uint64_t sessionKey, HashKeyText& buffer
 std::uint64_t requestHash(const Request& request, HashKey key, HashKeyText& buffer,
                           std::string_view* hashed) {
   const std::string_view text = key == HashKey::kClient
-                                    ? ipv4Text(request.clientAddress, buffer)
+                                    ? traffic::addressText(request.clientAddress, buffer)
                                     : sessionCookieText(request.sessionKey, buffer);
   if (hashed != nullptr) *hashed = text;
   return xxHash64(text);

@@ -37,9 +37,9 @@ std::uint64_t wholeNumberOption(const PolicyOptions& options, std::string_view p
                                 std::string_view name, std::uint64_t fallback,
                                 std::uint64_t minimum, std::uint64_t maximum);
 
-// The text Envoy hashes, written into `buffer` (no allocation on the pick path).
+// The text Envoy hashes, written into `buffer` (no allocation on the pick path): the client
+// address as traffic::addressText writes it, or the session cookie.
 using HashKeyText = std::array<char, 20>;
-std::string_view ipv4Text(std::uint32_t address, HashKeyText& buffer);  // host byte order
 std::string_view sessionCookieText(std::uint64_t sessionKey, HashKeyText& buffer);
 
 // The request's hash under `key`, and the text it hashed (into `buffer`).

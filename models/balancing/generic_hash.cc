@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "models/balancing/round_robin.h"
+#include "models/traffic/clients.h"
 
 namespace lbsim::models::balancing {
 
@@ -66,7 +67,8 @@ std::uint32_t crc32(std::string_view bytes) {
 
 std::string_view hashKeyText(HashKeySource source, const Request& request,
                              std::array<char, 16>& buffer) {
-  if (source == HashKeySource::kRemoteAddr) return dottedQuad(request.clientAddress, buffer);
+  if (source == HashKeySource::kRemoteAddr)
+    return traffic::addressText(request.clientAddress, buffer);
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 16; ++i)
     buffer[static_cast<std::size_t>(i)] = kHex[(request.sessionKey >> (60 - 4 * i)) & 0xFu];

@@ -10,6 +10,7 @@
 
 #include "models/balancing/ip_hash.h"
 #include "models/balancing/round_robin.h"
+#include "models/traffic/clients.h"
 
 namespace lbsim::models::balancing {
 
@@ -200,8 +201,7 @@ std::string HaproxySource::explainLastPick() const {
   if (last_ == kNone) return {};
   const std::string chosen = targetName(names_, last_);
   if (lastHashed_ == kNone) return "no usable server: round robin gives " + chosen;
-  std::array<char, 16> buffer;
-  const std::string address(dottedQuad(lastAddress_, buffer));
+  const std::string address = traffic::addressText(lastAddress_);
   std::string out;
   if (hashType_ == HashType::kMapBased) {
     out = totalUsed_ == 1

@@ -1,12 +1,12 @@
 #include "models/balancing/ip_hash.h"
 
 #include <cassert>
-#include <charconv>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
 
 #include "models/balancing/round_robin.h"
+#include "models/traffic/clients.h"
 
 namespace lbsim::models::balancing {
 
@@ -60,16 +60,6 @@ HashWalk ipHashTarget(std::uint32_t address, std::span<const HashPeer> peers) {
   }
 }
 
-std::string_view dottedQuad(std::uint32_t address, std::array<char, 16>& buffer) {
-  char* out = buffer.data();
-  char* const end = buffer.data() + buffer.size();
-  for (const int shift : {24, 16, 8, 0}) {
-    if (shift != 24) *out++ = '.';
-    out = std::to_chars(out, end, (address >> shift) & 0xFFu).ptr;
-  }
-  return {buffer.data(), static_cast<std::size_t>(out - buffer.data())};
-}
-
 IpHash::IpHash(const PolicyContext& context)
     : names_(context.targetNames), currentWeights_(context.targetCount, 0.0) {
   peers_.reserve(context.targetCount);
@@ -111,8 +101,7 @@ std::string targetName(std::span<const std::string> names, std::uint32_t target)
 
 std::string IpHash::explainLastPick() const {
   if (last_ == kNone) return {};
-  std::array<char, 16> buffer;
-  const std::string address(dottedQuad(lastAddress_, buffer));
+  const std::string address = traffic::addressText(lastAddress_);
   const std::string chosen = targetName(names_, last_);
   if (peerTarget_.size() < 2) {
     return "fewer than two primary targets: nginx skips ip_hash, round robin gives " + chosen;

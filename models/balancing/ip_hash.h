@@ -1,10 +1,8 @@
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "models/balancing/policy.h"
@@ -58,10 +56,6 @@ std::uint32_t ipHashRound(std::uint32_t hash, std::uint32_t address);
 // After 21 tries the result is kNone (round robin). Fewer than two peers: kNone at once
 // (nginx skips hashing and uses round robin).
 HashWalk ipHashTarget(std::uint32_t address, std::span<const HashPeer> peers);
-
-// "192.168.1.10": the dotted-quad text of an IPv4 address in host byte order, as nginx's
-// $remote_addr. Written into `buffer`, which the view points into.
-std::string_view dottedQuad(std::uint32_t address, std::array<char, 16>& buffer);
 
 // The name of a target for explanations and rings: its name from the policy context, or
 // "#<index>" when the context gave none.

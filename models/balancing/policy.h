@@ -99,6 +99,9 @@ class BalancingPolicy {
     (void)target;
     (void)latency;
   }
+  // A request sent to `target` was refused there without being served (its queue was
+  // full): it no longer counts as active.
+  virtual void onRefused(std::uint32_t target) { (void)target; }
   // Why the last pick went where it did, in operators' words (for `lbsim explain`).
   virtual std::string explainLastPick() const { return {}; }
 };

@@ -2,8 +2,10 @@
 
 #include "models/balancing/first.h"
 #include "models/balancing/generic_hash.h"
+#include "models/balancing/haproxy_leastconn.h"
 #include "models/balancing/haproxy_source.h"
 #include "models/balancing/ip_hash.h"
+#include "models/balancing/kong_least_connections.h"
 #include "models/balancing/least_conn.h"
 #include "models/balancing/least_outstanding.h"
 #include "models/balancing/least_request.h"
@@ -105,6 +107,15 @@ void registerBuiltinPolicies(PolicyRegistry& registry) {
   registry.add(haproxySourcePolicyInfo());
   registry.add(ringHashPolicyInfo());
   registry.add(maglevPolicyInfo());
+  registry.add({"leastconn",
+                "HAProxy balance leastconn: smallest (inflight + 1) / weight key, equal keys "
+                "round-robin",
+                {},
+                [](const PolicyContext& c) { return std::make_unique<HaproxyLeastconn>(c); }});
+  registry.add({"least-connections",
+                "Kong least-connections: binary heap on (connections + 1) / weight",
+                {},
+                [](const PolicyContext& c) { return std::make_unique<KongLeastConnections>(c); }});
   registry.add({"first",
                 "HAProxy balance first: the first target in order below its maxconn",
                 {},

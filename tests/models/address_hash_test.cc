@@ -12,6 +12,7 @@
 #include "models/balancing/haproxy_source.h"
 #include "models/balancing/ip_hash.h"
 #include "models/balancing/policy.h"
+#include "models/traffic/clients.h"
 
 namespace lbsim::models::balancing {
 namespace {
@@ -156,11 +157,13 @@ TEST(IpHash, GivesUpAfterTwentyOneTries) {
   EXPECT_EQ(ipHashTarget(ipv4(10, 0, 0, 1), peersWithWeights({1})).peer, kNone);
 }
 
-TEST(IpHash, DottedQuad) {
-  std::array<char, 16> buffer;
-  EXPECT_EQ(dottedQuad(ipv4(192, 168, 1, 10), buffer), "192.168.1.10");
-  EXPECT_EQ(dottedQuad(ipv4(255, 255, 255, 255), buffer), "255.255.255.255");
-  EXPECT_EQ(dottedQuad(0, buffer), "0.0.0.0");
+TEST(IpHash, ExplainsWithTheDottedQuad) {
+  // nginx's $remote_addr, the text explanations show and `hash $remote_addr` hashes.
+  EXPECT_EQ(traffic::addressText(ipv4(192, 168, 1, 10)), "192.168.1.10");
+  EXPECT_EQ(traffic::addressText(ipv4(255, 255, 255, 255)), "255.255.255.255");
+  EXPECT_EQ(traffic::addressText(0), "0.0.0.0");
+  std::array<char, traffic::kAddressTextSize> buffer;
+  EXPECT_EQ(traffic::addressText(ipv4(10, 0, 1, 10), buffer), "10.0.1.10");
 }
 
 TEST(IpHashPolicy, PicksExplainsAndRehashes) {

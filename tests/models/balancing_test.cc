@@ -8,6 +8,8 @@
 
 #include "models/balancing/balancer.h"
 #include "models/balancing/first.h"
+#include "models/balancing/haproxy_leastconn.h"
+#include "models/balancing/kong_least_connections.h"
 #include "models/balancing/least_conn.h"
 #include "models/balancing/least_outstanding.h"
 #include "models/balancing/least_request.h"
@@ -293,6 +295,57 @@ TEST(First, FillsTargetsInOrderUpToTheirMaxconn) {
   EXPECT_EQ(chosen(balancer, request), 0u);
 }
 
+// --- HAProxy leastconn and Kong least-connections ---
+
+TEST(HaproxyLeastconn, KeyFormula) {
+  // fwlc_get_key: inflight ? (inflight + 1) * 4096 / (weight * 16) : 0, integer division.
+  EXPECT_EQ(haproxyLeastconnKey(0, 1), 0u);
+  EXPECT_EQ(haproxyLeastconnKey(1, 1), 2u * 4096 / 16);             // 512
+  EXPECT_EQ(haproxyLeastconnKey(2, 100), 3u * 4096 / 1600);         // 7
+  EXPECT_EQ(haproxyLeastconnKey(2, 80), 3u * 4096 / 1280);          // 9
+  EXPECT_EQ(haproxyLeastconnKey(5, 1000), 6u * 4096 / (256 * 16));  // weight capped at 256
+}
+
+TEST(HaproxyLeastconn, EqualKeysAreServedRoundRobin) {
+  // Requests finish at once: every server stays at key 0, and the least recently moved
+  // goes first: 1 2 3 1 2 3 (nginx's least_conn would weight the ties instead).
+  Balancer balancer(std::make_unique<HaproxyLeastconn>(contextFor(3)), weighted({1, 5, 1}));
+  Request r;
+  std::string picks;
+  for (int i = 0; i < 6; ++i) {
+    const auto t = chosen(balancer, r);
+    picks += static_cast<char>('1' + t);
+    balancer.finished(t, 0.0);
+  }
+  EXPECT_EQ(picks, "123123");
+}
+
+TEST(HaproxyLeastconn, SeedReplicaWeights) {
+  // backend pg_replicas: weight 100, 100, 80. With two requests in flight on each, keys are
+  // 3*4096/1600 = 7, 7 and 3*4096/1280 = 9: the weight-80 replica is avoided.
+  Balancer balancer(std::make_unique<HaproxyLeastconn>(contextFor(3)), weighted({100, 100, 80}));
+  Request r;
+  for (int i = 0; i < 6; ++i)
+    chosen(balancer, r);
+  EXPECT_EQ(balancer.targets()[0].active, 2u);
+  EXPECT_EQ(balancer.targets()[2].active, 2u);
+  const auto next = chosen(balancer, r);
+  EXPECT_NE(next, 2u);
+}
+
+TEST(KongLeastConnections, IdleTargetsGoHeaviestFirstThenByScore) {
+  // Scores (c + 1) / w with weights 1, 2, 4: 1, 0.5, 0.25 -> t3; then t3 is at 0.5, tied
+  // with t2 (heap order decides), and so on; counts follow the weights: 4 picks of 7 to t3.
+  Balancer balancer(std::make_unique<KongLeastConnections>(contextFor(3)), weighted({1, 2, 4}));
+  Request r;
+  EXPECT_EQ(chosen(balancer, r), 2u);
+  for (int i = 0; i < 6; ++i)
+    chosen(balancer, r);
+  EXPECT_EQ(balancer.targets()[0].active, 1u);
+  EXPECT_EQ(balancer.targets()[1].active, 2u);
+  EXPECT_EQ(balancer.targets()[2].active, 4u);
+}
+
 // --- session affinity ---
 
 TEST(Stickiness, ClientKeepsItsTargetWhileAvailableAndUnexpired) {
@@ -367,11 +420,17 @@ TEST(StickyTable, ForgetsExpiredBindingsAsItGrows) {
 // --- every registered policy against the same cases ---
 
 // How a policy treats weights and idle load, for the share test below.
-enum class Shares { kFollowWeights, kUniform, kFirst, kHashed };
+enum class Shares { kFollowWeights, kUniform, kFirst, kHeaviest, kHashed };
 
 Shares expectedShares(const std::string& policy) {
   if (policy == "first") return Shares::kFirst;
-  if (policy == "least_outstanding_requests" || policy == "peak_ewma") return Shares::kUniform;
+  // HAProxy leastconn keys every idle server 0 and round-robins among them.
+  if (policy == "least_outstanding_requests" || policy == "peak_ewma" || policy == "leastconn") {
+    return Shares::kUniform;
+  }
+  // Kong scores an idle target (0 + 1) / weight: the heaviest wins while requests finish
+  // at once.
+  if (policy == "least-connections") return Shares::kHeaviest;
   if (policy == "round_robin" || policy == "least_conn" || policy == "random" ||
       policy == "least_request") {
     return Shares::kFollowWeights;
@@ -466,7 +525,8 @@ TEST_P(EveryPolicy, SharesWhenIdle) {
     balancer.finished(t, 0.01);
   }
   const Shares kind = expectedShares(GetParam());
-  const bool deterministic = GetParam() == "round_robin" || GetParam() == "least_conn";
+  const bool deterministic =
+      GetParam() == "round_robin" || GetParam() == "least_conn" || GetParam() == "leastconn";
   const double tolerance = deterministic ? 0.01 : 0.02;
   std::vector<double> expected;
   switch (kind) {
@@ -479,6 +539,9 @@ TEST_P(EveryPolicy, SharesWhenIdle) {
       break;
     case Shares::kFirst:
       expected = {1.0, 0.0, 0.0};
+      break;
+    case Shares::kHeaviest:
+      expected = {0.0, 0.0, 1.0};
       break;
   }
   for (int t = 0; t < 3; ++t)
