@@ -20,8 +20,9 @@ double expm1OverX(double x) {
 Zipf::Zipf(std::uint64_t n, double exponent) : n_(n), exponent_(exponent) {
   if (n == 0) throw std::invalid_argument("zipf population must be at least 1");
   if (!(exponent >= 0.0) || !std::isfinite(exponent)) {
-    throw std::invalid_argument("zipf exponent must be zero or positive; allowed: 0 (uniform) to "
-                                "about 3");
+    throw std::invalid_argument(
+        "zipf exponent must be zero or positive; allowed: 0 (uniform) to "
+        "about 3");
   }
   hIntegralX1_ = hIntegral(1.5) - 1.0;
   hIntegralN_ = hIntegral(static_cast<double>(n) + 0.5);
@@ -30,7 +31,9 @@ Zipf::Zipf(std::uint64_t n, double exponent) : n_(n), exponent_(exponent) {
 
 // h(x) = x^-exponent, and H its integral with H(1) = 0 written so that it is exact for
 // exponent = 1 as well: H(x) = (x^(1 - exponent) - 1) / (1 - exponent) -> log x.
-double Zipf::h(double x) const { return std::exp(-exponent_ * std::log(x)); }
+double Zipf::h(double x) const {
+  return std::exp(-exponent_ * std::log(x));
+}
 double Zipf::hIntegral(double x) const {
   const double logX = std::log(x);
   return expm1OverX((1.0 - exponent_) * logX) * logX;
@@ -55,7 +58,8 @@ std::uint64_t Zipf::sample(RandomStream& rng) const {
 
 double Zipf::probability(std::uint64_t k) const {
   double norm = 0.0;
-  for (std::uint64_t i = 1; i <= n_; ++i) norm += h(static_cast<double>(i));
+  for (std::uint64_t i = 1; i <= n_; ++i)
+    norm += h(static_cast<double>(i));
   return h(static_cast<double>(k)) / norm;
 }
 

@@ -8,7 +8,8 @@ lbsim=${1:-./build/release/cli/lbsim}
 scenario=scenarios/policy-comparison.yaml
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-policies=(round_robin random first least_conn least_outstanding_requests least_request peak_ewma
+policies=(round_robin random first least_conn leastconn least-connections least_outstanding_requests
+          least_request peak_ewma
           ip_hash hash source ring_hash maglev)
 for p in "${policies[@]}"; do
   "$lbsim" run "$scenario" --policy "app=$p" --out "$out/$p" --quiet 2>/dev/null
