@@ -20,6 +20,7 @@
 #include "scenarios/loader.h"
 #include "scenarios/units.h"
 #include "scenarios/writer.h"
+#include "validation/solve.h"
 
 namespace {
 
@@ -171,6 +172,36 @@ int runCommand(const RunArgs& args) {
   return kExitOk;
 }
 
+int solveCommand(const std::string& path, double rate) {
+  using namespace lbsim;
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  const models::ScenarioSpec spec = load(path, policies);
+  const auto r = validation::solveScenario(spec, rate);
+  std::printf(
+      "lbsim solve: %s at %g users/s = %.1f requests/s (analytic estimate, no simulation)\n\n",
+      spec.name.c_str(), r.userRate, r.requestRate);
+  std::printf("%-22s %10s %8s %10s %10s %8s %10s %9s\n", "tier", "req/s", "util %", "wait ms",
+              "time ms", "cv(S)", "saturates", "repl@70%");
+  for (const auto& t : r.tiers) {
+    std::printf("%-22s %10.1f %8.1f %10.3f %10.3f %8.2f %9.2fx %9u\n", t.id.c_str(), t.arrivalRate,
+                100 * t.utilization, 1e3 * t.meanWait, 1e3 * t.meanResponse, t.serviceCv,
+                t.saturation, t.replicasFor70);
+  }
+  std::printf("\n%-22s %10s %12s\n", "class", "req/s", "mean ms");
+  for (const auto& c : r.classes) {
+    std::printf("%-22s %10.1f %12.3f\n", c.id.c_str(), c.arrivalRate, 1e3 * c.meanResponse);
+  }
+  std::printf("\nbottleneck: %s; it reaches 100%% at %.4g users/s (%.2fx the evaluated rate)\n",
+              r.bottleneck.c_str(), r.saturationUserRate, r.saturationUserRate / r.userRate);
+  std::printf(
+      "(utilization and saturation are of each tier's busiest replica; repl@70%% is the\n"
+      " number of average replicas that keeps the tier at 70%% at this rate)\n");
+  std::printf("\nwhere the approximation does not hold:\n");
+  for (const auto& c : r.caveats)
+    std::printf("  - %s\n", c.c_str());
+  return kExitOk;
+}
+
 int checkCommand(const std::string& path) {
   using namespace lbsim;
   const auto policies = models::balancing::PolicyRegistry::withBuiltins();
@@ -209,6 +240,14 @@ int main(int argc, char** argv) {
   CLI::App* checkCmd = app.add_subcommand("check", "validate a scenario without simulating");
   checkCmd->add_option("scenario", checkPath, "scenario file (YAML)")->required();
 
+  std::string solvePath;
+  double solveRate = -1.0;
+  CLI::App* solveCmd = app.add_subcommand(
+      "solve", "instant analytic estimate: utilization, waits, saturation point");
+  solveCmd->add_option("scenario", solvePath, "scenario file (YAML)")->required();
+  solveCmd->add_option("--rate", solveRate,
+                       "users/s to evaluate (default: the peak of the phases)");
+
   lbsim::cli::ExplainBalancerArgs explain;
   CLI::App* explainCmd =
       app.add_subcommand("explain", "show how a mechanism decides, step by step");
@@ -241,6 +280,7 @@ int main(int argc, char** argv) {
   try {
     if (*runCmd) return runCommand(run);
     if (*checkCmd) return checkCommand(checkPath);
+    if (*solveCmd) return solveCommand(solvePath, solveRate);
     if (*explainBalancer) {
       try {
         lbsim::cli::explainBalancer(explain);

@@ -1,0 +1,95 @@
+#include "validation/solve.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "models/experiment.h"
+#include "scenarios/loader.h"
+
+namespace lbsim::validation {
+namespace {
+
+// Three single-server tiers in tandem, exponential service rates 2, 3 and 4 per second,
+// Poisson arrivals at lambda = 1.5/s: an open Jackson network.
+models::ScenarioSpec tandem(double duration, std::uint32_t replications) {
+  models::ScenarioSpec spec;
+  spec.name = "tandem";
+  spec.seed = 5;
+  spec.duration = duration;
+  spec.warmup = 0.02 * duration;
+  spec.replications = replications;
+  spec.timeseriesInterval = duration;
+  spec.traffic.phases = {{"steady", duration, 1.5, std::nullopt}};
+  spec.traffic.mix = {{"job", 1.0, {"job"}}};
+  spec.classes = {{"job", {"a", "b", "c"}, {}}};
+  const double rates[] = {2.0, 3.0, 4.0};
+  const char* ids[] = {"a", "b", "c"};
+  for (int i = 0; i < 3; ++i) {
+    models::TierSpec t;
+    t.id = ids[i];
+    t.service = core::Distribution::exponential(1.0 / rates[i]);
+    models::TargetSpec target;
+    target.name = std::string(ids[i]) + "-1";
+    t.targets = {target};
+    spec.tiers.push_back(t);
+  }
+  return spec;
+}
+
+// Jackson (Burke): each tier is an M/M/1 queue at lambda, so the mean sojourn is
+//   W = 1/(2 - 1.5) + 1/(3 - 1.5) + 1/(4 - 1.5) = 2 + 0.666667 + 0.4 = 3.066667 s.
+constexpr double kJacksonW = 1.0 / 0.5 + 1.0 / 1.5 + 1.0 / 2.5;
+
+TEST(Solve, TandemOfMM1IsExact) {
+  const auto r = solveScenario(tandem(1000, 1));
+  ASSERT_EQ(r.classes.size(), 1u);
+  EXPECT_NEAR(r.classes[0].meanResponse, kJacksonW, 1e-12);
+  EXPECT_NEAR(r.tiers[0].utilization, 0.75, 1e-12);
+  EXPECT_EQ(r.bottleneck, "a");
+  EXPECT_NEAR(r.saturationUserRate, 2.0, 1e-12);  // the first tier saturates at its rate
+}
+
+TEST(Solve, AgreesWithTheSimulationInsideItsAssumptions) {
+  // The simulated end-to-end mean over 10 replications must hold the Jackson value in its
+  // 95% confidence interval: solve and run agree where the model is exact.
+  const auto spec = tandem(40000, 10);
+  const auto result =
+      models::runExperiment(spec, models::balancing::PolicyRegistry::withBuiltins());
+  for (const auto& f : result.figures) {
+    if (f.path != "end_to_end/all/latency_s/mean") continue;
+    EXPECT_TRUE(f.estimate.contains(kJacksonW))
+        << "simulated " << f.estimate.mean << " +- " << f.estimate.halfWidth << ", Jackson "
+        << kJacksonW;
+    EXPECT_LT(f.estimate.halfWidth, 0.03 * kJacksonW);
+  }
+}
+
+TEST(Solve, ShopSaturationPointByHand) {
+  // scenarios/examples/shop.yaml at 40 users/s: per user 1 browse (3/4 + 1/4) and 1/4 buy,
+  // so 40 browse/s at 40 ms and 10 buy/s at 60 ms at the app tier: 2.2 busy workers,
+  // spread by least_conn (load-aware: by capacity) over the two primaries of 4 workers:
+  // 0.275 each. Saturation at 40 / 0.275 = 145.45 users/s.
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  const auto spec = scenarios::loadScenarioFile(
+      (std::filesystem::path(LBSIM_SOURCE_DIR) / "scenarios/examples/shop.yaml").string(),
+      policies);
+  const auto r = solveScenario(spec, 40.0);
+  EXPECT_NEAR(r.requestRate, 50.0, 1e-9);
+  EXPECT_EQ(r.bottleneck, "app");
+  EXPECT_NEAR(r.tiers[1].utilization, 0.275, 1e-12);
+  EXPECT_NEAR(r.saturationUserRate, 40.0 / 0.275, 1e-9);
+}
+
+TEST(Solve, FlagsSaturatedTiers) {
+  const auto r = solveScenario(tandem(1000, 1), 2.5);
+  EXPECT_FALSE(r.tiers[0].stable);
+  bool flagged = false;
+  for (const auto& c : r.caveats)
+    flagged |= c.find("tier 'a' is saturated") != std::string::npos;
+  EXPECT_TRUE(flagged);
+}
+
+}  // namespace
+}  // namespace lbsim::validation
