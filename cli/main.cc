@@ -21,6 +21,7 @@
 #include "scenarios/units.h"
 #include "scenarios/writer.h"
 #include "validation/solve.h"
+#include "validation/suite.h"
 
 namespace {
 
@@ -202,6 +203,55 @@ int solveCommand(const std::string& path, double rate) {
   return kExitOk;
 }
 
+int validateCommand(bool quick, bool sweep, const std::string& markdown, const std::string& csv) {
+  using namespace lbsim;
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  const auto cases = validation::canonicalCases(quick);
+  const auto sweepCases = sweep ? validation::utilizationSweep(quick) : decltype(cases){};
+  std::vector<validation::CaseResult> results;
+  std::vector<validation::CaseResult> sweepResults;
+  bool allPassed = true;
+  std::printf("%-34s %12s %12s %22s %6s %6s %9s\n", "case", "exact", "simulated", "95% CI", "in95",
+              "pass", "rel.err");
+  const std::size_t judged =
+      validation::intervalCases(cases) + validation::intervalCases(sweepCases);
+  const double confidence = 1.0 - 0.05 / static_cast<double>(judged);
+  std::printf(
+      "(each case judged at the Bonferroni level %.4g%% for %zu cases; the interval shown "
+      "is the 95%% one)\n",
+      100 * confidence, judged);
+  auto run = [&](const validation::ValidationCase& c, std::vector<validation::CaseResult>& into) {
+    const auto r = validation::runCase(c, policies, confidence);
+    into.push_back(r);
+    allPassed &= r.passed;
+    char ci[64];
+    std::snprintf(ci, sizeof ci, "[%.5g, %.5g]", r.mean - r.halfWidth, r.mean + r.halfWidth);
+    std::printf("%-34s %12.6g %12.6g %22s %6s %6s %+8.2f%%\n", c.name.c_str(), c.exact, r.mean, ci,
+                c.limit ? "-" : (r.inCi95 ? "yes" : "no"), r.passed ? "yes" : "NO",
+                100 * r.relativeError);
+    std::fflush(stdout);
+  };
+  for (const auto& c : cases)
+    run(c, results);
+  for (const auto& c : sweepCases)
+    run(c, sweepResults);
+  if (!markdown.empty()) {
+    output::writeFileAtomically(markdown, validation::markdownReport(results, sweepResults, quick));
+  }
+  if (!csv.empty()) {
+    std::string text = "model,load,exact,mean,half_width\n";
+    for (const auto& r : sweepResults) {
+      text += r.c->model + "," + output::csvNumber(r.c->load) + "," +
+              output::csvNumber(r.c->exact) + "," + output::csvNumber(r.mean) + "," +
+              output::csvNumber(r.halfWidth) + "\n";
+    }
+    output::writeFileAtomically(csv, text);
+  }
+  std::printf("%s\n", allPassed ? "validation: every case passed"
+                                : "validation: FAILED (see the rows marked NO)");
+  return allPassed ? kExitOk : kExitInternal;
+}
+
 int checkCommand(const std::string& path) {
   using namespace lbsim;
   const auto policies = models::balancing::PolicyRegistry::withBuiltins();
@@ -248,6 +298,17 @@ int main(int argc, char** argv) {
   solveCmd->add_option("--rate", solveRate,
                        "users/s to evaluate (default: the peak of the phases)");
 
+  bool validateQuick = false;
+  bool validateNoSweep = false;
+  std::string validateMarkdown;
+  std::string validateCsv;
+  CLI::App* validateCmd = app.add_subcommand(
+      "validate", "run the simulator on canonical queueing models and compare with exact values");
+  validateCmd->add_flag("--quick", validateQuick, "shorter runs (wider intervals), as in CI");
+  validateCmd->add_flag("--no-sweep", validateNoSweep, "skip the utilization sweep");
+  validateCmd->add_option("--markdown", validateMarkdown, "write the report as Markdown to FILE");
+  validateCmd->add_option("--csv", validateCsv, "write the sweep (for the figure) as CSV to FILE");
+
   lbsim::cli::ExplainBalancerArgs explain;
   CLI::App* explainCmd =
       app.add_subcommand("explain", "show how a mechanism decides, step by step");
@@ -281,6 +342,9 @@ int main(int argc, char** argv) {
     if (*runCmd) return runCommand(run);
     if (*checkCmd) return checkCommand(checkPath);
     if (*solveCmd) return solveCommand(solvePath, solveRate);
+    if (*validateCmd) {
+      return validateCommand(validateQuick, !validateNoSweep, validateMarkdown, validateCsv);
+    }
     if (*explainBalancer) {
       try {
         lbsim::cli::explainBalancer(explain);
