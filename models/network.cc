@@ -23,7 +23,9 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     : spec_(spec),
       mixStream_(core::RandomStream::named(runSeed, "mix")),
       sessionStream_(core::RandomStream::named(runSeed, "sessions")),
-      clientStream_(core::RandomStream::named(runSeed, "clients")) {
+      clientStream_(core::RandomStream::named(runSeed, "clients")),
+      thinkStream_(core::RandomStream::named(runSeed, "think")) {
+  handler_ = simulator_.addHandler(this);
   // Streams first, then tiers: a policy keeps a pointer to its stream.
   policyStreams_.reserve(spec_.tiers.size());
   for (const TierSpec& t : spec_.tiers) {
@@ -80,12 +82,12 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
 Network::~Network() = default;
 
 void Network::start() {
-  if (!flows_.empty()) source_->start();
+  if (flows_.empty()) return;
+  if (!spec_.traffic.phases.empty()) source_->start();
+  if (spec_.traffic.closed.users > 0) simulator_.schedule(0.0, handler_, kSpawnUser, 0);
 }
 
-void Network::startSession() {
-  const std::uint32_t s = sessions_.acquire();
-  Session& session = sessions_[s];
+void Network::chooseFlow(Session& session) {
   const double x = mixStream_.uniform01() * flowCumulativeWeight_.back();
   session.flow = static_cast<std::uint32_t>(
       std::upper_bound(flowCumulativeWeight_.begin(), flowCumulativeWeight_.end(), x) -
@@ -93,6 +95,45 @@ void Network::startSession() {
   if (session.flow >= flows_.size()) session.flow = static_cast<std::uint32_t>(flows_.size() - 1);
   session.step = 0;
   session.seed = sessionStream_.nextU64();
+}
+
+void Network::handleEvent(const core::Event& event) {
+  switch (event.kind) {
+    case kSpawnUser: {
+      // A closed user is one client for its whole life; the next user is spawned at
+      // 1/spawn_rate (Locust's spawn rate), or at once.
+      const std::uint32_t s = sessions_.acquire();
+      Session& session = sessions_[s];
+      session.closed = true;
+      session.client = nextClient_++;
+      chooseFlow(session);
+      ++usersSpawned_;
+      if (usersSpawned_ < spec_.traffic.closed.users) {
+        const double rate = spec_.traffic.closed.spawnRate;
+        simulator_.schedule(rate > 0.0 ? usersSpawned_ / rate : now(), handler_, kSpawnUser, 0);
+      }
+      issue(s);
+      break;
+    }
+    case kNextStep:
+      issue(static_cast<std::uint32_t>(event.payload));
+      break;
+    case kNextFlow: {
+      const auto s = static_cast<std::uint32_t>(event.payload);
+      chooseFlow(sessions_[s]);
+      issue(s);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void Network::startSession() {
+  const std::uint32_t s = sessions_.acquire();
+  Session& session = sessions_[s];
+  session.closed = false;
+  chooseFlow(session);
   if (spec_.traffic.clients == 0) {
     session.client = nextClient_++;
   } else {
@@ -166,7 +207,13 @@ void Network::endRequest(RequestIndex index) {
   if (s == kNone) return;
   Session& session = sessions_[s];
   ++session.step;
-  if (session.step < flows_[session.flow].size()) {
+  const bool more = session.step < flows_[session.flow].size();
+  if (session.closed) {
+    // Locust: the user waits its think time after every response, then goes on with its
+    // flow or starts another one.
+    const double think = spec_.traffic.closed.think.sample(thinkStream_);
+    simulator_.schedule(now() + think, handler_, more ? kNextStep : kNextFlow, s);
+  } else if (more) {
     issue(s);
   } else {
     sessions_.release(s);

@@ -25,7 +25,7 @@ namespace lbsim::models {
 // per user, from which every demand of that user's requests is drawn when the request is
 // created), "clients" (which client of the population a user is) and "policy:<tier>" for
 // each tier's balancing policy.
-class Network {
+class Network final : public core::EventHandler {
  public:
   Network(const ScenarioSpec& spec, std::uint64_t runSeed,
           const balancing::PolicyRegistry& policies);
@@ -39,6 +39,8 @@ class Network {
 
   // Schedules the traffic; then run the simulator.
   void start();
+  void handleEvent(const core::Event& event) override;  // closed users' timers
+  std::size_t sessionsActive() const { return sessions_.live(); }
 
   std::size_t tierCount() const { return tiers_.size(); }
   const ServicePool& tier(TierIndex i) const { return *tiers_[i]; }
@@ -69,10 +71,14 @@ class Network {
     std::uint32_t step = 0;
     std::uint32_t client = 0;
     std::uint64_t seed = 0;
+    bool closed = false;  // a closed-loop user: thinks between requests, loops over flows
   };
+  enum EventKind : std::uint32_t { kSpawnUser, kNextStep, kNextFlow };
 
   double now() const { return simulator_.now(); }
   void issue(std::uint32_t sessionIndex);
+  // Picks the flow a session runs next from the mix, with a fresh seed for its demands.
+  void chooseFlow(Session& session);
   void enterHop(RequestIndex index);
   void endRequest(RequestIndex index);
 
@@ -90,6 +96,9 @@ class Network {
   core::RandomStream mixStream_;
   core::RandomStream sessionStream_;
   core::RandomStream clientStream_;
+  core::RandomStream thinkStream_;
+  core::HandlerId handler_ = 0;
+  std::uint32_t usersSpawned_ = 0;
   std::unique_ptr<core::Zipf> clientPopularity_;
   core::IndexPool<Request> requests_;
   core::IndexPool<Session> sessions_;

@@ -40,8 +40,18 @@ struct FlowSpec {
   std::vector<std::string> steps;  // class ids
 };
 
+// Closed-loop users, as Locust runs them: `users` users started at `spawnRate` per second
+// (all at once when 0); each runs a flow of the mix, waits a think time after every response
+// (Locust's wait_time), and starts another flow when one ends, until the run ends.
+struct ClosedSpec {
+  std::uint32_t users = 0;
+  double spawnRate = 0.0;
+  core::Distribution think;  // deterministic 0 unless given
+};
+
 struct TrafficSpec {
-  std::vector<PhaseSpec> phases;
+  std::vector<PhaseSpec> phases;  // open arrivals; may be empty when there are closed users
+  ClosedSpec closed;
   ArrivalProcess process = ArrivalProcess::kPoisson;
   std::vector<FlowSpec> mix;
   // Size of the client population; 0 gives each arriving user its own identity.

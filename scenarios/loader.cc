@@ -156,8 +156,8 @@ class Reader {
 const std::vector<std::string> kScenarioKeys = {
     "name",         "description",         "seed",    "duration", "warmup",
     "replications", "timeseries_interval", "traffic", "classes",  "tiers"};
-const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "client_skew", "phases",
-                                               "mix"};
+const std::vector<std::string> kTrafficKeys = {"arrivals", "clients",    "client_skew", "phases",
+                                               "users",    "spawn_rate", "think",       "mix"};
 const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
 const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
 const std::vector<std::string> kClassKeys = {"id", "route", "demands"};
@@ -708,11 +708,33 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
         in.fail(k, "traffic client_skew needs a client population; allowed: set clients: N");
       }
     }
-    const YAML::Node phases = in.required(traffic, "phases", "traffic");
-    in.expectSequence(phases, "traffic phases");
-    if (phases.size() == 0) in.fail(phases, "traffic phases is empty; allowed: one or more phases");
-    for (std::size_t i = 0; i < phases.size(); ++i) {
-      in.collect([&] { spec.traffic.phases.push_back(parsePhase(in, phases[i], i)); });
+    if (const auto u = traffic["users"]) {
+      spec.traffic.closed.users =
+          static_cast<std::uint32_t>(in.unsignedInteger(u, "traffic users", 1, 10000000));
+    }
+    if (const auto r = traffic["spawn_rate"]) {
+      if (!traffic["users"]) in.fail(r, "traffic spawn_rate needs users; allowed: set users: N");
+      spec.traffic.closed.spawnRate = in.rate(r, "traffic spawn_rate");
+    }
+    if (const auto t = traffic["think"]) {
+      if (!traffic["users"]) in.fail(t, "traffic think needs users; allowed: set users: N");
+      spec.traffic.closed.think = parseDistribution(in, t, "traffic think");
+    }
+    // Open arrivals by phases, closed users, or both.
+    const YAML::Node phases = traffic["phases"];
+    if (!phases && !traffic["users"]) {
+      in.fail(traffic,
+              "traffic needs phases (open arrivals) or users (closed loop); allowed: "
+              "phases, users, or both");
+    }
+    if (phases) {
+      in.expectSequence(phases, "traffic phases");
+      if (phases.size() == 0) {
+        in.fail(phases, "traffic phases is empty; allowed: one or more phases");
+      }
+      for (std::size_t i = 0; i < phases.size(); ++i) {
+        in.collect([&] { spec.traffic.phases.push_back(parsePhase(in, phases[i], i)); });
+      }
     }
     const YAML::Node mix = in.required(traffic, "mix", "traffic");
     in.expectSequence(mix, "traffic mix");

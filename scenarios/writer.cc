@@ -104,7 +104,13 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
   if (spec.traffic.clientSkew > 0.0) {
     out << YAML::Key << "client_skew" << YAML::Value << formatNumber(spec.traffic.clientSkew);
   }
-  out << YAML::Key << "phases" << YAML::Value << YAML::BeginSeq;
+  if (spec.traffic.closed.users > 0) {
+    out << YAML::Key << "users" << YAML::Value << spec.traffic.closed.users;
+    out << YAML::Key << "spawn_rate" << YAML::Value << formatRate(spec.traffic.closed.spawnRate);
+    out << YAML::Key << "think" << YAML::Value;
+    emitDistribution(out, spec.traffic.closed.think);
+  }
+  if (!spec.traffic.phases.empty()) out << YAML::Key << "phases" << YAML::Value << YAML::BeginSeq;
   for (const auto& p : spec.traffic.phases) {
     out << YAML::Flow << YAML::BeginMap;
     if (!p.name.empty()) out << YAML::Key << "name" << YAML::Value << p.name;
@@ -113,7 +119,7 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     if (p.rampTo) out << YAML::Key << "ramp_to" << YAML::Value << formatRate(*p.rampTo);
     out << YAML::EndMap;
   }
-  out << YAML::EndSeq;
+  if (!spec.traffic.phases.empty()) out << YAML::EndSeq;
   out << YAML::Key << "mix" << YAML::Value << YAML::BeginSeq;
   for (const auto& f : spec.traffic.mix) {
     out << YAML::Flow << YAML::BeginMap;

@@ -65,6 +65,13 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
                           ": a steady-state estimate; a phase of " + format("%g s", peakDuration) +
                           " may end before queues settle, or ramp through the peak");
   }
+  if (userRate < 0.0) userRate = 0.0;  // no open phases
+  if (spec.traffic.closed.users > 0) {
+    out.caveats.push_back(
+        "closed-loop users (" + std::to_string(spec.traffic.closed.users) +
+        ") are not in this open estimate: their rate depends on response times (use mean "
+        "value analysis, validation/analytic/networks.h)");
+  }
   out.userRate = userRate;
 
   // Requests per user of each class: the flows' steps, weighted by the mix.

@@ -179,6 +179,24 @@ TEST_F(LoaderTest, ClientPopulationWithSkew) {
             "clients: N");
 }
 
+TEST_F(LoaderTest, ClosedUsers) {
+  // Locust-style users instead of (or besides) phases.
+  std::string text = replaceLine(kValid, 6,
+                                 "  users: 50\n  spawn_rate: 5/s\n  think: {dist: "
+                                 "exponential, mean: 2s}");
+  text = replaceLine(text, 9, "");  // the two phase lines, now 9 and 10
+  text = replaceLine(text, 10, "");
+  const auto spec = load(text);
+  EXPECT_EQ(spec.traffic.closed.users, 50u);
+  EXPECT_EQ(spec.traffic.closed.spawnRate, 5.0);
+  EXPECT_EQ(spec.traffic.closed.think.mean(), 2.0);
+  EXPECT_TRUE(spec.traffic.phases.empty());
+  EXPECT_EQ(resolvedScenarioYaml(load(resolvedScenarioYaml(spec))), resolvedScenarioYaml(spec));
+  EXPECT_EQ(errors(replaceLine(replaceLine(replaceLine(kValid, 6, ""), 7, ""), 8, "")),
+            "small.yaml:9:3: traffic needs phases (open arrivals) or users (closed loop); "
+            "allowed: phases, users, or both");
+}
+
 TEST_F(LoaderTest, Maxconn) {
   const auto spec =
       load(replaceLine(kValid, 27, "    replica: {workers: 4, queue_limit: 50, maxconn: 6}"));
