@@ -14,6 +14,8 @@
 #include <optional>
 
 #include "cli/explain.h"
+#include "cli/explain_autoscaler.h"
+#include "cli/explain_health.h"
 #include "cli/output/results.h"
 #include "models/balancing/policy.h"
 #include "models/experiment.h"
@@ -89,6 +91,10 @@ lbsim::models::ScenarioSpec load(const std::string& path,
 
 int runCommand(const RunArgs& args) {
   using namespace lbsim;
+  // First of all, so that Ctrl-C at any later point ends the run through the cleanup below
+  // rather than killing the process between creating the folder and writing to it.
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
   const auto policies = models::balancing::PolicyRegistry::withBuiltins();
   models::ScenarioSpec spec = load(args.scenario, policies);
   if (args.seed) spec.seed = *args.seed;
@@ -141,8 +147,6 @@ int runCommand(const RunArgs& args) {
   // A trace from an earlier run in this folder would not belong to these results.
   if (!args.trace) std::filesystem::remove(folder / "trace.csv");
 
-  std::signal(SIGINT, onInterrupt);
-  std::signal(SIGTERM, onInterrupt);
   ProgressBar bar(spec.replications);
   std::unique_ptr<output::TraceCsvWriter> trace;
   if (args.trace) trace = std::make_unique<output::TraceCsvWriter>(folder / "trace.csv");
@@ -331,6 +335,11 @@ int main(int argc, char** argv) {
   explainBalancer->add_option("--seed", explain.seed, "seed of the policy's random stream");
   explainBalancer->add_option("--sticky", explain.sticky,
                               "cookie stickiness lifetime in seconds (default: none)");
+  lbsim::cli::ExplainAutoscalerArgs explainAutoscalerArgs;
+  CLI::App* explainAutoscalerCmd =
+      lbsim::cli::addExplainAutoscalerCommand(*explainCmd, explainAutoscalerArgs);
+  lbsim::cli::ExplainHealthArgs explainHealthArgs;
+  CLI::App* explainHealthCmd = lbsim::cli::addExplainHealthCommand(*explainCmd, explainHealthArgs);
 
   try {
     app.parse(argc, argv);
@@ -344,6 +353,22 @@ int main(int argc, char** argv) {
     if (*solveCmd) return solveCommand(solvePath, solveRate);
     if (*validateCmd) {
       return validateCommand(validateQuick, !validateNoSweep, validateMarkdown, validateCsv);
+    }
+    if (*explainAutoscalerCmd) {
+      try {
+        lbsim::cli::explainAutoscaler(explainAutoscalerArgs);
+      } catch (const std::invalid_argument& e) {
+        throw BadInput(e.what());  // a bad option, or a trace that cannot drive the autoscaler
+      }
+      return kExitOk;
+    }
+    if (*explainHealthCmd) {
+      try {
+        lbsim::cli::explainHealth(explainHealthArgs);
+      } catch (const std::invalid_argument& e) {
+        throw BadInput(e.what());  // a bad mechanism setting, time or failure kind
+      }
+      return kExitOk;
     }
     if (*explainBalancer) {
       try {

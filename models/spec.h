@@ -108,6 +108,7 @@ struct TierSpec {
   std::string id;
   TierKind kind = TierKind::kServicePool;
   core::Distribution service;       // default demand per request at this tier
+  std::vector<std::string> next;    // tiers it forwards to; empty: any (the routes decide)
   std::vector<TargetSpec> targets;  // database: targets[0] is the primary
   BalancerSpec balancer;
 };

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "models/service_pool.h"
+#include "scenarios/topology.h"
 #include "scenarios/units.h"
 
 namespace lbsim::scenarios {
@@ -162,9 +163,9 @@ const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_t
 const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
 const std::vector<std::string> kClassKeys = {"id", "route", "demands"};
 const std::vector<std::string> kDemandKeys = {"service", "op"};
-const std::vector<std::string> kTierKeys = {"id",       "kind",     "service",
-                                            "balancer", "replicas", "replica",
-                                            "targets",  "primary",  "read_replicas"};
+const std::vector<std::string> kTierKeys = {
+    "id",      "kind",    "service", "balancer",      "replicas",
+    "replica", "targets", "primary", "read_replicas", "next"};
 const std::vector<std::string> kTargetKeys = {"name",   "workers", "queue_limit", "speed",
                                               "weight", "maxconn", "backup"};
 const std::vector<std::string> kReadReplicaKeys = {"count",   "workers", "queue_limit", "speed",
@@ -374,6 +375,11 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
     in.fail(node["kind"], "unknown tier kind '" + kind + "'; allowed: database, service_pool");
   }
   tier.service = parseDistribution(in, in.required(node, "service", what), what + " service");
+  if (const auto n = node["next"]) {
+    in.expectSequence(n, what + " next");
+    for (const auto& item : n)
+      tier.next.push_back(in.identifier(item, what + " next"));
+  }
 
   if (const auto b = node["balancer"]) {
     if (!b.IsMap()) in.fail(b, what + " balancer must be a mapping such as {policy: least_conn}");
@@ -679,6 +685,17 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
           [&] { spec.classes.push_back(parseClass(in, c, declaredIds(tiers), spec.tiers)); });
     }
     if (spec.classes.size() == classes.size()) checkUniqueIds(in, classes, spec.classes, "class");
+  }
+  // The chain as a graph, once tiers and classes are whole.
+  if (in.diagnostics().empty() && tiers && classes && spec.tiers.size() == tiers.size() &&
+      spec.classes.size() == classes.size()) {
+    for (const auto& p : checkTopology(spec)) {
+      in.collect([&] {
+        if (p.at == TopologyProblem::At::kTier) in.fail(tiers[p.tier]["id"], p.message);
+        if (p.at == TopologyProblem::At::kNext) in.fail(tiers[p.tier]["next"][p.next], p.message);
+        in.fail(classes[p.cls]["route"][p.hop], p.message);
+      });
+    }
   }
   in.collect([&] {
     const YAML::Node traffic = in.required(root, "traffic", "scenario");

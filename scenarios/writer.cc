@@ -166,6 +166,7 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     out << YAML::Key << "kind" << YAML::Value << (database ? "database" : "service_pool");
     out << YAML::Key << "service" << YAML::Value;
     emitDistribution(out, t.service);
+    if (!t.next.empty()) out << YAML::Key << "next" << YAML::Value << YAML::Flow << t.next;
     out << YAML::Key << "balancer" << YAML::Value << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "policy" << YAML::Value << t.balancer.policy;
     for (const auto& [key, value] : t.balancer.options.numbers()) {

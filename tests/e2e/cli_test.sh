@@ -53,6 +53,21 @@ check "duration shorter than warm-up exits 2" test $? -eq 2
 "$lbsim" frobnicate >/dev/null 2>&1
 check "unknown subcommand exits 2" test $? -eq 2
 
+# explain: a policy's picks and a health check's timeline
+"$lbsim" explain balancer --policy round_robin --weights 5,1,1 --requests 7 >"$work/explain.out" 2>&1
+check "explain balancer exits 0" test $? -eq 0
+check "explain balancer gives nginx's sequence" test "$(awk '$1 ~ /^[0-9]+$/ {printf "%s", $3}' "$work/explain.out")" = "t1t1t2t1t3t1t1"
+"$lbsim" explain health --check "inter 5s rise 2 fall 3" --down-at 12s --up-at 60s --until 80s >"$work/health.out" 2>&1
+check "explain health exits 0" test $? -eq 0
+check "explain health marks the server down at 25s" grep -q "^25s.*DOWN" "$work/health.out"
+"$lbsim" explain balancer --policy fastest >"$work/bad-policy.out" 2>&1
+check "explain with an unknown policy exits 2" test $? -eq 2
+check "and lists the policies" grep -q "allowed: first, hash" "$work/bad-policy.out"
+
+"$lbsim" explain autoscaler --metrics "$src/scenarios/autoscaling/spike-10x.csv" --hpa "$src/scenarios/autoscaling/user-service-hpa.yaml" >"$work/hpa.out" 2>&1
+check "explain autoscaler exits 0" test $? -eq 0
+check "the HPA's scale-up is limited by its policies" grep -q "ScaleUpLimit" "$work/hpa.out"
+
 # Ctrl-C: interrupted runs leave no complete-looking files
 "$lbsim" run "$src/scenarios/cerebrum.yaml" --out "$work/interrupted" --trace --quiet 2>/dev/null &
 pid=$!

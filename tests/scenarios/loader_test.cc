@@ -126,7 +126,7 @@ TEST_F(LoaderTest, UnknownTopLevelKey) {
 TEST_F(LoaderTest, UnknownKeyInATier) {
   EXPECT_EQ(errors(replaceLine(kValid, 22, "    replica_count: 2")),
             "small.yaml:22:5: unknown key 'replica_count' in tier; allowed: balancer, id, kind, "
-            "primary, read_replicas, replica, replicas, service, targets");
+            "next, primary, read_replicas, replica, replicas, service, targets");
 }
 
 TEST_F(LoaderTest, UnknownPolicyListsValidNames) {
@@ -195,6 +195,43 @@ TEST_F(LoaderTest, ClosedUsers) {
   EXPECT_EQ(errors(replaceLine(replaceLine(replaceLine(kValid, 6, ""), 7, ""), 8, "")),
             "small.yaml:9:3: traffic needs phases (open arrivals) or users (closed loop); "
             "allowed: phases, users, or both");
+}
+
+// Topology, checked on the graph of tiers (Boost.Graph).
+
+TEST_F(LoaderTest, TierOnNoRoute) {
+  const std::string text =
+      kValid + "  - id: cache\n    service: {dist: exponential, mean: 1ms}\n    replicas: 1\n";
+  EXPECT_EQ(errors(text),
+            "small.yaml:35:9: tier 'cache' is on no class's route, so no request reaches it; "
+            "allowed: route a class through it, or remove it");
+}
+
+TEST_F(LoaderTest, RoutesThatFormACycle) {
+  // browse goes gateway -> app; a second class going app -> gateway closes a cycle.
+  const std::string text = replaceLine(kValid, 16, "    route: [app, gateway, db]");
+  EXPECT_EQ(errors(text),
+            "small.yaml:20:9: tiers form a cycle: gateway -> app -> gateway; allowed: a chain "
+            "that goes one way (CDN -> ... -> database)");
+}
+
+TEST_F(LoaderTest, RouteThatSkipsADeclaredHop) {
+  // The gateway forwards only to app; a route from gateway straight to db skips it.
+  std::string text = replaceLine(kValid, 21,
+                                 "    service: {dist: exponential, mean: 1ms}\n"
+                                 "    next: [app]");
+  text = replaceLine(text, 16, "    route: [gateway, db]");
+  EXPECT_EQ(errors(text),
+            "small.yaml:16:22: route of class 'buy' goes from 'gateway' to 'db', which 'gateway' "
+            "does not forward to; allowed: app");
+}
+
+TEST_F(LoaderTest, NextNamesAnUnknownTier) {
+  const std::string text =
+      replaceLine(kValid, 21, "    service: {dist: exponential, mean: 1ms}\n    next: [ap]");
+  EXPECT_EQ(errors(text),
+            "small.yaml:22:12: tier 'gateway' forwards to unknown tier 'ap'; allowed: gateway, "
+            "app, db");
 }
 
 TEST_F(LoaderTest, Maxconn) {

@@ -1,0 +1,164 @@
+#pragma once
+
+// Internal to the scenarios library: the small located-diagnostics reader that the
+// autoscaling configuration parsers share (hpa_manifest.cc, autoscaler_policies.cc). Every
+// problem is a ScenarioError `file:line:column: what is wrong; allowed: what would be right`.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "models/autoscaling/quantity.h"
+#include "scenarios/error.h"
+#include "scenarios/units.h"
+
+namespace lbsim::scenarios::yaml {
+
+inline std::string joined(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  std::string out;
+  for (const auto& i : items)
+    out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+inline std::string readFile(const std::string& path, const std::string& what) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    throw ScenarioError({{path, 0, 0, "cannot read the " + what + ": " + std::strerror(errno)}});
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  const std::string& file() const { return file_; }
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
+    throw ScenarioError({{file_, mark.line + 1, mark.column + 1, message}});
+  }
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
+    fail(node.Mark(), message);
+  }
+
+  // Runs `body`, recording its ScenarioError and going on, so one run reports every problem.
+  void collect(const std::function<void()>& body) {
+    try {
+      body();
+    } catch (const ScenarioError& e) {
+      for (const auto& d : e.diagnostics())
+        diagnostics_.push_back(d);
+    }
+  }
+  void throwIfAny() const {
+    if (!diagnostics_.empty()) throw ScenarioError(diagnostics_);
+  }
+
+  void expectMap(const YAML::Node& node, const std::string& what,
+                 const std::vector<std::string>& allowed) const {
+    if (!node.IsMap()) fail(node, what + " must be a mapping of keys to values");
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) fail(it->first, "a key in " + what + " must be a plain name");
+      const std::string key = it->first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        fail(it->first, "unknown key '" + key + "' in " + what + "; allowed: " + joined(allowed));
+      }
+    }
+  }
+  YAML::Node required(const YAML::Node& map, const std::string& key,
+                      const std::string& what) const {
+    const YAML::Node node = map[key];
+    if (!node) fail(map, "missing key '" + key + "' in " + what);
+    return node;
+  }
+  void expectSequence(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsSequence()) fail(node, what + " must be a list");
+  }
+  std::string scalar(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsScalar()) fail(node, what + " must be a single value");
+    return node.Scalar();
+  }
+  std::string oneOf(const YAML::Node& node, const std::string& what,
+                    const std::vector<std::string>& allowed) const {
+    const std::string s = scalar(node, what);
+    if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {
+      fail(node, what + " '" + s + "' is not known; allowed: " + joined(allowed));
+    }
+    return s;
+  }
+  std::int64_t integer(const YAML::Node& node, const std::string& what, std::int64_t minimum,
+                       std::int64_t maximum) const {
+    const std::string s = scalar(node, what);
+    const auto v = parseNumber(s);
+    if (!v || *v != std::floor(*v) || *v < static_cast<double>(minimum) ||
+        *v > static_cast<double>(maximum)) {
+      fail(node, what + " must be a whole number from " + std::to_string(minimum) + " to " +
+                     std::to_string(maximum) + ", not '" + s + "'");
+    }
+    return static_cast<std::int64_t>(*v);
+  }
+  double number(const YAML::Node& node, const std::string& what, double minimum) const {
+    const std::string s = scalar(node, what);
+    const auto v = parseNumber(s);
+    if (!v || !(*v >= minimum)) {
+      fail(node,
+           what + " must be a number of at least " + formatNumber(minimum) + ", not '" + s + "'");
+    }
+    return *v;
+  }
+  bool boolean(const YAML::Node& node, const std::string& what) const {
+    const std::string s = scalar(node, what);
+    if (s == "true" || s == "True" || s == "yes" || s == "on") return true;
+    if (s == "false" || s == "False" || s == "no" || s == "off") return false;
+    fail(node, what + " must be true or false, not '" + s + "'");
+  }
+  // Seconds: a bare number (AWS and Kubernetes write seconds) or a duration such as 5m.
+  double seconds(const YAML::Node& node, const std::string& what) const {
+    const std::string s = scalar(node, what);
+    const auto v = parseDuration(s);
+    if (!v || *v < 0.0) {
+      fail(node, what + " '" + s + "' is not a duration; allowed: " + kDurationForms +
+                     " (a bare number is seconds)");
+    }
+    return *v;
+  }
+  // A percentage: `70%`, or a bare number of percent (70), as the scripts' thresholds.
+  double percent(const YAML::Node& node, const std::string& what) const {
+    const std::string s = scalar(node, what);
+    if (!s.empty() && s.back() == '%') {
+      const auto v = parseNumber(s.substr(0, s.size() - 1));
+      if (v) return *v;
+    } else if (const auto v = parseNumber(s)) {
+      return *v;
+    }
+    fail(node, what + " '" + s + "' is not a percentage; allowed: a percentage such as 70%");
+  }
+  std::int64_t quantityMilli(const YAML::Node& node, const std::string& what) const {
+    const std::string s = scalar(node, what);
+    const auto v = models::autoscaling::parseQuantityMilli(s);
+    if (!v) {
+      fail(node, what + " '" + s +
+                     "' is not a quantity; allowed: " + models::autoscaling::kQuantityForms);
+    }
+    return *v;
+  }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+}  // namespace lbsim::scenarios::yaml
