@@ -15,6 +15,7 @@
 #include "models/service_pool.h"
 #include "scenarios/topology.h"
 #include "scenarios/units.h"
+#include "scenarios/yaml_reader.h"
 
 namespace lbsim::scenarios {
 
@@ -31,128 +32,7 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// Walks the YAML tree, turning each problem into a located diagnostic. A problem inside
-// one item (a tier, a class, a phase) is recorded and the loader goes on with the next
-// item, so that one run of `lbsim check` reports as much as it can.
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
-    throw ScenarioError({{file_, mark.line + 1, mark.column + 1, message}});
-  }
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
-    fail(node.Mark(), message);
-  }
-
-  // Runs `body`, recording a ScenarioError instead of propagating it.
-  void collect(const std::function<void()>& body) {
-    try {
-      body();
-    } catch (const ScenarioError& e) {
-      for (const auto& d : e.diagnostics())
-        diagnostics_.push_back(d);
-    }
-  }
-  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
-
-  // A mapping whose keys must all be among `allowed`.
-  void expectMap(const YAML::Node& node, const std::string& what,
-                 const std::vector<std::string>& allowed) const {
-    if (!node.IsMap()) fail(node, what + " must be a mapping of keys to values");
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      const std::string key = keyText(it->first, what);
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::vector<std::string> sorted = allowed;
-        std::sort(sorted.begin(), sorted.end());
-        fail(it->first, "unknown key '" + key + "' in " + what + "; allowed: " + join(sorted));
-      }
-    }
-  }
-  std::string keyText(const YAML::Node& key, const std::string& what) const {
-    if (!key.IsScalar()) fail(key, "a key in " + what + " must be a plain name");
-    return key.Scalar();
-  }
-  YAML::Node required(const YAML::Node& map, const std::string& key,
-                      const std::string& what) const {
-    const YAML::Node node = map[key];
-    if (!node) fail(map, "missing key '" + key + "' in " + what);
-    return node;
-  }
-  void expectSequence(const YAML::Node& node, const std::string& what) const {
-    if (!node.IsSequence()) fail(node, what + " must be a list");
-  }
-
-  std::string scalar(const YAML::Node& node, const std::string& what) const {
-    if (!node.IsScalar()) fail(node, what + " must be a single value");
-    return node.Scalar();
-  }
-  // Ids appear in output paths and CSV fields, so they are plain names.
-  std::string identifier(const YAML::Node& node, const std::string& what) const {
-    const std::string s = scalar(node, what);
-    const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    });
-    if (!plain) {
-      fail(node,
-           what + " '" + s + "' is not a plain name; allowed: letters, digits, '-', '_', '.'");
-    }
-    if (s == "end_to_end" || s == "all") {
-      fail(node, what + " '" + s + "' is reserved for outputs; allowed: any other name");
-    }
-    return s;
-  }
-  double number(const YAML::Node& node, const std::string& what) const {
-    const auto v = parseNumber(scalar(node, what));
-    if (!v) fail(node, what + " must be a number, not '" + node.Scalar() + "'");
-    return *v;
-  }
-  std::uint64_t unsignedInteger(const YAML::Node& node, const std::string& what,
-                                std::uint64_t minimum, std::uint64_t maximum) const {
-    const std::string s = scalar(node, what);
-    const auto v = parseNumber(s);
-    if (!v || *v != std::floor(*v) || *v < static_cast<double>(minimum) ||
-        *v > static_cast<double>(maximum)) {
-      fail(node, what + " must be a whole number from " + std::to_string(minimum) + " to " +
-                     std::to_string(maximum) + ", not '" + s + "'");
-    }
-    return static_cast<std::uint64_t>(*v);
-  }
-  bool boolean(const YAML::Node& node, const std::string& what) const {
-    const std::string s = scalar(node, what);
-    if (s == "true" || s == "yes" || s == "on") return true;
-    if (s == "false" || s == "no" || s == "off") return false;
-    fail(node, what + " must be true or false, not '" + s + "'");
-  }
-  double duration(const YAML::Node& node, const std::string& what, bool positive) const {
-    const std::string s = scalar(node, what);
-    const auto v = parseDuration(s);
-    if (!v) fail(node, what + " '" + s + "' is not a duration; allowed: " + kDurationForms);
-    if (*v < 0.0 || (positive && *v == 0.0)) {
-      fail(node, what + " must be " + (positive ? "positive" : "zero or positive") + ", not '" + s +
-                     "'; allowed: " + kDurationForms);
-    }
-    return *v;
-  }
-  double rate(const YAML::Node& node, const std::string& what) const {
-    const std::string s = scalar(node, what);
-    const auto v = parseRate(s);
-    if (!v) fail(node, what + " '" + s + "' is not a rate; allowed: " + kRateForms);
-    if (*v < 0.0) {
-      fail(node, what + " must not be negative, not '" + s + "'; allowed: " + kRateForms);
-    }
-    return *v;
-  }
-  double positiveNumber(const YAML::Node& node, const std::string& what) const {
-    const double v = number(node, what);
-    if (!(v > 0.0)) fail(node, what + " must be positive, not '" + node.Scalar() + "'");
-    return v;
-  }
-
- private:
-  std::string file_;
-  std::vector<Diagnostic> diagnostics_;
-};
+using yaml::Reader;
 
 const std::vector<std::string> kScenarioKeys = {
     "name",         "description",         "seed",    "duration", "warmup",

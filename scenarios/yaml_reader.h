@@ -1,11 +1,14 @@
 #pragma once
 
-// Internal to the scenarios library: the small located-diagnostics reader that the
-// autoscaling configuration parsers share (hpa_manifest.cc, autoscaler_policies.cc). Every
-// problem is a ScenarioError `file:line:column: what is wrong; allowed: what would be right`.
+// Internal to the scenarios library: the located-diagnostics reader that the scenario loader
+// and the autoscaling configuration parsers share (loader.cc, hpa_manifest.cc,
+// autoscaler_policies.cc). Every problem is a ScenarioError `file:line:column: what is
+// wrong; allowed: what would be right`. A problem inside one item is recorded by `collect`
+// and reading goes on with the next item, so that one run reports as much as it can.
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -61,8 +64,12 @@ class Reader {
     } catch (const ScenarioError& e) {
       for (const auto& d : e.diagnostics())
         diagnostics_.push_back(d);
+    } catch (const YAML::Exception& e) {
+      // A shape the reader did not expect (a mapping used as a key, ...).
+      diagnostics_.push_back({file_, e.mark.line + 1, e.mark.column + 1, e.msg});
     }
   }
+  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
   void throwIfAny() const {
     if (!diagnostics_.empty()) throw ScenarioError(diagnostics_);
   }
@@ -71,12 +78,15 @@ class Reader {
                  const std::vector<std::string>& allowed) const {
     if (!node.IsMap()) fail(node, what + " must be a mapping of keys to values");
     for (auto it = node.begin(); it != node.end(); ++it) {
-      if (!it->first.IsScalar()) fail(it->first, "a key in " + what + " must be a plain name");
-      const std::string key = it->first.Scalar();
+      const std::string key = keyText(it->first, what);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         fail(it->first, "unknown key '" + key + "' in " + what + "; allowed: " + joined(allowed));
       }
     }
+  }
+  std::string keyText(const YAML::Node& key, const std::string& what) const {
+    if (!key.IsScalar()) fail(key, "a key in " + what + " must be a plain name");
+    return key.Scalar();
   }
   YAML::Node required(const YAML::Node& map, const std::string& key,
                       const std::string& what) const {
@@ -145,6 +155,61 @@ class Reader {
       return *v;
     }
     fail(node, what + " '" + s + "' is not a percentage; allowed: a percentage such as 70%");
+  }
+  // Ids appear in output paths and CSV fields, so they are plain names.
+  std::string identifier(const YAML::Node& node, const std::string& what) const {
+    const std::string s = scalar(node, what);
+    const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    });
+    if (!plain) {
+      fail(node,
+           what + " '" + s + "' is not a plain name; allowed: letters, digits, '-', '_', '.'");
+    }
+    if (s == "end_to_end" || s == "all") {
+      fail(node, what + " '" + s + "' is reserved for outputs; allowed: any other name");
+    }
+    return s;
+  }
+  double number(const YAML::Node& node, const std::string& what) const {
+    const auto v = parseNumber(scalar(node, what));
+    if (!v) fail(node, what + " must be a number, not '" + node.Scalar() + "'");
+    return *v;
+  }
+  std::uint64_t unsignedInteger(const YAML::Node& node, const std::string& what,
+                                std::uint64_t minimum, std::uint64_t maximum) const {
+    const std::string s = scalar(node, what);
+    const auto v = parseNumber(s);
+    if (!v || *v != std::floor(*v) || *v < static_cast<double>(minimum) ||
+        *v > static_cast<double>(maximum)) {
+      fail(node, what + " must be a whole number from " + std::to_string(minimum) + " to " +
+                     std::to_string(maximum) + ", not '" + s + "'");
+    }
+    return static_cast<std::uint64_t>(*v);
+  }
+  double duration(const YAML::Node& node, const std::string& what, bool positive) const {
+    const std::string s = scalar(node, what);
+    const auto v = parseDuration(s);
+    if (!v) fail(node, what + " '" + s + "' is not a duration; allowed: " + kDurationForms);
+    if (*v < 0.0 || (positive && *v == 0.0)) {
+      fail(node, what + " must be " + (positive ? "positive" : "zero or positive") + ", not '" + s +
+                     "'; allowed: " + kDurationForms);
+    }
+    return *v;
+  }
+  double rate(const YAML::Node& node, const std::string& what) const {
+    const std::string s = scalar(node, what);
+    const auto v = parseRate(s);
+    if (!v) fail(node, what + " '" + s + "' is not a rate; allowed: " + kRateForms);
+    if (*v < 0.0) {
+      fail(node, what + " must not be negative, not '" + s + "'; allowed: " + kRateForms);
+    }
+    return *v;
+  }
+  double positiveNumber(const YAML::Node& node, const std::string& what) const {
+    const double v = number(node, what);
+    if (!(v > 0.0)) fail(node, what + " must be positive, not '" + node.Scalar() + "'");
+    return v;
   }
   std::int64_t quantityMilli(const YAML::Node& node, const std::string& what) const {
     const std::string s = scalar(node, what);
