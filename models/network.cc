@@ -26,6 +26,7 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
       clientStream_(core::RandomStream::named(runSeed, "clients")),
       thinkStream_(core::RandomStream::named(runSeed, "think")) {
   handler_ = simulator_.addHandler(this);
+  buildZones();
   // Streams first, then tiers: a policy keeps a pointer to its stream.
   policyStreams_.reserve(spec_.tiers.size());
   for (const TierSpec& t : spec_.tiers) {
@@ -43,7 +44,18 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     std::vector<TierIndex> route;
     std::vector<core::Distribution> service;
     std::vector<DbOperation> operation;
+    std::vector<const core::Distribution*> links;
+    std::string previous = "client";
     for (const std::string& tierId : c.route) {
+      const core::Distribution* link = nullptr;
+      for (const LinkSpec& l : spec_.network.links) {
+        if (l.from == previous && l.to == tierId) link = &l.latency;
+      }
+      if (link == nullptr && previous == "client" && spec_.network.client) {
+        link = &*spec_.network.client;
+      }
+      links.push_back(link);
+      previous = tierId;
       const TierIndex t = indexOf(spec_.tiers, tierId);
       route.push_back(t);
       const auto demand = c.demands.find(tierId);
@@ -58,7 +70,9 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     routes_.push_back(std::move(route));
     hopService_.push_back(std::move(service));
     hopOperation_.push_back(std::move(operation));
+    hopLink_.push_back(std::move(links));
   }
+  latencyModelled_ = spec_.network.any();
   double cumulative = 0.0;
   for (const FlowSpec& f : spec_.traffic.mix) {
     std::vector<ClassIndex> steps;
@@ -80,6 +94,80 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
 }
 
 Network::~Network() = default;
+
+void Network::buildZones() {
+  for (const RegionSpec& region : spec_.regions) {
+    const auto r = static_cast<std::uint16_t>(regionNames_.size());
+    regionNames_.push_back(region.id);
+    for (const std::string& zone : region.zones) {
+      zoneNames_.push_back(zone);
+      zoneRegion_.push_back(r);
+    }
+  }
+  // Zones named by targets but not declared in a region belong to no region.
+  for (const TierSpec& t : spec_.tiers) {
+    for (const TargetSpec& target : t.targets) {
+      if (!target.zone.empty() &&
+          std::find(zoneNames_.begin(), zoneNames_.end(), target.zone) == zoneNames_.end()) {
+        zoneNames_.push_back(target.zone);
+        zoneRegion_.push_back(kNoRegion);
+      }
+    }
+  }
+  const std::size_t n = regionNames_.size();
+  regionPairLatency_.assign(n * n, nullptr);
+  for (const RegionPairSpec& pair : spec_.network.regionPairs) {
+    const auto a = std::find(regionNames_.begin(), regionNames_.end(), pair.a);
+    const auto b = std::find(regionNames_.begin(), regionNames_.end(), pair.b);
+    if (a == regionNames_.end() || b == regionNames_.end()) {
+      throw std::invalid_argument("unknown region in the latency between '" + pair.a + "' and '" +
+                                  pair.b + "'");
+    }
+    const auto ia = static_cast<std::size_t>(a - regionNames_.begin());
+    const auto ib = static_cast<std::size_t>(b - regionNames_.begin());
+    regionPairLatency_[ia * n + ib] = &pair.latency;
+    regionPairLatency_[ib * n + ia] = &pair.latency;
+  }
+}
+
+std::uint16_t Network::zoneIndex(const std::string& zone) const {
+  if (zone.empty()) return kNoZone;
+  const auto it = std::find(zoneNames_.begin(), zoneNames_.end(), zone);
+  if (it == zoneNames_.end()) throw std::invalid_argument("unknown zone '" + zone + "'");
+  return static_cast<std::uint16_t>(it - zoneNames_.begin());
+}
+
+std::uint16_t Network::upstreamZone(const Request& request) const {
+  if (request.hop == 0) return kNoZone;
+  const TierIndex up = routes_[request.cls][request.hop - 1u];
+  return tiers_[up]->replicas()[request.replicaAt[request.hop - 1u]].zone;
+}
+
+double Network::linkLatency(const Request& request, std::uint16_t hopZone,
+                            std::uint32_t direction) {
+  const core::Distribution* d = hopLink_[request.cls][request.hop];
+  if (d == nullptr && request.hop > 0) {
+    const std::uint16_t up = upstreamZone(request);
+    if (up == kNoZone || hopZone == kNoZone) return 0.0;
+    const std::uint16_t ra = zoneRegion_[up];
+    const std::uint16_t rb = zoneRegion_[hopZone];
+    const NetworkSpec& net = spec_.network;
+    if (up == hopZone) {
+      d = net.sameZone ? &*net.sameZone : nullptr;
+    } else if (ra != kNoRegion && ra == rb) {
+      d = net.crossZone ? &*net.crossZone : nullptr;
+    } else {
+      if (ra != kNoRegion && rb != kNoRegion) d = regionPairLatency_[ra * regionNames_.size() + rb];
+      if (d == nullptr) d = net.crossRegion ? &*net.crossRegion : nullptr;
+    }
+  }
+  if (d == nullptr) return 0.0;
+  // A draw of its own per request, hop and direction: the same request crosses the same
+  // link with the same uniform variates whatever the balancing policy did upstream.
+  core::RandomStream stream(request.seed +
+                            0x9e3779b97f4a7c15ULL * (2u * request.hop + direction + 1u));
+  return d->sample(stream);
+}
 
 void Network::start() {
   if (flows_.empty()) return;
@@ -118,6 +206,9 @@ void Network::handleEvent(const core::Event& event) {
     case kNextStep:
       issue(static_cast<std::uint32_t>(event.payload));
       break;
+    case kResponseArrives:
+      responseArrived(static_cast<RequestIndex>(event.payload));
+      break;
     case kNextFlow: {
       const auto s = static_cast<std::uint32_t>(event.payload);
       chooseFlow(sessions_[s]);
@@ -155,6 +246,9 @@ void Network::issue(std::uint32_t sessionIndex) {
   request.sessionKey = session.seed;
   request.session = sessionIndex;
   request.hop = 0;
+  request.heldWorkers = 0;
+  request.region = kNoRegion;
+  request.failed = false;
   request.created = now();
   // Every demand of this request comes from its own stream, seeded by its user's seed and
   // its step: a pure function of the arrival order, whatever the tiers do.
@@ -163,6 +257,7 @@ void Network::issue(std::uint32_t sessionIndex) {
   std::uint64_t state = session.seed ^ (0x9e3779b97f4a7c15ULL * (session.step + 1));
   core::RandomStream demandStream(core::splitmix64(state));
   const double traceDraw = static_cast<double>(core::splitmix64(state) >> 11) * 0x1p-53;
+  request.seed = core::splitmix64(state);
   request.traced = traceDraw < traceFraction_;
   const auto& service = hopService_[request.cls];
   for (std::size_t h = 0; h < service.size(); ++h)
@@ -182,21 +277,58 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
   Request& request = requests_[index];
   for (NetworkObserver* o : observers_)
     o->onHopFinished(request, tier, replica, now());
-  ++request.hop;
-  if (request.hop < routes_[request.cls].size()) {
-    enterHop(index);
+  if (lastHop(request)) {
+    respond(index);
     return;
   }
-  for (NetworkObserver* o : observers_)
-    o->onRequestCompleted(request, now());
-  endRequest(index);
+  ++request.hop;
+  enterHop(index);
 }
 
 void Network::fail(RequestIndex index, TierIndex tier, ReplicaIndex replica, ErrorCause cause) {
-  const Request& request = requests_[index];
+  Request& request = requests_[index];
+  request.failed = true;
   for (NetworkObserver* o : observers_)
     o->onRequestFailed(request, tier, replica, cause, now());
-  endRequest(index);
+  // The tier that failed it never had it (refused or no target): the error goes back from
+  // the replica upstream of it, or straight to the client.
+  if (request.hop == 0) {
+    endRequest(index);
+    return;
+  }
+  --request.hop;
+  tiers_[routes_[request.cls][request.hop]]->releaseHeld(index);
+  respond(index);
+}
+
+void Network::respond(RequestIndex index) {
+  const Request& request = requests_[index];
+  if (latencyModelled_) {
+    const TierIndex t = routes_[request.cls][request.hop];
+    const double latency =
+        linkLatency(request, tiers_[t]->replicas()[request.replicaAt[request.hop]].zone, 1);
+    if (latency > 0.0) {
+      simulator_.schedule(now() + latency, handler_, kResponseArrives, index);
+      return;
+    }
+  }
+  responseArrived(index);
+}
+
+void Network::responseArrived(RequestIndex index) {
+  Request& request = requests_[index];
+  tiers_[routes_[request.cls][request.hop]]->responseReturned(index);
+  if (request.hop == 0) {
+    if (!request.failed) {
+      for (NetworkObserver* o : observers_)
+        o->onRequestCompleted(request, now());
+    }
+    endRequest(index);
+    return;
+  }
+  --request.hop;
+  tiers_[routes_[request.cls][request.hop]]->releaseHeld(index);
+  respond(index);
 }
 
 // A response (success or error) ends the request; its user goes on to the next step of

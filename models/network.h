@@ -57,8 +57,26 @@ class Network final : public core::EventHandler {
   // --- used by the parts of the model ---
   Request& request(RequestIndex i) { return requests_[i]; }
   void startSession();  // a user arrives and runs one flow of the mix
+  // The replica at the request's current hop has served it: it goes on to the next tier,
+  // or, at the end of its route, its response starts back.
   void hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex replica);
+  // The request fails at its current hop; the error response travels back to the client.
   void fail(RequestIndex index, TierIndex tier, ReplicaIndex replica, ErrorCause cause);
+  bool lastHop(const Request& request) const {
+    return request.hop + 1u == routes_[request.cls].size();
+  }
+  // Zones by name (kNoZone for ""), and the region of a zone (kNoRegion for none).
+  std::uint16_t zoneIndex(const std::string& zone) const;
+  std::uint16_t zoneRegion(std::uint16_t zone) const {
+    return zone == kNoZone ? kNoRegion : zoneRegion_[zone];
+  }
+  const std::vector<std::string>& zones() const { return zoneNames_; }
+  const std::vector<std::string>& regions() const { return regionNames_; }
+  // One-way latency of the request's current hop from the upstream replica (or the
+  // client) to a replica in zone `to`.
+  double forwardLatency(const Request& request, std::uint16_t to) {
+    return latencyModelled_ ? linkLatency(request, to, 0) : 0.0;
+  }
   void replicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                       std::uint32_t queued) {
     for (NetworkObserver* o : observers_)
@@ -73,14 +91,21 @@ class Network final : public core::EventHandler {
     std::uint64_t seed = 0;
     bool closed = false;  // a closed-loop user: thinks between requests, loops over flows
   };
-  enum EventKind : std::uint32_t { kSpawnUser, kNextStep, kNextFlow };
+  enum EventKind : std::uint32_t { kSpawnUser, kNextStep, kNextFlow, kResponseArrives };
 
   double now() const { return simulator_.now(); }
   void issue(std::uint32_t sessionIndex);
   // Picks the flow a session runs next from the mix, with a fresh seed for its demands.
   void chooseFlow(Session& session);
   void enterHop(RequestIndex index);
+  // The response leaves the replica at the request's current hop for the upstream side.
+  void respond(RequestIndex index);
+  void responseArrived(RequestIndex index);
   void endRequest(RequestIndex index);
+  std::uint16_t upstreamZone(const Request& request) const;
+  // direction 0: towards the tier at the current hop; 1: the response back from it.
+  double linkLatency(const Request& request, std::uint16_t hopZone, std::uint32_t direction);
+  void buildZones();
 
   ScenarioSpec spec_;
   core::Simulator simulator_;
@@ -90,7 +115,15 @@ class Network final : public core::EventHandler {
   std::vector<std::vector<TierIndex>> routes_;
   std::vector<std::vector<core::Distribution>> hopService_;  // [class][hop]
   std::vector<std::vector<DbOperation>> hopOperation_;       // [class][hop]
-  std::vector<std::vector<ClassIndex>> flows_;               // [flow] -> class per step
+  // An explicit link into each hop (from the previous tier, or from the client), or null.
+  std::vector<std::vector<const core::Distribution*>> hopLink_;  // [class][hop]
+  bool latencyModelled_ = false;
+  std::vector<std::string> zoneNames_;
+  std::vector<std::uint16_t> zoneRegion_;
+  std::vector<std::string> regionNames_;
+  // [region a * regions + region b]: latency between two regions, null: crossRegion
+  std::vector<const core::Distribution*> regionPairLatency_;
+  std::vector<std::vector<ClassIndex>> flows_;  // [flow] -> class per step
   std::vector<double> flowCumulativeWeight_;
   std::unique_ptr<traffic::OpenSource> source_;
   core::RandomStream mixStream_;

@@ -17,22 +17,34 @@ inline constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max()
 // in the pool (see sizeof check below).
 inline constexpr std::uint32_t kMaxRouteLength = 12;
 
+inline constexpr std::uint16_t kNoRegion = 0xffff;
+
 // One request in flight. It lives in an IndexPool and events refer to it by index.
+//
+// A request is a call down its route: the replica at each hop forwards it to the next tier
+// and gets the response back, so the replica picked at every hop and the time the hop's
+// balancer picked it are kept until the response has come back through that hop.
 struct Request {
   std::uint64_t id = 0;                 // sequence number in the run, for traces
+  std::uint64_t seed = 0;               // seeds the request's network latency draws
   ClassIndex cls = 0;                   // index into the scenario's classes
   std::uint32_t client = 0;             // client identity: hashing, affinity and per-client limits
   std::uint32_t clientAddress = 0;      // its IPv4 address (nginx $remote_addr)
   std::uint64_t sessionKey = 0;         // identifies the user session (a session cookie)
   std::uint32_t session = kNone;        // the user session (flow) it belongs to, if any
-  std::uint16_t hop = 0;                // position in the class's route
+  std::uint16_t hop = 0;                // position in the class's route (going or coming back)
+  std::uint16_t heldWorkers = 0;        // bit h: the replica at hop h keeps a worker for it
+  std::uint16_t region = kNoRegion;     // region of the first replica on its path in one
   bool traced = false;                  // sampled into the per-request trace
+  bool failed = false;                  // the response travelling back is an error
   ReplicaIndex replica = kNone;         // replica serving the current hop
   double created = 0.0;                 // when the client sent it
-  double hopArrival = 0.0;              // when it reached the current tier
+  double hopArrival = 0.0;              // when it reached the current tier's balancer
   double serviceStart = 0.0;            // when a worker took it at the current tier
   double demand[kMaxRouteLength] = {};  // service demand (seconds at speed 1) per hop
+  double pickedAt[kMaxRouteLength] = {};         // when each hop's balancer picked the replica
+  ReplicaIndex replicaAt[kMaxRouteLength] = {};  // the replica picked at each hop
 };
-static_assert(sizeof(Request) <= 192, "keep in-flight requests small");
+static_assert(sizeof(Request) <= 384, "keep in-flight requests small");
 
 }  // namespace lbsim::models

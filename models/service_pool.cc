@@ -53,6 +53,7 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
       index_(index),
       id_(spec.id),
       database_(spec.kind == TierKind::kDatabase),
+      holdWorker_(spec.holdWorker),
       handler_(network.simulator().addHandler(this)),
       slotReplica_(balancedReplicas(spec)),
       balancer_(makePolicy(spec, policies, policyStream, network.simulator().clock()),
@@ -65,6 +66,7 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     replica.workers = t.workers;
     replica.queueLimit = t.queueLimit;
     replica.speed = t.speed;
+    replica.zone = network.zoneIndex(t.zone);
     // Room for the usual queue from the start, so that steady state never grows it.
     replica.queue = core::RingQueue<RequestIndex>(std::min<std::uint32_t>(t.queueLimit, 64));
     totalWorkers_ += t.workers;
@@ -83,7 +85,7 @@ void ServicePool::arrive(RequestIndex index, DbOperation operation) {
   request.hopArrival = network_.simulator().now();
   if (database_ && operation == DbOperation::kWrite) {
     if (replicas_[0].slot != kNone) balancer_.assign(replicas_[0].slot);
-    dispatch(index, 0);
+    sendTo(index, 0);
     return;
   }
   // Requests already waiting at the balancer go first.
@@ -94,7 +96,7 @@ void ServicePool::arrive(RequestIndex index, DbOperation operation) {
   const balancing::Decision d = balancer_.choose(request);
   switch (d.choice) {
     case balancing::Choice::kChosen:
-      dispatch(index, slotReplica_[d.target]);
+      sendTo(index, slotReplica_[d.target]);
       break;
     case balancing::Choice::kQueued:
       waiting_.push(index);
@@ -105,9 +107,22 @@ void ServicePool::arrive(RequestIndex index, DbOperation operation) {
   }
 }
 
-void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
+void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
   Request& request = network_.request(index);
+  const double now = network_.simulator().now();
   request.replica = chosen;
+  request.replicaAt[request.hop] = chosen;
+  request.pickedAt[request.hop] = now;
+  if (request.region == kNoRegion) request.region = network_.zoneRegion(replicas_[chosen].zone);
+  const double latency = network_.forwardLatency(request, replicas_[chosen].zone);
+  if (latency > 0.0) {
+    network_.simulator().schedule(now + latency, handler_, kReachReplica, index);
+  } else {
+    dispatch(index, chosen);
+  }
+}
+
+void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
   Replica& replica = replicas_[chosen];
   if (replica.busy < replica.workers) {
     startService(chosen, index);
@@ -115,7 +130,10 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
     replica.queue.push(index);
     notify(chosen);
   } else {
-    if (replica.slot != kNone) balancer_.refused(replica.slot);
+    if (replica.slot != kNone) {
+      balancer_.refused(replica.slot);
+      drainWaiting();
+    }
     network_.fail(index, index_, chosen, ErrorCause::kQueueFull);
   }
 }
@@ -126,33 +144,66 @@ void ServicePool::startService(ReplicaIndex r, RequestIndex index) {
   ++replica.busy;
   const double now = network_.simulator().now();
   request.serviceStart = now;
-  network_.simulator().schedule(now + request.demand[request.hop] / replica.speed, handler_, 0,
-                                index);
+  network_.simulator().schedule(now + request.demand[request.hop] / replica.speed, handler_,
+                                kServiceDone, index);
   notify(r);
 }
 
 void ServicePool::handleEvent(const core::Event& event) {
   const auto index = static_cast<RequestIndex>(event.payload);
-  const Request& request = network_.request(index);
+  if (event.kind == kReachReplica) {
+    dispatch(index, network_.request(index).replica);
+  } else {
+    serviceDone(index);
+  }
+}
+
+void ServicePool::serviceDone(RequestIndex index) {
+  Request& request = network_.request(index);
   const ReplicaIndex r = request.replica;
+  if (holdWorker_ && !network_.lastHop(request)) {
+    request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers | (1u << request.hop));
+  } else {
+    releaseWorker(r);
+  }
+  network_.hopFinished(index, index_, r);
+}
+
+void ServicePool::releaseWorker(ReplicaIndex r) {
   Replica& replica = replicas_[r];
   assert(replica.busy > 0);
   --replica.busy;
-  const double now = network_.simulator().now();
-  if (replica.slot != kNone) balancer_.finished(replica.slot, now - request.hopArrival);
   if (!replica.queue.empty()) {
     startService(r, replica.queue.pop());
   } else {
     notify(r);
   }
-  // A slot under maxconn may have opened: requests waiting at the balancer go on, in
-  // order, as long as the balancer finds them a target.
+}
+
+void ServicePool::releaseHeld(RequestIndex index) {
+  Request& request = network_.request(index);
+  const auto bit = static_cast<std::uint16_t>(1u << request.hop);
+  if ((request.heldWorkers & bit) == 0) return;
+  request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers & ~bit);
+  releaseWorker(request.replicaAt[request.hop]);
+}
+
+void ServicePool::responseReturned(RequestIndex index) {
+  const Request& request = network_.request(index);
+  const Replica& replica = replicas_[request.replicaAt[request.hop]];
+  if (replica.slot == kNone) return;
+  balancer_.finished(replica.slot, network_.simulator().now() - request.pickedAt[request.hop]);
+  drainWaiting();
+}
+
+// A slot under maxconn may have opened: requests waiting at the balancer go on, in order,
+// as long as the balancer finds them a target.
+void ServicePool::drainWaiting() {
   while (!waiting_.empty()) {
     const balancing::Decision d = balancer_.choose(network_.request(waiting_.front()));
     if (d.choice != balancing::Choice::kChosen) break;
-    dispatch(waiting_.pop(), slotReplica_[d.target]);
+    sendTo(waiting_.pop(), slotReplica_[d.target]);
   }
-  network_.hopFinished(index, index_, r);
 }
 
 void ServicePool::notify(ReplicaIndex r) {

@@ -12,11 +12,18 @@ namespace lbsim::models {
 
 class Network;
 
+inline constexpr std::uint16_t kNoZone = 0xffff;
+
 // A tier of replicas behind a balancer. Each replica is a multi-server FIFO queue:
 // `workers` requests in service at once, up to `queue_limit` waiting, the rest refused
 // with 503. A request's service time at a replica is its demand divided by the replica's
 // speed. A database tier sends writes to its primary (replica 0) and balances reads over
 // its read replicas (over the primary when it has none).
+//
+// The balancer counts a request as active on its replica from the pick until the response
+// has come back through the hop (downstream tiers and network included), as nginx and
+// HAProxy count a connection to an upstream server. A replica's worker is freed when its
+// own service ends, or, for a tier that holds workers, when the response comes back.
 class ServicePool final : public core::EventHandler {
  public:
   struct Replica {
@@ -25,7 +32,8 @@ class ServicePool final : public core::EventHandler {
     std::uint32_t queueLimit = kUnboundedQueue;
     double speed = 1.0;
     std::uint32_t busy = 0;
-    std::uint32_t slot = kNone;  // index among the balancer's targets, if it is one
+    std::uint32_t slot = kNone;    // index among the balancer's targets, if it is one
+    std::uint16_t zone = kNoZone;  // index into the network's zones
     core::RingQueue<RequestIndex> queue;
   };
 
@@ -33,9 +41,14 @@ class ServicePool final : public core::EventHandler {
   ServicePool(Network& network, TierIndex index, const TierSpec& spec,
               const balancing::PolicyRegistry& policies, core::RandomStream* policyStream);
 
-  // A request arrives at this tier (its hop points here).
+  // A request arrives at this tier (its hop points here): the balancer picks a replica
+  // and the request travels to it.
   void arrive(RequestIndex index, DbOperation operation);
   void handleEvent(const core::Event& event) override;
+  // The response from this hop has reached the upstream side: the balancer's count drops.
+  void responseReturned(RequestIndex index);
+  // The response from downstream has reached this hop's replica: a held worker is freed.
+  void releaseHeld(RequestIndex index);
 
   TierIndex index() const { return index_; }
   const std::string& id() const { return id_; }
@@ -44,16 +57,23 @@ class ServicePool final : public core::EventHandler {
   // Requests waiting at the balancer because every target is at its maxconn.
   std::size_t waitingAtBalancer() const { return waiting_.size(); }
   balancing::Balancer& balancer() { return balancer_; }
+  bool holdsWorkers() const { return holdWorker_; }
 
  private:
+  enum EventKind : std::uint32_t { kServiceDone, kReachReplica };
+  void sendTo(RequestIndex index, ReplicaIndex replica);
   void dispatch(RequestIndex index, ReplicaIndex replica);
   void startService(ReplicaIndex replica, RequestIndex index);
+  void serviceDone(RequestIndex index);
+  void releaseWorker(ReplicaIndex replica);
+  void drainWaiting();
   void notify(ReplicaIndex replica);
 
   Network& network_;
   TierIndex index_;
   std::string id_;
   bool database_;
+  bool holdWorker_;
   core::HandlerId handler_;
   std::vector<Replica> replicas_;
   std::vector<ReplicaIndex> slotReplica_;  // balancer target -> replica

@@ -84,6 +84,7 @@ struct TargetSpec {
   double weight = 1.0;                         // balancer weight
   std::uint32_t maxConn = 0;  // most requests the balancer sends it at once (0: no limit)
   bool backup = false;        // used only when no primary is available
+  std::string zone{};         // availability zone it runs in; empty: not placed in a zone
 };
 
 // Session affinity by cookie at a balancer.
@@ -107,10 +108,49 @@ enum class TierKind {
 struct TierSpec {
   std::string id;
   TierKind kind = TierKind::kServicePool;
+  // Whether a replica keeps its worker while the request is downstream (a thread-per-request
+  // application server waiting for its database), or frees it when it forwards the request
+  // (an event-driven proxy: nginx, HAProxy, Envoy, ALB).
+  bool holdWorker = false;
   core::Distribution service;       // default demand per request at this tier
   std::vector<std::string> next;    // tiers it forwards to; empty: any (the routes decide)
   std::vector<TargetSpec> targets;  // database: targets[0] is the primary
   BalancerSpec balancer;
+};
+
+// A region and its availability zones (AWS us-east-1: us-east-1a, us-east-1b, ...).
+struct RegionSpec {
+  std::string id;
+  std::vector<std::string> zones;
+};
+
+// One-way network latency between replicas, by where they run. A hop's latency is taken
+// from the first of: an explicit link between the two tiers; the region pair's latency when
+// the replicas are in different regions (else `crossRegion`); `crossZone` for two zones of
+// one region; `sameZone` for one zone; zero when either replica has no zone. Requests and
+// responses each cross the link once, with independent draws.
+struct LinkSpec {
+  std::string from;  // tier id, or "client" for the clients' side of the first hop
+  std::string to;    // tier id
+  core::Distribution latency;
+};
+
+struct RegionPairSpec {
+  std::string a, b;  // region ids; the latency is the same both ways
+  core::Distribution latency;
+};
+
+struct NetworkSpec {
+  std::optional<core::Distribution> sameZone;
+  std::optional<core::Distribution> crossZone;
+  std::optional<core::Distribution> crossRegion;
+  std::optional<core::Distribution> client;  // client to the first tier, when no link says
+  std::vector<RegionPairSpec> regionPairs;
+  std::vector<LinkSpec> links;
+  // Whether any latency is modelled at all (the fast path skips every draw otherwise).
+  bool any() const {
+    return sameZone || crossZone || crossRegion || client || !regionPairs.empty() || !links.empty();
+  }
 };
 
 struct ScenarioSpec {
@@ -124,6 +164,8 @@ struct ScenarioSpec {
   TrafficSpec traffic;
   std::vector<ClassSpec> classes;
   std::vector<TierSpec> tiers;
+  std::vector<RegionSpec> regions;
+  NetworkSpec network;
 };
 
 // The interval used when the scenario leaves it to lbsim: about 500 points per series,

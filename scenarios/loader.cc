@@ -35,8 +35,8 @@ std::string join(const std::vector<std::string>& items) {
 using yaml::Reader;
 
 const std::vector<std::string> kScenarioKeys = {
-    "name",         "description",         "seed",    "duration", "warmup",
-    "replications", "timeseries_interval", "traffic", "classes",  "tiers"};
+    "name",    "description", "seed",  "duration", "warmup", "replications", "timeseries_interval",
+    "traffic", "classes",     "tiers", "regions",  "network"};
 const std::vector<std::string> kTrafficKeys = {"arrivals", "clients",    "client_skew", "phases",
                                                "users",    "spawn_rate", "think",       "mix"};
 const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
@@ -44,10 +44,10 @@ const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
 const std::vector<std::string> kClassKeys = {"id", "route", "demands"};
 const std::vector<std::string> kDemandKeys = {"service", "op"};
 const std::vector<std::string> kTierKeys = {
-    "id",      "kind",    "service", "balancer",      "replicas",
-    "replica", "targets", "primary", "read_replicas", "next"};
+    "id",      "kind",          "service", "balancer", "replicas", "replica",    "targets",
+    "primary", "read_replicas", "next",    "zones",    "region",   "hold_worker"};
 const std::vector<std::string> kTargetKeys = {"name",   "workers", "queue_limit", "speed",
-                                              "weight", "maxconn", "backup"};
+                                              "weight", "maxconn", "backup",      "zone"};
 const std::vector<std::string> kReadReplicaKeys = {"count",   "workers", "queue_limit", "speed",
                                                    "maxconn", "weight",  "backup",      "targets"};
 
@@ -183,6 +183,17 @@ core::Distribution parseDistribution(const Reader& in, const YAML::Node& node,
   in.fail(node, what + " is not a distribution");
 }
 
+// A latency: a duration (`20ms`, a constant) or a distribution.
+core::Distribution parseLatency(const Reader& in, const YAML::Node& node, const std::string& what) {
+  if (node.IsScalar()) return core::Distribution::deterministic(in.duration(node, what, false));
+  if (!node.IsMap()) {
+    in.fail(node, what +
+                      " must be a duration such as 20ms or a distribution such as "
+                      "{dist: lognormal, mean: 20ms, cv: 0.5}");
+  }
+  return parseDistribution(in, node, what);
+}
+
 // --- tiers -------------------------------------------------------------------------------
 
 void applyTargetFields(const Reader& in, const YAML::Node& node, const std::string& what,
@@ -202,6 +213,7 @@ void applyTargetFields(const Reader& in, const YAML::Node& node, const std::stri
   if (const auto n = node["speed"]) t.speed = in.positiveNumber(n, what + " speed");
   if (const auto n = node["weight"]) t.weight = in.positiveNumber(n, what + " weight");
   if (const auto n = node["backup"]) t.backup = in.boolean(n, what + " backup");
+  if (const auto n = node["zone"]) t.zone = in.identifier(n, what + " zone");
   if (const auto n = node["maxconn"]) {
     t.maxConn = static_cast<std::uint32_t>(
         in.unsignedInteger(n, what + " maxconn (0 for no limit)", 0, 100000000));
@@ -240,7 +252,8 @@ std::vector<models::TargetSpec> expandTargets(const Reader& in, const YAML::Node
 }
 
 models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
-                           const models::balancing::PolicyRegistry& policies) {
+                           const models::balancing::PolicyRegistry& policies,
+                           const std::vector<models::RegionSpec>& regions) {
   in.expectMap(node, "tier", kTierKeys);
   models::TierSpec tier;
   tier.id = in.identifier(in.required(node, "id", "tier"), "tier id");
@@ -255,6 +268,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
     in.fail(node["kind"], "unknown tier kind '" + kind + "'; allowed: database, service_pool");
   }
   tier.service = parseDistribution(in, in.required(node, "service", what), what + " service");
+  if (const auto h = node["hold_worker"]) tier.holdWorker = in.boolean(h, what + " hold_worker");
   if (const auto n = node["next"]) {
     in.expectSequence(n, what + " next");
     for (const auto& item : n)
@@ -352,6 +366,57 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   }
   if (tier.targets.empty()) {
     in.fail(node, what + " has no replicas; allowed: replicas of 1 or more");
+  }
+  // Placement: `zones` spreads the replicas over the zones in turn (replica i in zone
+  // i mod n), as an Auto Scaling group or a topology spread constraint balances them;
+  // `region` does the same over the region's zones; a target's own `zone` wins.
+  if (node["zones"] && node["region"]) {
+    in.fail(node["region"], what + " gives both zones and region; allowed: one of them");
+  }
+  std::vector<std::string> spread;
+  if (const auto z = node["zones"]) {
+    in.expectSequence(z, what + " zones");
+    if (z.size() == 0) in.fail(z, what + " zones is empty; allowed: one or more zone names");
+    for (const auto& item : z)
+      spread.push_back(in.identifier(item, what + " zones"));
+  }
+  if (const auto r = node["region"]) {
+    const std::string region = in.identifier(r, what + " region");
+    const auto it = std::find_if(regions.begin(), regions.end(),
+                                 [&](const models::RegionSpec& x) { return x.id == region; });
+    if (it == regions.end()) {
+      std::vector<std::string> ids;
+      for (const auto& x : regions)
+        ids.push_back(x.id);
+      in.fail(r,
+              "unknown region '" + region + "' in " + what + "; allowed: " +
+                  (ids.empty() ? std::string("none declared (add a regions: list)") : join(ids)));
+    }
+    spread = it->zones;
+  }
+  if (!spread.empty()) {
+    const YAML::Node overrides = node["targets"];
+    for (std::size_t i = 0; i < tier.targets.size(); ++i) {
+      // database targets[0] is the primary, declared by its own mapping
+      const bool ownZone =
+          overrides && i < overrides.size() && overrides[i].IsMap() && overrides[i]["zone"];
+      if (!ownZone && tier.targets[i].zone.empty()) {
+        tier.targets[i].zone = spread[i % spread.size()];
+      }
+    }
+  }
+  if (!regions.empty()) {
+    std::set<std::string> known;
+    for (const auto& x : regions)
+      known.insert(x.zones.begin(), x.zones.end());
+    const YAML::Node where = node["zones"] ? node["zones"] : node;
+    for (const auto& t : tier.targets) {
+      if (!t.zone.empty() && known.count(t.zone) == 0) {
+        in.fail(where, what + " places replica '" + t.name + "' in zone '" + t.zone +
+                           "', which no region declares; allowed: " +
+                           join(std::vector<std::string>(known.begin(), known.end())));
+      }
+    }
   }
   // The policy checks its options against the pool it will balance.
   try {
@@ -506,6 +571,105 @@ void checkUniqueIds(Reader& in, const YAML::Node& list, const std::vector<T>& it
   }
 }
 
+// --- regions and the network ----------------------------------------------------------------
+
+// Each region is kept even when one of its zones is wrong, so that what refers to it does
+// not report a second, misleading error.
+std::vector<models::RegionSpec> parseRegions(Reader& in, const YAML::Node& node) {
+  in.expectSequence(node, "regions");
+  std::vector<models::RegionSpec> out;
+  std::set<std::string> ids, zones;
+  for (const auto& r : node) {
+    in.collect([&] {
+      in.expectMap(r, "region", {"id", "zones"});
+      models::RegionSpec region;
+      const YAML::Node idNode = in.required(r, "id", "region");
+      region.id = in.identifier(idNode, "region id");
+      if (!ids.insert(region.id).second) {
+        in.fail(idNode, "region '" + region.id + "' is declared twice; allowed: each id once");
+      }
+      const std::string what = "region '" + region.id + "'";
+      const YAML::Node z = in.required(r, "zones", what);
+      in.expectSequence(z, what + " zones");
+      if (z.size() == 0) in.fail(z, what + " zones is empty; allowed: one or more zone names");
+      std::size_t duplicate = z.size();
+      for (std::size_t i = 0; i < z.size(); ++i) {
+        region.zones.push_back(in.identifier(z[i], what + " zones"));
+        if (!zones.insert(region.zones.back()).second && duplicate == z.size()) duplicate = i;
+      }
+      out.push_back(region);
+      if (duplicate < z.size()) {
+        in.fail(z[duplicate], "zone '" + region.zones[duplicate] +
+                                  "' is declared twice; allowed: each zone in one region");
+      }
+    });
+  }
+  return out;
+}
+
+models::NetworkSpec parseNetwork(const Reader& in, const YAML::Node& node,
+                                 const std::vector<std::string>& regionIds,
+                                 const std::vector<std::string>& tierIds) {
+  in.expectMap(node, "network",
+               {"same_zone", "cross_zone", "cross_region", "client", "between_regions", "links"});
+  models::NetworkSpec net;
+  if (const auto n = node["same_zone"]) net.sameZone = parseLatency(in, n, "network same_zone");
+  if (const auto n = node["cross_zone"]) net.crossZone = parseLatency(in, n, "network cross_zone");
+  if (const auto n = node["cross_region"]) {
+    net.crossRegion = parseLatency(in, n, "network cross_region");
+  }
+  if (const auto n = node["client"]) net.client = parseLatency(in, n, "network client");
+  if (const auto b = node["between_regions"]) {
+    in.expectSequence(b, "network between_regions");
+    for (const auto& item : b) {
+      in.expectMap(item, "network between_regions entry", {"regions", "latency"});
+      const YAML::Node pair = in.required(item, "regions", "network between_regions entry");
+      if (!pair.IsSequence() || pair.size() != 2) {
+        in.fail(pair,
+                "network between_regions regions must be two region ids such as "
+                "[us-east-1, eu-west-1]");
+      }
+      models::RegionPairSpec p;
+      p.a = in.identifier(pair[0], "network between_regions region");
+      p.b = in.identifier(pair[1], "network between_regions region");
+      for (std::size_t i = 0; i < 2; ++i) {
+        const std::string id = i == 0 ? p.a : p.b;
+        if (std::find(regionIds.begin(), regionIds.end(), id) == regionIds.end()) {
+          in.fail(pair[i], "unknown region '" + id + "'; allowed: " +
+                               (regionIds.empty() ? std::string("none declared (add regions:)")
+                                                  : join(regionIds)));
+        }
+      }
+      p.latency = parseLatency(in, in.required(item, "latency", "network between_regions entry"),
+                               "network between_regions latency");
+      net.regionPairs.push_back(std::move(p));
+    }
+  }
+  if (const auto l = node["links"]) {
+    in.expectSequence(l, "network links");
+    for (const auto& item : l) {
+      in.expectMap(item, "network link", {"from", "to", "latency"});
+      models::LinkSpec link;
+      const YAML::Node from = in.required(item, "from", "network link");
+      const YAML::Node to = in.required(item, "to", "network link");
+      link.from = in.identifier(from, "network link from");
+      link.to = in.identifier(to, "network link to");
+      if (link.from != "client" &&
+          std::find(tierIds.begin(), tierIds.end(), link.from) == tierIds.end()) {
+        in.fail(from, "unknown tier '" + link.from + "' in network link; allowed: client, " +
+                          join(tierIds));
+      }
+      if (std::find(tierIds.begin(), tierIds.end(), link.to) == tierIds.end()) {
+        in.fail(to, "unknown tier '" + link.to + "' in network link; allowed: " + join(tierIds));
+      }
+      link.latency =
+          parseLatency(in, in.required(item, "latency", "network link"), "network link latency");
+      net.links.push_back(std::move(link));
+    }
+  }
+  return net;
+}
+
 ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
                            const models::balancing::PolicyRegistry& policies) {
   ScenarioSpec spec;
@@ -540,7 +704,12 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
     in.collect([&] { spec.timeseriesInterval = in.duration(t, "timeseries_interval", true); });
   }
 
-  // Tiers before classes, classes before the mix: later parts refer to earlier ids.
+  // Regions before tiers (tiers are placed in their zones), tiers before classes, classes
+  // before the mix: later parts refer to earlier ids.
+  if (const auto r = root["regions"]) in.collect([&] { spec.regions = parseRegions(in, r); });
+  std::vector<std::string> regionIds;
+  for (const auto& r : spec.regions)
+    regionIds.push_back(r.id);
   YAML::Node tiers;
   in.collect([&] {
     tiers = in.required(root, "tiers", "scenario");
@@ -549,7 +718,7 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
   });
   if (tiers && tiers.IsSequence()) {
     for (const auto& t : tiers) {
-      in.collect([&] { spec.tiers.push_back(parseTier(in, t, policies)); });
+      in.collect([&] { spec.tiers.push_back(parseTier(in, t, policies, spec.regions)); });
     }
     if (spec.tiers.size() == tiers.size()) checkUniqueIds(in, tiers, spec.tiers, "tier");
   }
@@ -576,6 +745,9 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
         in.fail(classes[p.cls]["route"][p.hop], p.message);
       });
     }
+  }
+  if (const auto n = root["network"]) {
+    in.collect([&] { spec.network = parseNetwork(in, n, regionIds, declaredIds(tiers)); });
   }
   in.collect([&] {
     const YAML::Node traffic = in.required(root, "traffic", "scenario");

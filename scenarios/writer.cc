@@ -76,6 +76,7 @@ void emitTarget(YAML::Emitter& out, const models::TargetSpec& t, bool withBackup
   out << YAML::Key << "weight" << YAML::Value << formatNumber(t.weight);
   if (t.maxConn != 0) out << YAML::Key << "maxconn" << YAML::Value << t.maxConn;
   if (withBackup) out << YAML::Key << "backup" << YAML::Value << (t.backup ? "true" : "false");
+  if (!t.zone.empty()) out << YAML::Key << "zone" << YAML::Value << t.zone;
   out << YAML::EndMap;
 }
 
@@ -167,6 +168,7 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     out << YAML::Key << "service" << YAML::Value;
     emitDistribution(out, t.service);
     if (!t.next.empty()) out << YAML::Key << "next" << YAML::Value << YAML::Flow << t.next;
+    out << YAML::Key << "hold_worker" << YAML::Value << (t.holdWorker ? "true" : "false");
     out << YAML::Key << "balancer" << YAML::Value << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "policy" << YAML::Value << t.balancer.policy;
     for (const auto& [key, value] : t.balancer.options.numbers()) {
@@ -205,6 +207,50 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
+
+  if (!spec.regions.empty()) {
+    out << YAML::Key << "regions" << YAML::Value << YAML::BeginSeq;
+    for (const auto& r : spec.regions) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value << r.id;
+      out << YAML::Key << "zones" << YAML::Value << YAML::Flow << r.zones << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  const models::NetworkSpec& net = spec.network;
+  if (net.any()) {
+    out << YAML::Key << "network" << YAML::Value << YAML::BeginMap;
+    const auto latency = [&](const char* key, const std::optional<core::Distribution>& d) {
+      if (!d) return;
+      out << YAML::Key << key << YAML::Value;
+      emitDistribution(out, *d);
+    };
+    latency("same_zone", net.sameZone);
+    latency("cross_zone", net.crossZone);
+    latency("cross_region", net.crossRegion);
+    latency("client", net.client);
+    if (!net.regionPairs.empty()) {
+      out << YAML::Key << "between_regions" << YAML::Value << YAML::BeginSeq;
+      for (const auto& p : net.regionPairs) {
+        out << YAML::BeginMap << YAML::Key << "regions" << YAML::Value << YAML::Flow
+            << std::vector<std::string>{p.a, p.b};
+        out << YAML::Key << "latency" << YAML::Value;
+        emitDistribution(out, p.latency);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    if (!net.links.empty()) {
+      out << YAML::Key << "links" << YAML::Value << YAML::BeginSeq;
+      for (const auto& l : net.links) {
+        out << YAML::BeginMap << YAML::Key << "from" << YAML::Value << l.from;
+        out << YAML::Key << "to" << YAML::Value << l.to << YAML::Key << "latency" << YAML::Value;
+        emitDistribution(out, l.latency);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+  }
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

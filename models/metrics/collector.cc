@@ -26,7 +26,21 @@ Collector::Collector(Network& network) : network_(network), classes_(network.cla
     TierStats& stats = tiers_[t];
     stats.replicas.resize(network.tier(t).replicas().size());
     stats.byClass.resize(network.classCount());
+    for (const auto& replica : network.tier(t).replicas()) {
+      std::uint32_t slot = kNone;
+      if (replica.zone != kNoZone) {
+        for (std::uint32_t z = 0; z < stats.zones.size(); ++z) {
+          if (stats.zones[z].zone == replica.zone) slot = z;
+        }
+        if (slot == kNone) {
+          slot = static_cast<std::uint32_t>(stats.zones.size());
+          stats.zones.push_back({replica.zone, core::LatencyHistogram()});
+        }
+      }
+      stats.zoneSlot.push_back(slot);
+    }
   }
+  regions_.resize(network.regions().size());
   for (ClassIndex c = 0; c < network.classCount(); ++c) {
     for (const TierIndex t : network.route(c)) {
       if (!tiers_[t].byClass[c]) tiers_[t].byClass[c] = std::make_unique<core::LatencyHistogram>();
@@ -69,8 +83,12 @@ void Collector::reset(double now) {
     for (auto& h : t.byClass) {
       if (h) h->reset();
     }
+    for (ZoneStats& z : t.zones)
+      z.latency.reset();
   }
   all_ = EndToEnd{};
+  for (EndToEnd& r : regions_)
+    r = EndToEnd{};
   for (EndToEnd& c : classes_)
     c = EndToEnd{};
 }
@@ -90,6 +108,7 @@ void Collector::onHopFinished(const Request& request, TierIndex tier, ReplicaInd
   t.waitSum += request.serviceStart - request.hopArrival;
   ++t.completed;
   ++t.replicas[replica].served;
+  if (t.zoneSlot[replica] != kNone) t.zones[t.zoneSlot[replica]].latency.record(latency);
   t.intervalLatency.record(latency);
   ++t.intervalCompleted;
 }
@@ -101,6 +120,12 @@ void Collector::onRequestCompleted(const Request& request, double now) {
   EndToEnd& c = classes_[request.cls];
   c.latency.record(latency);
   ++c.completed;
+  if (request.region != kNoRegion) {
+    EndToEnd& r = regions_[request.region];
+    ++r.created;  // counted when it ends: the region is known only once a replica is picked
+    r.latency.record(latency);
+    ++r.completed;
+  }
   intervalLatency_.record(latency);
   ++intervalCompleted_;
 }
@@ -112,6 +137,10 @@ void Collector::onRequestFailed(const Request& request, TierIndex tier, ReplicaI
   ++tiers_[tier].intervalErrors;
   ++all_.errors[k];
   ++classes_[request.cls].errors[k];
+  if (request.region != kNoRegion) {
+    ++regions_[request.region].created;
+    ++regions_[request.region].errors[k];
+  }
   ++intervalErrors_;
 }
 
@@ -159,6 +188,9 @@ Figures Collector::figures(double now) const {
   for (ClassIndex c = 0; c < classes_.size(); ++c) {
     endToEnd("end_to_end/classes/" + spec.classes[c].id + "/", classes_[c]);
   }
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    endToEnd("end_to_end/regions/" + network_.regions()[r] + "/", regions_[r]);
+  }
   for (TierIndex t = 0; t < tiers_.size(); ++t) {
     const TierStats& s = tiers_[t];
     const ServicePool& pool = network_.tier(t);
@@ -184,6 +216,23 @@ Figures Collector::figures(double now) const {
       out.push_back({rp + "queue_length", s.replicas[r].queued.mean(now)});
       out.push_back({rp + "share", ratio(static_cast<double>(s.replicas[r].served),
                                          static_cast<double>(s.completed))});
+    }
+    for (std::uint32_t z = 0; z < s.zones.size(); ++z) {
+      const ZoneStats& zs = s.zones[z];
+      const std::string zp = prefix + "zones/" + network_.zones()[zs.zone] + "/";
+      double zoneBusy = 0.0;
+      double zoneWorkers = 0.0;
+      for (ReplicaIndex r = 0; r < s.replicas.size(); ++r) {
+        if (s.zoneSlot[r] != z) continue;
+        zoneBusy += s.replicas[r].busy.mean(now);
+        zoneWorkers += pool.replicas()[r].workers;
+      }
+      out.push_back({zp + "completed", static_cast<double>(zs.latency.count())});
+      out.push_back({zp + "utilization", ratio(zoneBusy, zoneWorkers)});
+      out.push_back({zp + "latency_s/mean", zs.latency.mean()});
+      out.push_back({zp + "latency_s/p50", zs.latency.quantile(0.50)});
+      out.push_back({zp + "latency_s/p95", zs.latency.quantile(0.95)});
+      out.push_back({zp + "latency_s/p99", zs.latency.quantile(0.99)});
     }
     for (ClassIndex c = 0; c < s.byClass.size(); ++c) {
       if (!s.byClass[c]) continue;

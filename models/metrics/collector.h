@@ -46,8 +46,14 @@ class Collector final : public NetworkObserver {
     double busyAtSample = 0.0;  // integral of busy at the last series sample
     double queuedAtSample = 0.0;
   };
+  struct ZoneStats {
+    std::uint16_t zone = 0;  // index into the network's zones
+    core::LatencyHistogram latency;
+  };
   struct TierStats {
     core::LatencyHistogram latency;
+    std::vector<ZoneStats> zones;         // the zones its replicas run in, if any
+    std::vector<std::uint32_t> zoneSlot;  // by replica: index into `zones`
     double waitSum = 0.0;
     std::uint64_t completed = 0;
     ErrorCounts errors{};
@@ -81,6 +87,7 @@ class Collector final : public NetworkObserver {
   std::vector<TierStats> tiers_;
   EndToEnd all_;
   std::vector<EndToEnd> classes_;
+  std::vector<EndToEnd> regions_;  // by the region of the first replica with one
   // time series
   core::TimeSeriesTable series_;
   SeriesIds allIds_{};

@@ -10,6 +10,8 @@
 #include "scenarios/hpa_manifest.h"
 #include "scenarios/metric_trace.h"
 
+#include "tests/support/text_lines.h"
+
 namespace lbsim::scenarios {
 namespace {
 
@@ -101,18 +103,7 @@ spec:
       stabilizationWindowSeconds: 0
 )";
 
-std::string replaceLine(const std::string& text, int line, const std::string& replacement) {
-  std::string out;
-  int n = 1;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t end = text.find('\n', start);
-    out += (n == line ? replacement : text.substr(start, end - start)) + "\n";
-    start = end + 1;
-    ++n;
-  }
-  return out;
-}
+using lbsim::testing::replaceLine;
 
 // Each problem is located and says what is allowed.
 TEST(HpaManifest, LocatedErrors) {

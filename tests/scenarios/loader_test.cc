@@ -6,6 +6,8 @@
 
 #include "scenarios/writer.h"
 
+#include "tests/support/text_lines.h"
+
 namespace lbsim::scenarios {
 namespace {
 
@@ -47,19 +49,7 @@ tiers:
     read_replicas: {count: 2, workers: 10}
 )";
 
-std::string replaceLine(const std::string& text, int line, const std::string& replacement) {
-  std::string out;
-  int n = 1;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t end = text.find('\n', start);
-    const std::string current = text.substr(start, end - start);
-    out += (n == line ? replacement : current) + "\n";
-    start = end + 1;
-    ++n;
-  }
-  return out;
-}
+using lbsim::testing::replaceLine;
 
 class LoaderTest : public ::testing::Test {
  protected:
@@ -118,15 +108,18 @@ TEST_F(LoaderTest, ResolvedScenarioLoadsToTheSameResolvedScenario) {
 // Located errors: the exact file:line:column and message of each kind of bad input.
 
 TEST_F(LoaderTest, UnknownTopLevelKey) {
-  EXPECT_EQ(errors(replaceLine(kValid, 2, "sead: 7")),
-            "small.yaml:2:1: unknown key 'sead' in scenario; allowed: classes, description, "
-            "duration, name, replications, seed, tiers, timeseries_interval, traffic, warmup");
+  EXPECT_EQ(
+      errors(replaceLine(kValid, 2, "sead: 7")),
+      "small.yaml:2:1: unknown key 'sead' in scenario; allowed: classes, description, "
+      "duration, name, network, regions, replications, seed, tiers, timeseries_interval, traffic, "
+      "warmup");
 }
 
 TEST_F(LoaderTest, UnknownKeyInATier) {
   EXPECT_EQ(errors(replaceLine(kValid, 22, "    replica_count: 2")),
-            "small.yaml:22:5: unknown key 'replica_count' in tier; allowed: balancer, id, kind, "
-            "next, primary, read_replicas, replica, replicas, service, targets");
+            "small.yaml:22:5: unknown key 'replica_count' in tier; allowed: balancer, hold_worker, "
+            "id, kind, next, primary, read_replicas, region, replica, replicas, service, targets, "
+            "zones");
 }
 
 TEST_F(LoaderTest, UnknownPolicyListsValidNames) {
@@ -386,9 +379,11 @@ TEST_F(LoaderTest, MissingFile) {
 }
 
 TEST_F(LoaderTest, EmptyFile) {
-  EXPECT_EQ(errors(""),
-            "small.yaml: the scenario is empty; allowed: a mapping with keys classes, description, "
-            "duration, name, replications, seed, tiers, timeseries_interval, traffic, warmup");
+  EXPECT_EQ(
+      errors(""),
+      "small.yaml: the scenario is empty; allowed: a mapping with keys classes, description, "
+      "duration, name, network, regions, replications, seed, tiers, timeseries_interval, traffic, "
+      "warmup");
 }
 
 }  // namespace
