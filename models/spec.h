@@ -26,9 +26,40 @@ struct PhaseSpec {
   std::optional<double> rampTo;
 };
 
+// How arrivals are spaced around the rate the phases give. Every process is run in
+// "operational time" (the integral of the rate), so its long-run rate is the phases' rate.
 enum class ArrivalProcess {
-  kPoisson,  // exponential gaps: a non-homogeneous Poisson process following the phases
-  kUniform,  // evenly spaced arrivals, as Artillery itself emits them
+  kPoisson,           // exponential gaps: a non-homogeneous Poisson process following the phases
+  kUniform,           // evenly spaced arrivals, as Artillery itself emits them
+  kHyperexponential,  // renewal gaps with coefficient of variation `burstCv` > 1 (bursty)
+  kMmpp,              // Markov-modulated Poisson: the rate times the factor of a hidden state
+};
+
+// A Markov-modulated Poisson process state: while in it, arrivals come at `factor` times the
+// phases' rate; it lasts an exponential time of mean `meanSojourn` and then moves to another
+// state (uniformly among the others). Factors are normalized so that their long-run mean,
+// weighted by the time spent in each state, is 1.
+struct MmppStateSpec {
+  double factor = 1.0;
+  double meanSojourn = 1.0;
+};
+
+// A spike: the rate is multiplied by `factor` from `at` for `duration` seconds (a 10x step,
+// as in the 10x-spike load test).
+struct SpikeSpec {
+  double at = 0.0;
+  double duration = 0.0;
+  double factor = 1.0;
+};
+
+// A daily (or any period's) curve multiplying the rate. Either given as `points`: factors at
+// evenly spaced times over the period (points[i] at i * period / n), linear in between and
+// wrapping around; or as a cosine between `minFactor` (at peakAt + period/2) and 1 (at peakAt).
+struct DiurnalSpec {
+  double period = 86400.0;
+  double peakAt = 0.0;     // seconds into the period (and into the run) of the peak
+  double minFactor = 1.0;  // the trough as a fraction of the peak
+  std::vector<double> points;
 };
 
 // An entry of the request mix: a weighted flow of request classes that one arriving
@@ -53,6 +84,10 @@ struct TrafficSpec {
   std::vector<PhaseSpec> phases;  // open arrivals; may be empty when there are closed users
   ClosedSpec closed;
   ArrivalProcess process = ArrivalProcess::kPoisson;
+  double burstCv = 1.0;                   // kHyperexponential: cv of the gaps (> 1)
+  std::vector<MmppStateSpec> mmppStates;  // kMmpp: two or more states
+  std::vector<SpikeSpec> spikes;
+  std::optional<DiurnalSpec> diurnal;
   std::vector<FlowSpec> mix;
   // Size of the client population; 0 gives each arriving user its own identity.
   std::uint32_t clients = 0;
