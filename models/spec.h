@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,6 +81,34 @@ struct ClosedSpec {
   core::Distribution think;  // deterministic 0 unless given
 };
 
+// Replay of a recorded access log: one request per line, at the logged arrival times
+// (relative to the first, divided by `speed`), of the class its path maps to, from the
+// logged client address.
+struct ReplayRequestSpec {
+  double time = 0.0;      // seconds from the start of the run
+  std::uint32_t cls = 0;  // index into ScenarioSpec::classes
+  std::uint32_t clientAddress = 0;
+  double recorded = -1.0;  // the logged duration used as a demand (seconds), < 0: none
+};
+
+struct ReplayClassRule {
+  std::string location;  // nginx location syntax, matched against the logged path
+  std::string cls;       // class id
+};
+
+struct ReplaySpec {
+  std::string file;    // as resolved (absolute, or relative to the working directory)
+  std::string format;  // a preset name (main_ext, combined, ...) or a log_format string
+  double speed = 1.0;  // 10: ten times faster than recorded
+  std::vector<ReplayClassRule> classes;
+  std::string defaultClass;  // for paths no rule matches; empty: such a line is an error
+  // The tier whose demand is the logged time instead of a sample, and which logged time:
+  // request_time or upstream_response_time. Empty: demands are sampled as usual.
+  std::string demandTier;
+  std::string demandField = "request_time";
+  std::shared_ptr<const std::vector<ReplayRequestSpec>> requests;  // read by the loader
+};
+
 struct TrafficSpec {
   std::vector<PhaseSpec> phases;  // open arrivals; may be empty when there are closed users
   ClosedSpec closed;
@@ -88,7 +117,8 @@ struct TrafficSpec {
   std::vector<MmppStateSpec> mmppStates;  // kMmpp: two or more states
   std::vector<SpikeSpec> spikes;
   std::optional<DiurnalSpec> diurnal;
-  std::vector<FlowSpec> mix;
+  std::optional<ReplaySpec> replay;
+  std::vector<FlowSpec> mix;  // may be empty when the traffic is a replay only
   // Size of the client population; 0 gives each arriving user its own identity.
   std::uint32_t clients = 0;
   // How unevenly clients are active: a user is client k (rank k = 1..clients) with
@@ -108,6 +138,16 @@ struct ClassSpec {
   std::string id;
   std::vector<std::string> route;                // tier ids, in the order visited
   std::map<std::string, HopDemandSpec> demands;  // by tier id
+  // The request line the class stands for: what routing rules at gateways match.
+  std::string method = "GET";
+  std::string path{};  // empty: no routing tier on the route
+  std::string host{};
+  // Cacheable responses (for caches in front of the tiers); false: never cached.
+  bool cacheable = true;
+  // The status the last tier of the route answers itself (a gateway's fixed response: ALB
+  // fixed-response 404, nginx `return 404`, no matching location); 0: the route's last tier
+  // serves the request normally. Statuses of 400 and more count as errors.
+  int fixedStatus = 0;
 };
 
 // One replica (a target of the tier's balancer): a multi-server queue.
@@ -140,6 +180,27 @@ enum class TierKind {
   kDatabase,     // a primary taking writes and read replicas behind a balancer
 };
 
+// Routing rules of a gateway tier: where a request goes by its path (and host, method).
+struct RouteRuleSpec {
+  // nginx: the `location` as written after the keyword ("/api/auth/", "= /health",
+  // "~* \.(css|js)$"); ALB: the rule's priority and conditions.
+  std::string location;
+  int priority = 0;
+  std::vector<std::string> paths, hosts, methods;
+  std::string to;  // the tier it passes the request to; empty when `status` answers
+  int status = 0;  // a fixed response (nginx `return`, ALB fixed-response)
+};
+
+struct RoutingSpec {
+  enum class Kind { kNginx, kAlb };
+  Kind kind = Kind::kNginx;
+  std::vector<RouteRuleSpec> rules;
+  // When no rule matches: a fixed response (nginx answers 404 from its root; ALB's default
+  // action), or a forward to `defaultTo`.
+  int defaultStatus = 404;
+  std::string defaultTo;
+};
+
 struct TierSpec {
   std::string id;
   TierKind kind = TierKind::kServicePool;
@@ -147,9 +208,10 @@ struct TierSpec {
   // application server waiting for its database), or frees it when it forwards the request
   // (an event-driven proxy: nginx, HAProxy, Envoy, ALB).
   bool holdWorker = false;
-  core::Distribution service;       // default demand per request at this tier
-  std::vector<std::string> next;    // tiers it forwards to; empty: any (the routes decide)
-  std::vector<TargetSpec> targets;  // database: targets[0] is the primary
+  core::Distribution service;          // default demand per request at this tier
+  std::vector<std::string> next;       // tiers it forwards to; empty: any (the routes decide)
+  std::optional<RoutingSpec> routing;  // a gateway's rules: the next tier by request path
+  std::vector<TargetSpec> targets;     // database: targets[0] is the primary
   BalancerSpec balancer;
 };
 
