@@ -50,40 +50,43 @@ std::string describe(const Decision& d) {
   switch (d.why) {
     case Why::kWithinLimit:
       if (d.limiter == "limit_req") {
-        text = format("excess %.3f <= burst %g in zone \"%.*s\"", d.measure, d.limit, SV(d.scope));
+        text =
+            format("excess %.3f <= burst %.10g in zone \"%.*s\"", d.measure, d.limit, SV(d.scope));
       } else if (d.limiter == "limit_conn") {
-        text = format("%g of %g requests in progress in zone \"%.*s\"", d.measure, d.limit,
+        text = format("%.10g of %.10g requests in progress in zone \"%.*s\"", d.measure, d.limit,
                       SV(d.scope));
       } else if (d.limiter == "rate-limiting") {
-        text = format("%.*s usage %g < limit %g", SV(d.scope), d.measure, d.limit);
+        text = format("%.*s usage %.10g < limit %.10g", SV(d.scope), d.measure, d.limit);
       } else if (d.limiter == "http_req_rate") {
-        text = format("http_req_rate %g, not %.*s %g", d.measure, SV(d.scope), d.limit);
+        text = format("http_req_rate %.10g, not %.*s %.10g", d.measure, SV(d.scope), d.limit);
       } else if (d.limiter == "cloudflare") {
-        text = format("rate %.4g <= %g requests per period", d.measure, d.limit);
+        text = format("rate %.4g <= %.10g requests per period", d.measure, d.limit);
       } else {
-        text = format("a token taken, %.4g of %g left", d.measure, d.limit);
+        text = format("a token taken, %.4g of %.10g left", d.measure, d.limit);
       }
       break;
     case Why::kDelayed:
-      text = format("excess %.3f over the rate in zone \"%.*s\": delayed %s%s", d.measure,
-                    SV(d.scope), seconds(d.delay).c_str(), dry.c_str());
+      text = format("excess %.3f above the undelayed part of the burst in zone \"%.*s\"", d.measure,
+                    SV(d.scope));
+      if (d.dryRun) text += " (dry run: would wait " + seconds(d.delay) + ", passes)";
       break;
     case Why::kBurstExceeded:
-      text = format("excess %.3f > burst %g in zone \"%.*s\"%s", d.measure, d.limit, SV(d.scope),
+      text = format("excess %.3f > burst %.10g in zone \"%.*s\"%s", d.measure, d.limit, SV(d.scope),
                     dry.c_str());
       break;
     case Why::kTooManyConnections:
-      text = format("%g requests of this key in progress, limit_conn %.*s %g%s", d.measure,
+      text = format("%.10g requests of this key in progress, limit_conn %.*s %.10g%s", d.measure,
                     SV(d.scope), d.limit, dry.c_str());
       break;
     case Why::kWindowFull:
-      text = format("%.*s usage %g reached the limit %g", SV(d.scope), d.measure, d.limit);
+      text = format("%.*s usage %.10g reached the limit %.10g", SV(d.scope), d.measure, d.limit);
       break;
     case Why::kRateAboveThreshold:
       if (d.limiter == "http_req_rate") {
-        text = format("http_req_rate %g %.*s %g", d.measure, SV(d.scope), d.limit);
+        text = format("http_req_rate %.10g %.*s %.10g", d.measure, SV(d.scope), d.limit);
       } else {
-        text = format("rate %.4g > %g requests per period: %.*s", d.measure, d.limit, SV(d.scope));
+        text =
+            format("rate %.4g > %.10g requests per period: %.*s", d.measure, d.limit, SV(d.scope));
         if (d.until > 0.0) text += " until " + seconds(d.until);
         text += dry;
       }
@@ -93,11 +96,11 @@ std::string describe(const Decision& d) {
                     seconds(d.until).c_str(), d.measure);
       break;
     case Why::kNoTokens:
-      text = format("no token: %.4g of %g left", d.measure, d.limit);
+      text = format("no token: %.4g of %.10g left", d.measure, d.limit);
       break;
   }
   if (d.remaining >= 0) {
-    text += format("; RateLimit-Remaining %lld, RateLimit-Reset %g",
+    text += format("; RateLimit-Remaining %lld, RateLimit-Reset %.10g",
                    static_cast<long long>(d.remaining), d.retryAfter);
   }
   return text;
