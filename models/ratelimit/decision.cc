@@ -102,6 +102,7 @@ std::string describe(const Decision& d) {
   if (d.remaining >= 0) {
     text += format("; RateLimit-Remaining %lld, RateLimit-Reset %.10g",
                    static_cast<long long>(d.remaining), d.retryAfter);
+    if (d.fate == Fate::kReject) text += format(", Retry-After %.10g", d.retryAfter);
   }
   return text;
 }
