@@ -647,6 +647,9 @@ TEST(RateLimitDecision, DescribeNamesTheFigures) {
   KongRateLimiting node(kong("minute=1"), counters);
   EXPECT_EQ(describe(node.decide(30.0, kClient)),
             "minute usage 0 < limit 1; RateLimit-Remaining 0, RateLimit-Reset 30");
+  EXPECT_EQ(describe(node.decide(31.0, kClient)),
+            "minute usage 1 reached the limit 1; RateLimit-Remaining 0, RateLimit-Reset 29, "
+            "Retry-After 29");
   EXPECT_EQ(fateName(Fate::kDelay), "delay");
   EXPECT_EQ(wholeMilliseconds(0.29), 290);
 }
