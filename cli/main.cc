@@ -16,6 +16,7 @@
 #include "cli/explain.h"
 #include "cli/explain_autoscaler.h"
 #include "cli/explain_health.h"
+#include "cli/explain_ratelimit.h"
 #include "cli/output/results.h"
 #include "models/balancing/policy.h"
 #include "models/experiment.h"
@@ -340,6 +341,9 @@ int main(int argc, char** argv) {
       lbsim::cli::addExplainAutoscalerCommand(*explainCmd, explainAutoscalerArgs);
   lbsim::cli::ExplainHealthArgs explainHealthArgs;
   CLI::App* explainHealthCmd = lbsim::cli::addExplainHealthCommand(*explainCmd, explainHealthArgs);
+  lbsim::cli::ExplainRateLimitArgs explainRateLimitArgs;
+  CLI::App* explainRateLimitCmd =
+      lbsim::cli::addExplainRateLimitCommand(*explainCmd, explainRateLimitArgs);
 
   try {
     app.parse(argc, argv);
@@ -367,6 +371,14 @@ int main(int argc, char** argv) {
         lbsim::cli::explainHealth(explainHealthArgs);
       } catch (const std::invalid_argument& e) {
         throw BadInput(e.what());  // a bad mechanism setting, time or failure kind
+      }
+      return kExitOk;
+    }
+    if (*explainRateLimitCmd) {
+      try {
+        lbsim::cli::explainRateLimit(explainRateLimitArgs);
+      } catch (const std::invalid_argument& e) {
+        throw BadInput(e.what());  // a bad limiter setting or arrival time
       }
       return kExitOk;
     }

@@ -68,6 +68,15 @@ check "and lists the policies" grep -q "allowed: first, hash" "$work/bad-policy.
 check "explain autoscaler exits 0" test $? -eq 0
 check "the HPA's scale-up is limited by its policies" grep -q "ScaleUpLimit" "$work/hpa.out"
 
+# explain ratelimit: the issue's nginx case (30 requests at once, then one every 50 ms)
+"$lbsim" explain ratelimit --nginx "rate=10r/s burst=20 nodelay" --arrivals "30@0,0.05..1:0.05" >"$work/ratelimit.out" 2>&1
+check "explain ratelimit exits 0" test $? -eq 0
+check "explain ratelimit rejects requests 22 to 30 at 0s" test "$(awk '$2 == "0s" && $3 == "rejected" {printf "%s ", $1}' "$work/ratelimit.out")" = "22 23 24 25 26 27 28 29 30 "
+check "and lets 1 + burst + 10 through in the first second" grep -q "^50 requests: 31 passed at once" "$work/ratelimit.out"
+"$lbsim" explain ratelimit --nginx "rate=10r/h" --arrivals 0 >"$work/bad-rate.out" 2>&1
+check "explain ratelimit with a bad rate exits 2" test $? -eq 2
+check "and says what is allowed" grep -q 'invalid rate "rate=10r/h"; allowed: rate=Nr/s' "$work/bad-rate.out"
+
 # Ctrl-C: interrupted runs leave no complete-looking files
 "$lbsim" run "$src/scenarios/cerebrum.yaml" --out "$work/interrupted" --trace --quiet 2>/dev/null &
 pid=$!
