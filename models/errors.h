@@ -11,14 +11,16 @@ namespace lbsim::models {
 enum class ErrorCause : std::uint8_t {
   kQueueFull,          // 503: every worker busy and the replica's queue at queue_limit
   kNoHealthyUpstream,  // 502: no available target in the pool (nginx "no live upstreams")
+  kNotFound,           // 404: a gateway's routing rules have no place for the path
+  kFixedResponse,      // another 4xx/5xx a gateway answers itself (ALB fixed-response, return)
   kCount
 };
 
 inline constexpr std::size_t kErrorCauseCount = static_cast<std::size_t>(ErrorCause::kCount);
 
 inline std::string_view errorCauseName(ErrorCause cause) {
-  constexpr std::array<std::string_view, kErrorCauseCount> kNames = {"503_queue_full",
-                                                                     "502_no_healthy_upstream"};
+  constexpr std::array<std::string_view, kErrorCauseCount> kNames = {
+      "503_queue_full", "502_no_healthy_upstream", "404_not_found", "fixed_response"};
   return kNames[static_cast<std::size_t>(cause)];
 }
 

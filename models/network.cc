@@ -278,6 +278,15 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
   for (NetworkObserver* o : observers_)
     o->onHopFinished(request, tier, replica, now());
   if (lastHop(request)) {
+    // A gateway answering the request itself (a 404 for a path no rule takes, an ALB
+    // fixed-response): its replica served it, and the error travels back like a response.
+    const int status = spec_.classes[request.cls].fixedStatus;
+    if (status >= 400) {
+      request.failed = true;
+      const ErrorCause cause = status == 404 ? ErrorCause::kNotFound : ErrorCause::kFixedResponse;
+      for (NetworkObserver* o : observers_)
+        o->onRequestFailed(request, tier, replica, cause, now());
+    }
     respond(index);
     return;
   }

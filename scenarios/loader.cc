@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "models/service_pool.h"
+#include "scenarios/routing.h"
 #include "scenarios/topology.h"
 #include "scenarios/units.h"
 #include "scenarios/yaml_reader.h"
@@ -41,11 +42,12 @@ const std::vector<std::string> kTrafficKeys = {"arrivals", "clients",    "client
                                                "users",    "spawn_rate", "think",       "mix"};
 const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
 const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
-const std::vector<std::string> kClassKeys = {"id", "route", "demands"};
+const std::vector<std::string> kClassKeys = {"id",     "route", "demands", "path",
+                                             "method", "host",  "entry",   "cacheable"};
 const std::vector<std::string> kDemandKeys = {"service", "op"};
 const std::vector<std::string> kTierKeys = {
-    "id",      "kind",          "service", "balancer", "replicas", "replica",    "targets",
-    "primary", "read_replicas", "next",    "zones",    "region",   "hold_worker"};
+    "id",      "kind",          "service", "balancer", "replicas", "replica",     "targets",
+    "primary", "read_replicas", "next",    "zones",    "region",   "hold_worker", "routing"};
 const std::vector<std::string> kTargetKeys = {"name",   "workers", "queue_limit", "speed",
                                               "weight", "maxconn", "backup",      "zone"};
 const std::vector<std::string> kReadReplicaKeys = {"count",   "workers", "queue_limit", "speed",
@@ -253,7 +255,8 @@ std::vector<models::TargetSpec> expandTargets(const Reader& in, const YAML::Node
 
 models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
                            const models::balancing::PolicyRegistry& policies,
-                           const std::vector<models::RegionSpec>& regions) {
+                           const std::vector<models::RegionSpec>& regions,
+                           const std::vector<std::string>& tierIds) {
   in.expectMap(node, "tier", kTierKeys);
   models::TierSpec tier;
   tier.id = in.identifier(in.required(node, "id", "tier"), "tier id");
@@ -269,6 +272,8 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   }
   tier.service = parseDistribution(in, in.required(node, "service", what), what + " service");
   if (const auto h = node["hold_worker"]) tier.holdWorker = in.boolean(h, what + " hold_worker");
+  if (const auto r = node["routing"])
+    tier.routing = parseRouting(in, r, what + " routing", tierIds);
   if (const auto n = node["next"]) {
     in.expectSequence(n, what + " next");
     for (const auto& item : n)
@@ -448,23 +453,47 @@ models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
   models::ClassSpec c;
   c.id = in.identifier(in.required(node, "id", "class"), "class id");
   const std::string what = "class '" + c.id + "'";
-  const YAML::Node route = in.required(node, "route", what);
-  in.expectSequence(route, what + " route");
-  if (route.size() == 0 || route.size() > models::kMaxRouteLength) {
-    in.fail(route, what + " route has " + std::to_string(route.size()) + " tiers; allowed: 1 to " +
-                       std::to_string(models::kMaxRouteLength));
-  }
-  for (const auto& hop : route) {
-    const std::string id = in.identifier(hop, what + " route entry");
-    if (std::find(tierIds.begin(), tierIds.end(), id) == tierIds.end()) {
-      in.fail(hop, "unknown tier '" + id + "' in route of " + what + "; allowed: " + join(tierIds));
+  if (const auto m = node["method"]) c.method = in.scalar(m, what + " method");
+  if (const auto p = node["path"]) {
+    c.path = in.scalar(p, what + " path");
+    if (c.path.empty() || c.path.front() != '/') {
+      in.fail(p, what + " path '" + c.path +
+                     "' does not start with '/'; allowed: a path such as "
+                     "/api/courses/42");
     }
-    if (std::find(c.route.begin(), c.route.end(), id) != c.route.end()) {
-      in.fail(hop, "tier '" + id + "' appears twice in route of " + what +
-                       "; allowed: each tier once per route");
-    }
-    c.route.push_back(id);
   }
+  if (const auto h = node["host"]) c.host = in.scalar(h, what + " host");
+  if (const auto k = node["cacheable"]) c.cacheable = in.boolean(k, what + " cacheable");
+  const YAML::Node route = node["route"];
+  if (route) {
+    if (node["entry"]) {
+      in.fail(node["entry"], what +
+                                 " gives both route and entry; allowed: entry only with a "
+                                 "route derived from the path");
+    }
+    in.expectSequence(route, what + " route");
+    if (route.size() == 0 || route.size() > models::kMaxRouteLength) {
+      in.fail(route, what + " route has " + std::to_string(route.size()) +
+                         " tiers; allowed: 1 to " + std::to_string(models::kMaxRouteLength));
+    }
+    for (const auto& hop : route) {
+      const std::string id = in.identifier(hop, what + " route entry");
+      if (std::find(tierIds.begin(), tierIds.end(), id) == tierIds.end()) {
+        in.fail(hop,
+                "unknown tier '" + id + "' in route of " + what + "; allowed: " + join(tierIds));
+      }
+      if (std::find(c.route.begin(), c.route.end(), id) != c.route.end()) {
+        in.fail(hop, "tier '" + id + "' appears twice in route of " + what +
+                         "; allowed: each tier once per route");
+      }
+      c.route.push_back(id);
+    }
+  } else if (c.path.empty()) {
+    in.fail(node, "missing key 'route' in " + what +
+                      "; allowed: a route, or a path that the gateways route");
+  }
+  // Only once every tier parsed: the routing rules and `next` lists decide.
+  if (tiers.size() == tierIds.size()) resolveRoute(in, node, c, tiers);
   if (const auto demands = node["demands"]) {
     if (!demands.IsMap()) in.fail(demands, what + " demands must map tier ids to demands");
     for (auto it = demands.begin(); it != demands.end(); ++it) {
@@ -718,7 +747,9 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
   });
   if (tiers && tiers.IsSequence()) {
     for (const auto& t : tiers) {
-      in.collect([&] { spec.tiers.push_back(parseTier(in, t, policies, spec.regions)); });
+      in.collect([&] {
+        spec.tiers.push_back(parseTier(in, t, policies, spec.regions, declaredIds(tiers)));
+      });
     }
     if (spec.tiers.size() == tiers.size()) checkUniqueIds(in, tiers, spec.tiers, "tier");
   }
@@ -742,7 +773,9 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
       in.collect([&] {
         if (p.at == TopologyProblem::At::kTier) in.fail(tiers[p.tier]["id"], p.message);
         if (p.at == TopologyProblem::At::kNext) in.fail(tiers[p.tier]["next"][p.next], p.message);
-        in.fail(classes[p.cls]["route"][p.hop], p.message);
+        const YAML::Node c = classes[p.cls];
+        // A route derived from the path has no node of its own: the path stands for it.
+        in.fail(c["route"] ? YAML::Node(c["route"][p.hop]) : YAML::Node(c["path"]), p.message);
       });
     }
   }

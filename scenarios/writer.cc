@@ -136,6 +136,10 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     out << YAML::BeginMap;
     out << YAML::Key << "id" << YAML::Value << c.id;
     out << YAML::Key << "route" << YAML::Value << YAML::Flow << c.route;
+    out << YAML::Key << "method" << YAML::Value << c.method;
+    if (!c.path.empty()) out << YAML::Key << "path" << YAML::Value << c.path;
+    if (!c.host.empty()) out << YAML::Key << "host" << YAML::Value << c.host;
+    out << YAML::Key << "cacheable" << YAML::Value << (c.cacheable ? "true" : "false");
     if (!c.demands.empty()) {
       out << YAML::Key << "demands" << YAML::Value << YAML::BeginMap;
       for (const auto& [tier, d] : c.demands) {
@@ -169,6 +173,36 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     emitDistribution(out, t.service);
     if (!t.next.empty()) out << YAML::Key << "next" << YAML::Value << YAML::Flow << t.next;
     out << YAML::Key << "hold_worker" << YAML::Value << (t.holdWorker ? "true" : "false");
+    if (const auto& r = t.routing) {
+      const bool nginx = r->kind == models::RoutingSpec::Kind::kNginx;
+      out << YAML::Key << "routing" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << (nginx ? "nginx" : "alb") << YAML::Value << YAML::BeginSeq;
+      for (const auto& rule : r->rules) {
+        out << YAML::Flow << YAML::BeginMap;
+        if (nginx) {
+          out << YAML::Key << "location" << YAML::Value << YAML::DoubleQuoted << rule.location;
+        } else {
+          out << YAML::Key << "priority" << YAML::Value << rule.priority;
+          if (!rule.paths.empty()) out << YAML::Key << "path" << YAML::Value << rule.paths;
+          if (!rule.hosts.empty()) out << YAML::Key << "host" << YAML::Value << rule.hosts;
+          if (!rule.methods.empty()) out << YAML::Key << "method" << YAML::Value << rule.methods;
+        }
+        if (!rule.to.empty()) {
+          out << YAML::Key << "to" << YAML::Value << rule.to;
+        } else {
+          out << YAML::Key << "status" << YAML::Value << rule.status;
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+      out << YAML::Key << "default" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      if (!r->defaultTo.empty()) {
+        out << YAML::Key << "to" << YAML::Value << r->defaultTo;
+      } else {
+        out << YAML::Key << "status" << YAML::Value << r->defaultStatus;
+      }
+      out << YAML::EndMap << YAML::EndMap;
+    }
     out << YAML::Key << "balancer" << YAML::Value << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "policy" << YAML::Value << t.balancer.policy;
     for (const auto& [key, value] : t.balancer.options.numbers()) {

@@ -6,6 +6,7 @@
 
 #include "scenarios/writer.h"
 
+#include "tests/support/scenario_text_test.h"
 #include "tests/support/text_lines.h"
 
 namespace lbsim::scenarios {
@@ -51,22 +52,9 @@ tiers:
 
 using lbsim::testing::replaceLine;
 
-class LoaderTest : public ::testing::Test {
+class LoaderTest : public lbsim::testing::ScenarioTextTest {
  protected:
-  models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
-
-  models::ScenarioSpec load(const std::string& text) {
-    return loadScenarioText(text, "small.yaml", policies_);
-  }
-  // The diagnostics of a scenario that must not load, one formatted line each.
-  std::string errors(const std::string& text) {
-    try {
-      load(text);
-    } catch (const ScenarioError& e) {
-      return e.what();
-    }
-    return "(loaded without error)";
-  }
+  LoaderTest() : ScenarioTextTest("small.yaml") {}
 };
 
 TEST_F(LoaderTest, LoadsTheValidScenarioWithDefaults) {
@@ -118,8 +106,8 @@ TEST_F(LoaderTest, UnknownTopLevelKey) {
 TEST_F(LoaderTest, UnknownKeyInATier) {
   EXPECT_EQ(errors(replaceLine(kValid, 22, "    replica_count: 2")),
             "small.yaml:22:5: unknown key 'replica_count' in tier; allowed: balancer, hold_worker, "
-            "id, kind, next, primary, read_replicas, region, replica, replicas, service, targets, "
-            "zones");
+            "id, kind, next, primary, read_replicas, region, replica, replicas, routing, service, "
+            "targets, zones");
 }
 
 TEST_F(LoaderTest, UnknownPolicyListsValidNames) {

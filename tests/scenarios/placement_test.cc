@@ -7,6 +7,7 @@
 #include "scenarios/loader.h"
 #include "scenarios/writer.h"
 
+#include "tests/support/scenario_text_test.h"
 #include "tests/support/text_lines.h"
 
 namespace lbsim::scenarios {
@@ -48,20 +49,9 @@ tiers:
 
 using lbsim::testing::replaceLine;
 
-class PlacementTest : public ::testing::Test {
+class PlacementTest : public lbsim::testing::ScenarioTextTest {
  protected:
-  models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
-  models::ScenarioSpec load(const std::string& text) {
-    return loadScenarioText(text, "placed.yaml", policies_);
-  }
-  std::string errors(const std::string& text) {
-    try {
-      load(text);
-    } catch (const ScenarioError& e) {
-      return e.what();
-    }
-    return "(loaded without error)";
-  }
+  PlacementTest() : ScenarioTextTest("placed.yaml") {}
 };
 
 TEST_F(PlacementTest, SpreadsReplicasOverZonesInTurn) {
