@@ -24,7 +24,8 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
       mixStream_(core::RandomStream::named(runSeed, "mix")),
       sessionStream_(core::RandomStream::named(runSeed, "sessions")),
       clientStream_(core::RandomStream::named(runSeed, "clients")),
-      thinkStream_(core::RandomStream::named(runSeed, "think")) {
+      thinkStream_(core::RandomStream::named(runSeed, "think")),
+      replayStream_(core::RandomStream::named(runSeed, "replay")) {
   handler_ = simulator_.addHandler(this);
   buildZones();
   // Streams first, then tiers: a policy keeps a pointer to its stream.
@@ -73,6 +74,13 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     hopLink_.push_back(std::move(links));
   }
   latencyModelled_ = spec_.network.any();
+  if (spec_.traffic.replay) {
+    for (const ClassSpec& c : spec_.classes) {
+      const auto at = std::find(c.route.begin(), c.route.end(), spec_.traffic.replay->demandTier);
+      replayDemandHop_.push_back(
+          at == c.route.end() ? kNone : static_cast<std::uint32_t>(at - c.route.begin()));
+    }
+  }
   double cumulative = 0.0;
   for (const FlowSpec& f : spec_.traffic.mix) {
     std::vector<ClassIndex> steps;
@@ -170,9 +178,28 @@ double Network::linkLatency(const Request& request, std::uint16_t hopZone,
 }
 
 void Network::start() {
+  if (spec_.traffic.replay && !spec_.traffic.replay->requests->empty()) {
+    simulator_.schedule(spec_.traffic.replay->requests->front().time, handler_, kReplay, 0);
+  }
   if (flows_.empty()) return;
   if (!spec_.traffic.phases.empty()) source_->start();
   if (spec_.traffic.closed.users > 0) simulator_.schedule(0.0, handler_, kSpawnUser, 0);
+}
+
+// One request per logged line, at its logged time; the next line is scheduled as this one
+// is issued, so the calendar holds one replay event at a time.
+void Network::replayNext(std::size_t record) {
+  const auto& requests = *spec_.traffic.replay->requests;
+  const ReplayRequestSpec& r = requests[record];
+  if (record + 1 < requests.size()) {
+    simulator_.schedule(requests[record + 1].time, handler_, kReplay, record + 1);
+  }
+  const RequestIndex index =
+      createRequest(r.cls, r.clientAddress, r.clientAddress, replayStream_.nextU64(), kNone);
+  Request& request = requests_[index];
+  const std::uint32_t hop = replayDemandHop_[r.cls];
+  if (hop != kNone && r.recorded >= 0.0) request.demand[hop] = r.recorded;
+  enterHop(index);
 }
 
 void Network::chooseFlow(Session& session) {
@@ -209,6 +236,9 @@ void Network::handleEvent(const core::Event& event) {
     case kResponseArrives:
       responseArrived(static_cast<RequestIndex>(event.payload));
       break;
+    case kReplay:
+      replayNext(static_cast<std::size_t>(event.payload));
+      break;
     case kNextFlow: {
       const auto s = static_cast<std::uint32_t>(event.payload);
       chooseFlow(sessions_[s]);
@@ -237,24 +267,33 @@ void Network::startSession() {
 
 void Network::issue(std::uint32_t sessionIndex) {
   const Session& session = sessions_[sessionIndex];
+  // Every demand of this request comes from its own stream, seeded by its user's seed and
+  // its step: a pure function of the arrival order, whatever the tiers do.
+  const std::uint64_t state = session.seed ^ (0x9e3779b97f4a7c15ULL * (session.step + 1));
+  const RequestIndex index =
+      createRequest(flows_[session.flow][session.step], session.client,
+                    traffic::clientAddress(session.client), state, sessionIndex);
+  requests_[index].sessionKey = session.seed;
+  enterHop(index);
+}
+
+RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::uint32_t address,
+                                    std::uint64_t state, std::uint32_t session) {
   const RequestIndex index = requests_.acquire();
   Request& request = requests_[index];
   request.id = nextRequestId_++;
-  request.cls = flows_[session.flow][session.step];
-  request.client = session.client;
-  request.clientAddress = traffic::clientAddress(session.client);
-  request.sessionKey = session.seed;
-  request.session = sessionIndex;
+  request.cls = cls;
+  request.client = client;
+  request.clientAddress = address;
+  request.sessionKey = state;
+  request.session = session;
   request.hop = 0;
   request.heldWorkers = 0;
   request.region = kNoRegion;
   request.failed = false;
   request.created = now();
-  // Every demand of this request comes from its own stream, seeded by its user's seed and
-  // its step: a pure function of the arrival order, whatever the tiers do.
-  // Whether it is traced is drawn beside that stream, not from it, so that tracing never
-  // changes a result.
-  std::uint64_t state = session.seed ^ (0x9e3779b97f4a7c15ULL * (session.step + 1));
+  // Whether it is traced is drawn beside the demand stream, not from it, so that tracing
+  // never changes a result.
   core::RandomStream demandStream(core::splitmix64(state));
   const double traceDraw = static_cast<double>(core::splitmix64(state) >> 11) * 0x1p-53;
   request.seed = core::splitmix64(state);
@@ -264,7 +303,7 @@ void Network::issue(std::uint32_t sessionIndex) {
     request.demand[h] = service[h].sample(demandStream);
   for (NetworkObserver* o : observers_)
     o->onRequestCreated(request, now());
-  enterHop(index);
+  return index;
 }
 
 void Network::enterHop(RequestIndex index) {

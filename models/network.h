@@ -91,10 +91,15 @@ class Network final : public core::EventHandler {
     std::uint64_t seed = 0;
     bool closed = false;  // a closed-loop user: thinks between requests, loops over flows
   };
-  enum EventKind : std::uint32_t { kSpawnUser, kNextStep, kNextFlow, kResponseArrives };
+  enum EventKind : std::uint32_t { kSpawnUser, kNextStep, kNextFlow, kResponseArrives, kReplay };
 
   double now() const { return simulator_.now(); }
   void issue(std::uint32_t sessionIndex);
+  // Creates a request of class `cls` and sends it on its route; `seedState` seeds its
+  // demands, its trace draw and its network latencies.
+  RequestIndex createRequest(ClassIndex cls, std::uint32_t client, std::uint32_t address,
+                             std::uint64_t seedState, std::uint32_t session);
+  void replayNext(std::size_t record);
   // Picks the flow a session runs next from the mix, with a fresh seed for its demands.
   void chooseFlow(Session& session);
   void enterHop(RequestIndex index);
@@ -126,10 +131,12 @@ class Network final : public core::EventHandler {
   std::vector<std::vector<ClassIndex>> flows_;  // [flow] -> class per step
   std::vector<double> flowCumulativeWeight_;
   std::unique_ptr<traffic::OpenSource> source_;
+  std::vector<std::uint32_t> replayDemandHop_;  // [class] hop of the replay's demand tier
   core::RandomStream mixStream_;
   core::RandomStream sessionStream_;
   core::RandomStream clientStream_;
   core::RandomStream thinkStream_;
+  core::RandomStream replayStream_;
   core::HandlerId handler_ = 0;
   std::uint32_t usersSpawned_ = 0;
   std::unique_ptr<core::Zipf> clientPopularity_;

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "models/service_pool.h"
+#include "scenarios/replay.h"
 #include "scenarios/routing.h"
 #include "scenarios/topology.h"
 #include "scenarios/units.h"
@@ -38,8 +39,9 @@ using yaml::Reader;
 const std::vector<std::string> kScenarioKeys = {
     "name",    "description", "seed",  "duration", "warmup", "replications", "timeseries_interval",
     "traffic", "classes",     "tiers", "regions",  "network"};
-const std::vector<std::string> kTrafficKeys = {"arrivals", "clients",    "client_skew", "phases",
-                                               "users",    "spawn_rate", "think",       "mix"};
+const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "client_skew",
+                                               "phases",   "users",   "spawn_rate",
+                                               "think",    "mix",     "replay"};
 const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
 const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
 const std::vector<std::string> kClassKeys = {"id",     "route", "demands", "path",
@@ -822,12 +824,26 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
       if (!traffic["users"]) in.fail(t, "traffic think needs users; allowed: set users: N");
       spec.traffic.closed.think = parseDistribution(in, t, "traffic think");
     }
-    // Open arrivals by phases, closed users, or both.
+    // Open arrivals by phases, closed users, a replayed log, or any of them together.
     const YAML::Node phases = traffic["phases"];
-    if (!phases && !traffic["users"]) {
+    const YAML::Node replay = traffic["replay"];
+    if (!phases && !traffic["users"] && !replay) {
       in.fail(traffic,
-              "traffic needs phases (open arrivals) or users (closed loop); allowed: "
-              "phases, users, or both");
+              "traffic needs phases (open arrivals), users (closed loop) or replay (a recorded "
+              "log); allowed: any of them, together or alone");
+    }
+    if (replay && classes && spec.classes.size() == classes.size()) {
+      in.collect([&] {
+        spec.traffic.replay = parseReplay(in, replay, in.file(), spec.classes);
+        const std::string& tier = spec.traffic.replay->demandTier;
+        if (!tier.empty() &&
+            std::none_of(spec.tiers.begin(), spec.tiers.end(),
+                         [&](const models::TierSpec& t) { return t.id == tier; })) {
+          in.fail(replay["demand"]["tier"],
+                  "unknown tier '" + tier +
+                      "' in traffic replay demand; allowed: " + join(declaredIds(tiers)));
+        }
+      });
     }
     if (phases) {
       in.expectSequence(phases, "traffic phases");
@@ -837,6 +853,10 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
       for (std::size_t i = 0; i < phases.size(); ++i) {
         in.collect([&] { spec.traffic.phases.push_back(parsePhase(in, phases[i], i)); });
       }
+    }
+    if (replay && !phases && !traffic["users"] &&
+        (!traffic["mix"] || (traffic["mix"].IsSequence() && traffic["mix"].size() == 0))) {
+      return;  // a replay alone needs no mix
     }
     const YAML::Node mix = in.required(traffic, "mix", "traffic");
     in.expectSequence(mix, "traffic mix");

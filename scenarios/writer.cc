@@ -105,6 +105,30 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
   if (spec.traffic.clientSkew > 0.0) {
     out << YAML::Key << "client_skew" << YAML::Value << formatNumber(spec.traffic.clientSkew);
   }
+  if (const auto& r = spec.traffic.replay) {
+    out << YAML::Key << "replay" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "file" << YAML::Value << r->file;
+    out << YAML::Key << "format" << YAML::Value << r->format;
+    out << YAML::Key << "speed" << YAML::Value << formatNumber(r->speed) + "x";
+    if (!r->classes.empty()) {
+      out << YAML::Key << "classes" << YAML::Value << YAML::BeginSeq;
+      for (const auto& c : r->classes) {
+        out << YAML::Flow << YAML::BeginMap << YAML::Key << "location" << YAML::Value
+            << YAML::DoubleQuoted << c.location << YAML::Key << "class" << YAML::Value << c.cls
+            << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    if (!r->defaultClass.empty()) {
+      out << YAML::Key << "default_class" << YAML::Value << r->defaultClass;
+    }
+    if (!r->demandTier.empty()) {
+      out << YAML::Key << "demand" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+          << "tier" << YAML::Value << r->demandTier << YAML::Key << "from" << YAML::Value
+          << r->demandField << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
   if (spec.traffic.closed.users > 0) {
     out << YAML::Key << "users" << YAML::Value << spec.traffic.closed.users;
     out << YAML::Key << "spawn_rate" << YAML::Value << formatRate(spec.traffic.closed.spawnRate);

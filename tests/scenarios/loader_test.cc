@@ -174,8 +174,8 @@ TEST_F(LoaderTest, ClosedUsers) {
   EXPECT_TRUE(spec.traffic.phases.empty());
   EXPECT_EQ(resolvedScenarioYaml(load(resolvedScenarioYaml(spec))), resolvedScenarioYaml(spec));
   EXPECT_EQ(errors(replaceLine(replaceLine(replaceLine(kValid, 6, ""), 7, ""), 8, "")),
-            "small.yaml:9:3: traffic needs phases (open arrivals) or users (closed loop); "
-            "allowed: phases, users, or both");
+            "small.yaml:9:3: traffic needs phases (open arrivals), users (closed loop) or "
+            "replay (a recorded log); allowed: any of them, together or alone");
 }
 
 // Topology, checked on the graph of tiers (Boost.Graph).
