@@ -12,12 +12,7 @@ namespace lbsim::scenarios {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items)
-    out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
+using yaml::listed;
 
 // A relative log path is looked up next to the scenario file first, then from the working
 // directory (where a resolved scenario, written elsewhere, names it from).
@@ -61,7 +56,7 @@ models::ReplaySpec parseReplay(const yaml::Reader& in, const YAML::Node& node,
   auto classIndex = [&](const YAML::Node& n, const std::string& id) {
     const auto it = std::find(classIds.begin(), classIds.end(), id);
     if (it == classIds.end()) {
-      in.fail(n, "unknown class '" + id + "' in " + what + "; allowed: " + joined(classIds));
+      in.fail(n, "unknown class '" + id + "' in " + what + "; allowed: " + listed(classIds));
     }
     return static_cast<std::uint32_t>(it - classIds.begin());
   };

@@ -9,12 +9,7 @@ namespace lbsim::scenarios {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items)
-    out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
+using yaml::listed;
 
 std::vector<std::string> stringList(const yaml::Reader& in, const YAML::Node& node,
                                     const std::string& what) {
@@ -36,7 +31,7 @@ int httpStatus(const yaml::Reader& in, const YAML::Node& node, const std::string
 void checkTier(const yaml::Reader& in, const YAML::Node& node, const std::string& id,
                const std::string& what, const std::vector<std::string>& tierIds) {
   if (std::find(tierIds.begin(), tierIds.end(), id) == tierIds.end()) {
-    in.fail(node, "unknown tier '" + id + "' in " + what + "; allowed: " + joined(tierIds));
+    in.fail(node, "unknown tier '" + id + "' in " + what + "; allowed: " + listed(tierIds));
   }
 }
 
@@ -176,7 +171,7 @@ void resolveRoute(const yaml::Reader& in, const YAML::Node& classNode, models::C
       std::vector<std::string> ids;
       for (const auto& t : tiers)
         ids.push_back(t.id);
-      in.fail(e, "unknown tier '" + at + "' in " + what + " entry; allowed: " + joined(ids));
+      in.fail(e, "unknown tier '" + at + "' in " + what + " entry; allowed: " + listed(ids));
     }
   }
   c.route.clear();

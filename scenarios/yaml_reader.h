@@ -26,12 +26,18 @@
 
 namespace lbsim::scenarios::yaml {
 
-inline std::string joined(std::vector<std::string> items) {
-  std::sort(items.begin(), items.end());
+// "a, b, c" in the given order.
+inline std::string listed(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items)
     out += (out.empty() ? "" : ", ") + i;
   return out;
+}
+
+// "a, b, c" sorted.
+inline std::string joined(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  return listed(items);
 }
 
 inline std::string readFile(const std::string& path, const std::string& what) {
