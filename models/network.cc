@@ -90,8 +90,9 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     cumulative += f.weight;
     flowCumulativeWeight_.push_back(cumulative);
   }
-  source_ = std::make_unique<traffic::OpenSource>(*this, spec_.traffic,
-                                                  core::RandomStream::named(runSeed, "arrivals"));
+  source_ = std::make_unique<traffic::OpenSource>(
+      *this, spec_.traffic, core::RandomStream::named(runSeed, "arrivals"),
+      core::RandomStream::named(runSeed, "arrivals:modulation"));
   if (spec_.traffic.clients > 0 && spec_.traffic.clientSkew > 0.0) {
     clientPopularity_ =
         std::make_unique<core::Zipf>(spec_.traffic.clients, spec_.traffic.clientSkew);

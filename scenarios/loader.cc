@@ -16,6 +16,7 @@
 #include "scenarios/replay.h"
 #include "scenarios/routing.h"
 #include "scenarios/topology.h"
+#include "scenarios/traffic_shape.h"
 #include "scenarios/units.h"
 #include "scenarios/yaml_reader.h"
 
@@ -786,17 +787,12 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
   }
   in.collect([&] {
     const YAML::Node traffic = in.required(root, "traffic", "scenario");
-    in.expectMap(traffic, "traffic", kTrafficKeys);
-    if (const auto a = traffic["arrivals"]) {
-      const std::string s = in.scalar(a, "traffic arrivals");
-      if (s == "poisson") {
-        spec.traffic.process = models::ArrivalProcess::kPoisson;
-      } else if (s == "uniform") {
-        spec.traffic.process = models::ArrivalProcess::kUniform;
-      } else {
-        in.fail(a, "unknown arrival process '" + s + "'; allowed: poisson, uniform");
-      }
+    std::vector<std::string> keys = kTrafficKeys;
+    for (const auto& k : trafficShapeKeys()) {
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
     }
+    in.expectMap(traffic, "traffic", keys);
+    parseTrafficShape(in, traffic, spec.traffic);
     if (const auto c = traffic["clients"]) {
       spec.traffic.clients =
           static_cast<std::uint32_t>(in.unsignedInteger(c, "traffic clients", 0, 4000000000ULL));

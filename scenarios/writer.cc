@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "scenarios/traffic_shape.h"
 #include "scenarios/units.h"
 
 namespace lbsim::scenarios {
@@ -99,8 +100,7 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
   out << YAML::Key << "timeseries_interval" << YAML::Value << formatDuration(interval);
 
   out << YAML::Key << "traffic" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "arrivals" << YAML::Value
-      << (spec.traffic.process == models::ArrivalProcess::kPoisson ? "poisson" : "uniform");
+  emitTrafficShape(out, spec.traffic);
   out << YAML::Key << "clients" << YAML::Value << spec.traffic.clients;
   if (spec.traffic.clientSkew > 0.0) {
     out << YAML::Key << "client_skew" << YAML::Value << formatNumber(spec.traffic.clientSkew);

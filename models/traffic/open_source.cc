@@ -6,11 +6,10 @@
 
 namespace lbsim::models::traffic {
 
-OpenSource::OpenSource(Network& network, const TrafficSpec& spec, core::RandomStream stream)
+OpenSource::OpenSource(Network& network, const TrafficSpec& spec, core::RandomStream arrivals,
+                       core::RandomStream modulation)
     : network_(network),
-      profile_(spec.phases),
-      process_(spec.process),
-      stream_(stream),
+      arrivals_(spec, arrivals, modulation),
       handler_(network.simulator().addHandler(this)) {}
 
 void OpenSource::start() {
@@ -23,8 +22,7 @@ void OpenSource::handleEvent(const core::Event&) {
 }
 
 void OpenSource::scheduleNext(double from) {
-  const double mass = process_ == ArrivalProcess::kPoisson ? stream_.exponential(1.0) : 1.0;
-  const double at = profile_.advance(from, mass, phaseHint_);
+  const double at = arrivals_.next(from);
   if (std::isfinite(at)) network_.simulator().schedule(at, handler_);
 }
 

@@ -3,6 +3,7 @@
 #include "core/random.h"
 #include "core/simulator.h"
 #include "models/spec.h"
+#include "models/traffic/arrival_process.h"
 #include "models/traffic/rate_profile.h"
 
 namespace lbsim::models {
@@ -11,25 +12,23 @@ class Network;
 
 namespace lbsim::models::traffic {
 
-// Open arrivals of users following the phases: each arrival starts a session in the
-// network. Poisson arrivals draw a unit exponential per gap from the "arrivals" stream;
-// uniform arrivals are evenly spaced in the integrated rate, as Artillery emits them.
+// Open arrivals of users following the traffic's rate profile and arrival process
+// (ArrivalTimes): each arrival starts a session in the network. Arrival masses come from the
+// "arrivals" stream, an MMPP's hidden state chain from "arrivals:modulation".
 class OpenSource final : public core::EventHandler {
  public:
-  OpenSource(Network& network, const TrafficSpec& spec, core::RandomStream stream);
+  OpenSource(Network& network, const TrafficSpec& spec, core::RandomStream arrivals,
+             core::RandomStream modulation);
   void start();
   void handleEvent(const core::Event& event) override;
-  const RateProfile& profile() const { return profile_; }
+  const RateProfile& profile() const { return arrivals_.profile(); }
 
  private:
   void scheduleNext(double from);
 
   Network& network_;
-  RateProfile profile_;
-  ArrivalProcess process_;
-  core::RandomStream stream_;
+  ArrivalTimes arrivals_;
   core::HandlerId handler_;
-  std::size_t phaseHint_ = 0;
 };
 
 }  // namespace lbsim::models::traffic
