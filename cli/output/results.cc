@@ -1,5 +1,7 @@
 #include "cli/output/results.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -119,9 +121,17 @@ std::string textReport(const models::ScenarioSpec& spec, const models::Experimen
       << "\n";
   if (spec.replications > 1)
     out << "figures are means over replications \u00b1 95% CI half-width\n";
+  // The name column fits the longest row label ("tier @ zone" rows included).
+  std::size_t nameWidth = 22;
+  for (const auto& t : spec.tiers) {
+    for (const auto& target : t.targets)
+      nameWidth = std::max(nameWidth, t.id.size() + target.zone.size() + 5);
+  }
+  for (const auto& c : spec.classes)
+    nameWidth = std::max(nameWidth, c.id.size() + 2);
   const std::vector<std::pair<std::string, std::size_t>> columns = {
-      {"", 22},      {"p50 ms", 17}, {"p95 ms", 17}, {"p99 ms", 17},
-      {"req/s", 17}, {"util %", 14}, {"errors", 10}};
+      {"", nameWidth}, {"p50 ms", 17}, {"p95 ms", 17}, {"p99 ms", 17},
+      {"req/s", 17},   {"util %", 14}, {"errors", 10}};
   auto header = [&](const std::string& title) {
     out << "\n" << pad(title, columns[0].second);
     for (std::size_t c = 1; c < columns.size(); ++c)
@@ -149,9 +159,28 @@ std::string textReport(const models::ScenarioSpec& spec, const models::Experimen
   row("all", "end_to_end/all/", false);
   for (const auto& c : spec.classes)
     row(c.id, "end_to_end/classes/" + c.id + "/", false);
+  for (const auto& r : spec.regions) {
+    if (find(result, "end_to_end/regions/" + r.id + "/requests") != nullptr) {
+      row("region " + r.id, "end_to_end/regions/" + r.id + "/", false);
+    }
+  }
   header("tier");
   for (const auto& t : spec.tiers)
     row(t.id, "tiers/" + t.id + "/", true);
+  // Per zone, for the tiers whose replicas run in zones.
+  bool zones = false;
+  for (const auto& t : spec.tiers) {
+    std::vector<std::string> seen;
+    for (const auto& target : t.targets) {
+      if (target.zone.empty() || std::find(seen.begin(), seen.end(), target.zone) != seen.end()) {
+        continue;
+      }
+      seen.push_back(target.zone);
+      if (!zones) header("tier @ zone");
+      zones = true;
+      row(t.id + " @ " + target.zone, "tiers/" + t.id + "/zones/" + target.zone + "/", true);
+    }
+  }
   out << "\nerrors are counts per replication after warm-up; causes in summary.json\n";
   return out.str();
 }

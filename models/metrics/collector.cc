@@ -228,6 +228,7 @@ Figures Collector::figures(double now) const {
         zoneWorkers += pool.replicas()[r].workers;
       }
       out.push_back({zp + "completed", static_cast<double>(zs.latency.count())});
+      out.push_back({zp + "throughput_rps", ratio(static_cast<double>(zs.latency.count()), span)});
       out.push_back({zp + "utilization", ratio(zoneBusy, zoneWorkers)});
       out.push_back({zp + "latency_s/mean", zs.latency.mean()});
       out.push_back({zp + "latency_s/p50", zs.latency.quantile(0.50)});
