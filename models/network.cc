@@ -74,6 +74,26 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     hopLink_.push_back(std::move(links));
   }
   latencyModelled_ = spec_.network.any();
+  // Key popularity per cacheable class that passes a cache: the class's own, else that of
+  // the first caching tier on its route.
+  for (ClassIndex c = 0; c < spec_.classes.size(); ++c) {
+    const ClassSpec& cls = spec_.classes[c];
+    const CacheSpec* first = nullptr;
+    for (const TierIndex t : routes_[c]) {
+      if (spec_.tiers[t].cache && first == nullptr) first = &*spec_.tiers[t].cache;
+    }
+    if (!cls.cacheable || first == nullptr) {
+      classKeys_.push_back(nullptr);
+      classPerUser_.push_back(false);
+      continue;
+    }
+    cache::KeyPopularitySpec keys;
+    keys.catalogue = cls.catalogue.value_or(first->catalogue);
+    keys.zipfExponent = cls.zipfExponent.value_or(first->zipfExponent);
+    keys.perUser = cls.perUser.value_or(first->perUser);
+    classKeys_.push_back(std::make_unique<cache::KeyPopularity>(cls.id, keys));
+    classPerUser_.push_back(keys.perUser);
+  }
   if (spec_.traffic.replay) {
     for (const ClassSpec& c : spec_.classes) {
       const auto at = std::find(c.route.begin(), c.route.end(), spec_.traffic.replay->demandTier);
@@ -299,6 +319,12 @@ RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::u
   const double traceDraw = static_cast<double>(core::splitmix64(state) >> 11) * 0x1p-53;
   request.seed = core::splitmix64(state);
   request.traced = traceDraw < traceFraction_;
+  request.cacheMisses = 0;
+  if (const auto& keys = classKeys_[cls]) {
+    // The object it asks for, from a stream of its own beside the demands'.
+    core::RandomStream objectStream(request.seed ^ 0x6a09e667f3bcc909ULL);
+    request.cacheKey = keys->draw(objectStream, classPerUser_[cls] ? client : 0);
+  }
   const auto& service = hopService_[request.cls];
   for (std::size_t h = 0; h < service.size(); ++h)
     request.demand[h] = service[h].sample(demandStream);
@@ -317,6 +343,16 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
   Request& request = requests_[index];
   for (NetworkObserver* o : observers_)
     o->onHopFinished(request, tier, replica, now());
+  if (!lastHop(request) && classKeys_[request.cls] && tiers_[tier]->caches()) {
+    const bool hit = tiers_[tier]->cacheLookup(replica, request.cacheKey, now());
+    for (NetworkObserver* o : observers_)
+      o->onCacheLookup(request, tier, replica, hit, now());
+    if (hit) {
+      respond(index);  // answered from the cache: the response starts back from here
+      return;
+    }
+    request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses | (1u << request.hop));
+  }
   if (lastHop(request)) {
     // A gateway answering the request itself (a 404 for a path no rule takes, an ALB
     // fixed-response): its replica served it, and the error travels back like a response.
@@ -346,8 +382,21 @@ void Network::fail(RequestIndex index, TierIndex tier, ReplicaIndex replica, Err
     return;
   }
   --request.hop;
-  tiers_[routes_[request.cls][request.hop]]->releaseHeld(index);
+  passBack(index);
   respond(index);
+}
+
+void Network::passBack(RequestIndex index) {
+  Request& request = requests_[index];
+  ServicePool& pool = *tiers_[routes_[request.cls][request.hop]];
+  pool.releaseHeld(index);
+  const auto bit = static_cast<std::uint16_t>(1u << request.hop);
+  if ((request.cacheMisses & bit) != 0) {
+    request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses & ~bit);
+    // Only a successful response is stored (proxy_cache_valid caches 200, 301 and 302 by
+    // default; errors from upstream are not kept).
+    if (!request.failed) pool.cacheStore(request.replicaAt[request.hop], request.cacheKey, now());
+  }
 }
 
 void Network::respond(RequestIndex index) {
@@ -376,7 +425,7 @@ void Network::responseArrived(RequestIndex index) {
     return;
   }
   --request.hop;
-  tiers_[routes_[request.cls][request.hop]]->releaseHeld(index);
+  passBack(index);
   respond(index);
 }
 

@@ -8,6 +8,7 @@
 #include "core/simulator.h"
 #include "core/zipf.h"
 #include "models/balancing/policy.h"
+#include "models/cache/key_popularity.h"
 #include "models/observer.h"
 #include "models/service_pool.h"
 #include "models/spec.h"
@@ -105,6 +106,9 @@ class Network final : public core::EventHandler {
   void enterHop(RequestIndex index);
   // The response leaves the replica at the request's current hop for the upstream side.
   void respond(RequestIndex index);
+  // The response has come back to the replica at the request's current hop: it frees a held
+  // worker and stores the response in a cache that missed it.
+  void passBack(RequestIndex index);
   void responseArrived(RequestIndex index);
   void endRequest(RequestIndex index);
   std::uint16_t upstreamZone(const Request& request) const;
@@ -132,6 +136,9 @@ class Network final : public core::EventHandler {
   std::vector<double> flowCumulativeWeight_;
   std::unique_ptr<traffic::OpenSource> source_;
   std::vector<std::uint32_t> replayDemandHop_;  // [class] hop of the replay's demand tier
+  // Per class: the key popularity at caches (null when no cache on its route may store it).
+  std::vector<std::unique_ptr<cache::KeyPopularity>> classKeys_;
+  std::vector<bool> classPerUser_;
   core::RandomStream mixStream_;
   core::RandomStream sessionStream_;
   core::RandomStream clientStream_;

@@ -39,6 +39,15 @@ class NetworkObserver {
     (void)cause;
     (void)now;
   }
+  // A caching tier's replica looked the request up: `hit` if it answers from its cache.
+  virtual void onCacheLookup(const Request& request, TierIndex tier, ReplicaIndex replica, bool hit,
+                             double now) {
+    (void)request;
+    (void)tier;
+    (void)replica;
+    (void)hit;
+    (void)now;
+  }
   // A replica's number of busy workers or of waiting requests changed.
   virtual void onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                                 std::uint32_t queued, double now) {

@@ -27,6 +27,7 @@ inline constexpr std::uint16_t kNoRegion = 0xffff;
 struct Request {
   std::uint64_t id = 0;                 // sequence number in the run, for traces
   std::uint64_t seed = 0;               // seeds the request's network latency draws
+  std::uint64_t cacheKey = 0;           // the object it asks for, as caches key it
   ClassIndex cls = 0;                   // index into the scenario's classes
   std::uint32_t client = 0;             // client identity: hashing, affinity and per-client limits
   std::uint32_t clientAddress = 0;      // its IPv4 address (nginx $remote_addr)
@@ -35,6 +36,7 @@ struct Request {
   std::uint16_t hop = 0;                // position in the class's route (going or coming back)
   std::uint16_t heldWorkers = 0;        // bit h: the replica at hop h keeps a worker for it
   std::uint16_t region = kNoRegion;     // region of the first replica on its path in one
+  std::uint16_t cacheMisses = 0;        // bit h: the cache at hop h missed (store on the way back)
   bool traced = false;                  // sampled into the per-request trace
   bool failed = false;                  // the response travelling back is an error
   ReplicaIndex replica = kNone;         // replica serving the current hop

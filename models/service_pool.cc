@@ -71,6 +71,13 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     replica.queue = core::RingQueue<RequestIndex>(std::min<std::uint32_t>(t.queueLimit, 64));
     totalWorkers_ += t.workers;
   }
+  if (spec.cache) {
+    cache::LruSettings settings;
+    settings.maxEntries = spec.cache->maxEntries;
+    settings.inactive = spec.cache->inactive;
+    caches_.assign(replicas_.size(), cache::LruCache(settings));
+    cacheTtl_ = spec.cache->ttl;
+  }
   for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
     replicas_[slotReplica_[slot]].slot = slot;
   }

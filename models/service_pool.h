@@ -6,6 +6,7 @@
 #include "core/ring_queue.h"
 #include "core/simulator.h"
 #include "models/balancing/balancer.h"
+#include "models/cache/lru_cache.h"
 #include "models/spec.h"
 
 namespace lbsim::models {
@@ -58,6 +59,15 @@ class ServicePool final : public core::EventHandler {
   std::size_t waitingAtBalancer() const { return waiting_.size(); }
   balancing::Balancer& balancer() { return balancer_; }
   bool holdsWorkers() const { return holdWorker_; }
+  bool caches() const { return !caches_.empty(); }
+  // The replica's cache: whether it holds a fresh response for `key` (and counts the use),
+  // and storing a response that came back from upstream.
+  bool cacheLookup(ReplicaIndex replica, std::uint64_t key, double now) {
+    return caches_[replica].lookup(key, now).result == cache::CacheResult::kFresh;
+  }
+  void cacheStore(ReplicaIndex replica, std::uint64_t key, double now) {
+    caches_[replica].store(key, now, cacheTtl_);
+  }
 
  private:
   enum EventKind : std::uint32_t { kServiceDone, kReachReplica };
@@ -80,6 +90,8 @@ class ServicePool final : public core::EventHandler {
   balancing::Balancer balancer_;
   std::uint32_t totalWorkers_ = 0;
   core::RingQueue<RequestIndex> waiting_;
+  std::vector<cache::LruCache> caches_;  // per replica, when the tier caches
+  double cacheTtl_ = 0.0;
 };
 
 // The replicas of a tier that its balancer spreads requests over: all of them, except

@@ -144,6 +144,11 @@ struct ClassSpec {
   std::string host{};
   // Cacheable responses (for caches in front of the tiers); false: never cached.
   bool cacheable = true;
+  // The class's own key popularity at caches (catalogue size, Zipf exponent, per-user keys);
+  // absent: each caching tier's defaults.
+  std::optional<std::uint64_t> catalogue{};
+  std::optional<double> zipfExponent{};
+  std::optional<bool> perUser{};
   // The status the last tier of the route answers itself (a gateway's fixed response: ALB
   // fixed-response 404, nginx `return 404`, no matching location); 0: the route's last tier
   // serves the request normally. Statuses of 400 and more count as errors.
@@ -201,6 +206,21 @@ struct RoutingSpec {
   std::string defaultTo;
 };
 
+// A cache in a tier (a CDN edge, nginx proxy_cache on a gateway): each replica keeps its own
+// LRU cache of responses. A request of a cacheable class that finds a fresh entry after the
+// tier's service is answered there (a hit); otherwise it goes on, and its successful response
+// is stored on the way back, valid for `ttl`.
+struct CacheSpec {
+  std::uint64_t maxEntries = 10000;  // objects per replica (LRU beyond)
+  double ttl = 600.0;                // validity of a stored response (proxy_cache_valid, edge TTL)
+  double inactive = 600.0;           // removed when not requested for this long (nginx inactive)
+  // Key popularity of classes that do not give their own: catalogue size, Zipf exponent,
+  // per-user keys.
+  std::uint64_t catalogue = 10000;
+  double zipfExponent = 0.8;
+  bool perUser = false;
+};
+
 struct TierSpec {
   std::string id;
   TierKind kind = TierKind::kServicePool;
@@ -211,6 +231,7 @@ struct TierSpec {
   core::Distribution service;          // default demand per request at this tier
   std::vector<std::string> next;       // tiers it forwards to; empty: any (the routes decide)
   std::optional<RoutingSpec> routing;  // a gateway's rules: the next tier by request path
+  std::optional<CacheSpec> cache;      // responses cached at this tier
   std::vector<TargetSpec> targets;     // database: targets[0] is the primary
   BalancerSpec balancer;
 };

@@ -49,8 +49,9 @@ const std::vector<std::string> kClassKeys = {"id",     "route", "demands", "path
                                              "method", "host",  "entry",   "cacheable"};
 const std::vector<std::string> kDemandKeys = {"service", "op"};
 const std::vector<std::string> kTierKeys = {
-    "id",      "kind",          "service", "balancer", "replicas", "replica",     "targets",
-    "primary", "read_replicas", "next",    "zones",    "region",   "hold_worker", "routing"};
+    "id",      "kind",    "service",     "balancer",      "replicas",
+    "replica", "targets", "primary",     "read_replicas", "next",
+    "zones",   "region",  "hold_worker", "routing",       "cache"};
 const std::vector<std::string> kTargetKeys = {"name",   "workers", "queue_limit", "speed",
                                               "weight", "maxconn", "backup",      "zone"};
 const std::vector<std::string> kReadReplicaKeys = {"count",   "workers", "queue_limit", "speed",
@@ -467,6 +468,11 @@ models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
   }
   if (const auto h = node["host"]) c.host = in.scalar(h, what + " host");
   if (const auto k = node["cacheable"]) c.cacheable = in.boolean(k, what + " cacheable");
+  if (const auto n = node["catalogue"]) {
+    c.catalogue = in.unsignedInteger(n, what + " catalogue", 1, 1000000000000ULL);
+  }
+  if (const auto n = node["zipf"]) c.zipfExponent = in.number(n, what + " zipf", 0.0);
+  if (const auto n = node["per_user"]) c.perUser = in.boolean(n, what + " per_user");
   const YAML::Node route = node["route"];
   if (route) {
     if (node["entry"]) {

@@ -164,6 +164,9 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     if (!c.path.empty()) out << YAML::Key << "path" << YAML::Value << c.path;
     if (!c.host.empty()) out << YAML::Key << "host" << YAML::Value << c.host;
     out << YAML::Key << "cacheable" << YAML::Value << (c.cacheable ? "true" : "false");
+    if (c.catalogue) out << YAML::Key << "catalogue" << YAML::Value << *c.catalogue;
+    if (c.zipfExponent) out << YAML::Key << "zipf" << YAML::Value << formatNumber(*c.zipfExponent);
+    if (c.perUser) out << YAML::Key << "per_user" << YAML::Value << (*c.perUser ? "true" : "false");
     if (!c.demands.empty()) {
       out << YAML::Key << "demands" << YAML::Value << YAML::BeginMap;
       for (const auto& [tier, d] : c.demands) {
@@ -197,6 +200,16 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     emitDistribution(out, t.service);
     if (!t.next.empty()) out << YAML::Key << "next" << YAML::Value << YAML::Flow << t.next;
     out << YAML::Key << "hold_worker" << YAML::Value << (t.holdWorker ? "true" : "false");
+    if (const auto& c = t.cache) {
+      out << YAML::Key << "cache" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "max_entries" << YAML::Value << c->maxEntries;
+      out << YAML::Key << "ttl" << YAML::Value << formatDuration(c->ttl);
+      out << YAML::Key << "inactive" << YAML::Value << formatDuration(c->inactive);
+      out << YAML::Key << "catalogue" << YAML::Value << c->catalogue;
+      out << YAML::Key << "zipf" << YAML::Value << formatNumber(c->zipfExponent);
+      out << YAML::Key << "per_user" << YAML::Value << (c->perUser ? "true" : "false");
+      out << YAML::EndMap;
+    }
     if (const auto& r = t.routing) {
       const bool nginx = r->kind == models::RoutingSpec::Kind::kNginx;
       out << YAML::Key << "routing" << YAML::Value << YAML::BeginMap;

@@ -1,5 +1,6 @@
 #include "models/metrics/collector.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -26,6 +27,10 @@ Collector::Collector(Network& network) : network_(network), classes_(network.cla
     TierStats& stats = tiers_[t];
     stats.replicas.resize(network.tier(t).replicas().size());
     stats.byClass.resize(network.classCount());
+    if (network.tier(t).caches()) {
+      stats.cacheLookups.assign(network.classCount(), 0);
+      stats.cacheHits.assign(network.classCount(), 0);
+    }
     for (const auto& replica : network.tier(t).replicas()) {
       std::uint32_t slot = kNone;
       if (replica.zone != kNoZone) {
@@ -59,6 +64,7 @@ Collector::Collector(Network& network) : network_(network), classes_(network.cla
     ids.p99 = series_.addSeries({"latency_p99_s", t.id, "all"});
     ids.utilization = series_.addSeries({"utilization", t.id, "all"});
     ids.queue = series_.addSeries({"queue_length", t.id, "all"});
+    if (t.cache) ids.hitRatio = series_.addSeries({"cache_hit_ratio", t.id, "all"});
     tierIds_.push_back(ids);
   }
 }
@@ -85,6 +91,8 @@ void Collector::reset(double now) {
     }
     for (ZoneStats& z : t.zones)
       z.latency.reset();
+    std::fill(t.cacheLookups.begin(), t.cacheLookups.end(), 0);
+    std::fill(t.cacheHits.begin(), t.cacheHits.end(), 0);
   }
   all_ = EndToEnd{};
   for (EndToEnd& r : regions_)
@@ -142,6 +150,17 @@ void Collector::onRequestFailed(const Request& request, TierIndex tier, ReplicaI
     ++regions_[request.region].errors[k];
   }
   ++intervalErrors_;
+}
+
+void Collector::onCacheLookup(const Request& request, TierIndex tier, ReplicaIndex, bool hit,
+                              double) {
+  TierStats& t = tiers_[tier];
+  ++t.cacheLookups[request.cls];
+  ++t.intervalLookups;
+  if (hit) {
+    ++t.cacheHits[request.cls];
+    ++t.intervalHits;
+  }
 }
 
 void Collector::onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
@@ -217,6 +236,16 @@ Figures Collector::figures(double now) const {
       out.push_back({rp + "share", ratio(static_cast<double>(s.replicas[r].served),
                                          static_cast<double>(s.completed))});
     }
+    if (!s.cacheLookups.empty()) {
+      double lookups = 0.0, hits = 0.0;
+      for (ClassIndex c = 0; c < s.cacheLookups.size(); ++c) {
+        lookups += static_cast<double>(s.cacheLookups[c]);
+        hits += static_cast<double>(s.cacheHits[c]);
+      }
+      out.push_back({prefix + "cache/lookups", lookups});
+      out.push_back({prefix + "cache/hits", hits});
+      out.push_back({prefix + "cache/hit_ratio", ratio(hits, lookups)});
+    }
     for (std::uint32_t z = 0; z < s.zones.size(); ++z) {
       const ZoneStats& zs = s.zones[z];
       const std::string zp = prefix + "zones/" + network_.zones()[zs.zone] + "/";
@@ -244,6 +273,10 @@ Figures Collector::figures(double now) const {
       out.push_back({cp + "latency_s/p50", h.quantile(0.50)});
       out.push_back({cp + "latency_s/p95", h.quantile(0.95)});
       out.push_back({cp + "latency_s/p99", h.quantile(0.99)});
+      if (!s.cacheLookups.empty()) {
+        out.push_back({cp + "cache_hit_ratio", ratio(static_cast<double>(s.cacheHits[c]),
+                                                     static_cast<double>(s.cacheLookups[c]))});
+      }
     }
   }
   return out;
@@ -279,6 +312,11 @@ void Collector::sample(double now) {
     series_.set(ids.p99, s.intervalLatency.quantile(0.99));
     series_.set(ids.utilization, busy / span / network_.tier(t).totalWorkers());
     series_.set(ids.queue, queued / span);
+    if (ids.hitRatio != kNoSeries) {
+      series_.set(ids.hitRatio, ratio(static_cast<double>(s.intervalHits),
+                                      static_cast<double>(s.intervalLookups)));
+      s.intervalLookups = s.intervalHits = 0;
+    }
     s.intervalLatency.reset();
     s.intervalCompleted = s.intervalErrors = 0;
   }

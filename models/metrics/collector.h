@@ -17,6 +17,8 @@ namespace lbsim::models {
 // class latency histograms, throughput, errors by cause, utilization and queue length as
 // time averages; `reset` at the end of the warm-up deletes the transient from all of them.
 // It also samples the fixed-interval time series (over the whole run, warm-up included).
+inline constexpr std::size_t kNoSeries = static_cast<std::size_t>(-1);
+
 class Collector final : public NetworkObserver {
  public:
   explicit Collector(Network& network);
@@ -36,6 +38,8 @@ class Collector final : public NetworkObserver {
                        ErrorCause cause, double now) override;
   void onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                         std::uint32_t queued, double now) override;
+  void onCacheLookup(const Request& request, TierIndex tier, ReplicaIndex replica, bool hit,
+                     double now) override;
 
  private:
   using ErrorCounts = std::array<std::uint64_t, kErrorCauseCount>;
@@ -52,8 +56,10 @@ class Collector final : public NetworkObserver {
   };
   struct TierStats {
     core::LatencyHistogram latency;
-    std::vector<ZoneStats> zones;         // the zones its replicas run in, if any
-    std::vector<std::uint32_t> zoneSlot;  // by replica: index into `zones`
+    std::vector<ZoneStats> zones;                        // the zones its replicas run in, if any
+    std::vector<std::uint32_t> zoneSlot;                 // by replica: index into `zones`
+    std::vector<std::uint64_t> cacheLookups, cacheHits;  // by class (tiers that cache)
+    std::uint64_t intervalLookups = 0, intervalHits = 0;
     double waitSum = 0.0;
     std::uint64_t completed = 0;
     ErrorCounts errors{};
@@ -75,6 +81,7 @@ class Collector final : public NetworkObserver {
   };
   struct TierSeriesIds {
     std::size_t throughput, errors, p99, utilization, queue;
+    std::size_t hitRatio = kNoSeries;
   };
 
   void addLatencyFigures(Figures& out, const std::string& prefix,
