@@ -45,8 +45,9 @@ const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "client_sk
                                                "think",    "mix",     "replay"};
 const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
 const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
-const std::vector<std::string> kClassKeys = {"id",     "route", "demands", "path",
-                                             "method", "host",  "entry",   "cacheable"};
+const std::vector<std::string> kClassKeys = {"id",        "route", "demands", "path",
+                                             "method",    "host",  "entry",   "cacheable",
+                                             "catalogue", "zipf",  "per_user"};
 const std::vector<std::string> kDemandKeys = {"service", "op"};
 const std::vector<std::string> kTierKeys = {
     "id",      "kind",    "service",     "balancer",      "replicas",
@@ -278,6 +279,22 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   if (const auto h = node["hold_worker"]) tier.holdWorker = in.boolean(h, what + " hold_worker");
   if (const auto r = node["routing"])
     tier.routing = parseRouting(in, r, what + " routing", tierIds);
+  if (const auto c = node["cache"]) {
+    const std::string cwhat = what + " cache";
+    in.expectMap(c, cwhat, {"max_entries", "ttl", "inactive", "catalogue", "zipf", "per_user"});
+    models::CacheSpec cache;
+    if (const auto n = c["max_entries"]) {
+      cache.maxEntries = in.unsignedInteger(n, cwhat + " max_entries", 1, 1000000000);
+    }
+    if (const auto n = c["ttl"]) cache.ttl = in.duration(n, cwhat + " ttl", true);
+    if (const auto n = c["inactive"]) cache.inactive = in.duration(n, cwhat + " inactive", true);
+    if (const auto n = c["catalogue"]) {
+      cache.catalogue = in.unsignedInteger(n, cwhat + " catalogue", 1, 1000000000000ULL);
+    }
+    if (const auto n = c["zipf"]) cache.zipfExponent = in.number(n, cwhat + " zipf", 0.0);
+    if (const auto n = c["per_user"]) cache.perUser = in.boolean(n, cwhat + " per_user");
+    tier.cache = cache;
+  }
   if (const auto n = node["next"]) {
     in.expectSequence(n, what + " next");
     for (const auto& item : n)

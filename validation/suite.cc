@@ -1,5 +1,7 @@
 #include "validation/suite.h"
 
+#include "validation/analytic/cache.h"
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -220,6 +222,58 @@ std::vector<ValidationCase> canonicalCases(bool quick) {
     }
     cases.push_back(c);
   }
+  // Caches: a cache tier in front of an origin, Poisson requests for Zipf(0.8) objects out of
+  // 1,000. Lookup and origin times are a microsecond, so a response is stored right after
+  // its miss, as the analytic models assume.
+  const auto cacheCase = [&](const std::string& name, const models::CacheSpec& cache) {
+    const double duration = scale * 1000.0;
+    ValidationCase c;
+    c.name = name;
+    c.model = "cache";
+    c.spec = base(name, 100.0, duration);
+    c.spec.traffic.mix = {{"get", 1.0, {"get"}}};
+    models::ClassSpec get;
+    get.id = "get";
+    get.route = {"cache", "origin"};
+    c.spec.classes = {get};
+    models::TierSpec front = station("cache", 1000000, core::Distribution::deterministic(1e-6));
+    front.cache = cache;
+    c.spec.tiers = {front, station("origin", 1000000, core::Distribution::deterministic(1e-6))};
+    c.figure = "tiers/cache/cache/hit_ratio";
+    c.quantity = "hit ratio";
+    return c;
+  };
+  const std::vector<double> zipf = zipfPopularities(1000, 0.8);
+  {
+    models::CacheSpec lru;
+    lru.maxEntries = 100;
+    lru.ttl = 1e9;
+    lru.inactive = 1e9;
+    lru.catalogue = 1000;
+    lru.zipfExponent = 0.8;
+    ValidationCase c = cacheCase("LRU C=100, Zipf(0.8) over 1000", lru);
+    c.load = 0.1;  // C / N
+    c.exact = lruChe(zipf, 100.0).overall;
+    c.formula =
+        "Che's approximation h = sum p_k (1 - exp(-p_k T_C)), sum_k (1 - exp(-p_k T_C)) = C; "
+        "an approximation (within about 1% here), so judged within 2%";
+    c.limit = true;
+    c.tolerance = 0.02;
+    cases.push_back(c);
+  }
+  {
+    models::CacheSpec ttl;
+    ttl.maxEntries = 1000000;  // never full: only the TTL removes entries
+    ttl.ttl = 10.0;
+    ttl.inactive = 1e9;
+    ttl.catalogue = 1000;
+    ttl.zipfExponent = 0.8;
+    ValidationCase c = cacheCase("TTL T=10s, Zipf(0.8) over 1000, 100/s", ttl);
+    c.load = 0.0;
+    c.exact = ttlCache(zipf, 100.0, 10.0).overall;
+    c.formula = "non-reset TTL under Poisson requests: h = sum p_k lambda_k T / (1 + lambda_k T)";
+    cases.push_back(c);
+  }
   return cases;
 }
 
@@ -311,8 +365,11 @@ std::string markdownReport(const std::vector<CaseResult>& results,
         << fmt("[%.5g, %.5g]", r.mean - r.halfWidth, r.mean + r.halfWidth) << " | "
         << (r.inCi95 ? "yes" : "no") << " | " << (r.passed ? "yes" : "**no**") << " |\n";
   }
-  out << "\nNot yet in the suite: an LRU cache against Che's approximation (caches come with\n"
-      << "the edge issue); the analytic function exists and is tested.\n";
+  out << "\nCaches: a cache tier (per-replica LRU, models/cache/lru_cache.h) in front of an\n"
+      << "origin, driven through the simulator like every other case. Che's approximation is\n"
+      << "not exact for a finite LRU cache, so that case is judged within 2% of it; the\n"
+      << "non-reset TTL cache's formula is exact under Poisson requests and is judged by the\n"
+      << "interval.\n";
   return out.str();
 }
 
