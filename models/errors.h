@@ -13,6 +13,9 @@ enum class ErrorCause : std::uint8_t {
   kNoHealthyUpstream,  // 502: no available target in the pool (nginx "no live upstreams")
   kNotFound,           // 404: a gateway's routing rules have no place for the path
   kFixedResponse,      // another 4xx/5xx a gateway answers itself (ALB fixed-response, return)
+  kRateLimited429,     // 429: a rate limiter rejected it (Kong, Cloudflare, limit_req_status 429)
+  kRateLimited503,     // 503: nginx limit_req / limit_conn with the default status
+  kDenied,             // 403: HAProxy `deny`, a Cloudflare challenge or block status
   kCount
 };
 
@@ -20,7 +23,8 @@ inline constexpr std::size_t kErrorCauseCount = static_cast<std::size_t>(ErrorCa
 
 inline std::string_view errorCauseName(ErrorCause cause) {
   constexpr std::array<std::string_view, kErrorCauseCount> kNames = {
-      "503_queue_full", "502_no_healthy_upstream", "404_not_found", "fixed_response"};
+      "503_queue_full",   "502_no_healthy_upstream", "404_not_found", "fixed_response",
+      "429_rate_limited", "503_rate_limited",        "403_denied"};
   return kNames[static_cast<std::size_t>(cause)];
 }
 

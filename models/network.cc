@@ -399,6 +399,15 @@ void Network::passBack(RequestIndex index) {
   }
 }
 
+void Network::answerHere(RequestIndex index, TierIndex tier, ReplicaIndex replica,
+                         ErrorCause cause) {
+  Request& request = requests_[index];
+  request.failed = true;
+  for (NetworkObserver* o : observers_)
+    o->onRequestFailed(request, tier, replica, cause, now());
+  respond(index);
+}
+
 void Network::respond(RequestIndex index) {
   const Request& request = requests_[index];
   if (latencyModelled_) {

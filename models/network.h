@@ -63,6 +63,14 @@ class Network final : public core::EventHandler {
   void hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex replica);
   // The request fails at its current hop; the error response travels back to the client.
   void fail(RequestIndex index, TierIndex tier, ReplicaIndex replica, ErrorCause cause);
+  // The replica at the request's current hop answers it itself with an error (a rate
+  // limiter's rejection): the error response starts back from this hop.
+  void answerHere(RequestIndex index, TierIndex tier, ReplicaIndex replica, ErrorCause cause);
+  void rateLimited(RequestIndex index, TierIndex tier, ReplicaIndex replica, std::size_t limit,
+                   bool rejected) {
+    for (NetworkObserver* o : observers_)
+      o->onRateLimited(requests_[index], tier, replica, limit, rejected, now());
+  }
   bool lastHop(const Request& request) const {
     return request.hop + 1u == routes_[request.cls].size();
   }

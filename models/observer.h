@@ -48,6 +48,17 @@ class NetworkObserver {
     (void)hit;
     (void)now;
   }
+  // A rate limiter of `tier` (index `limit` in its TierLimits::names()) rejected the request
+  // at `replica`, or delayed it.
+  virtual void onRateLimited(const Request& request, TierIndex tier, ReplicaIndex replica,
+                             std::size_t limit, bool rejected, double now) {
+    (void)request;
+    (void)tier;
+    (void)replica;
+    (void)limit;
+    (void)rejected;
+    (void)now;
+  }
   // A replica's number of busy workers or of waiting requests changed.
   virtual void onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                                 std::uint32_t queued, double now) {

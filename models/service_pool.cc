@@ -71,6 +71,11 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     replica.queue = core::RingQueue<RequestIndex>(std::min<std::uint32_t>(t.queueLimit, 64));
     totalWorkers_ += t.workers;
   }
+  {
+    auto limits =
+        std::make_unique<ratelimit::TierLimits>(spec, network.spec().classes, replicas_.size());
+    if (limits->any()) limits_ = std::move(limits);
+  }
   if (spec.cache) {
     cache::LruSettings settings;
     settings.maxEntries = spec.cache->maxEntries;
@@ -129,7 +134,34 @@ void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
   }
 }
 
+// The request reaches the replica: its rate limiters decide first (nginx limit_req runs
+// before the request is proxied), then it is served or queued.
 void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
+  if (limits_) {
+    const Request& request = network_.request(index);
+    const double now = network_.simulator().now();
+    std::size_t which = 0;
+    const ratelimit::Decision d =
+        limits_->decide(chosen, request.cls, request.clientAddress, now, which);
+    if (d.fate != ratelimit::Fate::kPass) {
+      network_.rateLimited(index, index_, chosen, which, d.fate == ratelimit::Fate::kReject);
+    }
+    if (d.fate == ratelimit::Fate::kReject) {
+      const ErrorCause cause = d.status == 429   ? ErrorCause::kRateLimited429
+                               : d.status == 503 ? ErrorCause::kRateLimited503
+                                                 : ErrorCause::kDenied;
+      network_.answerHere(index, index_, chosen, cause);
+      return;
+    }
+    if (d.fate == ratelimit::Fate::kDelay) {
+      network_.simulator().schedule(now + d.delay, handler_, kLimitDelayOver, index);
+      return;
+    }
+  }
+  admit(index, chosen);
+}
+
+void ServicePool::admit(RequestIndex index, ReplicaIndex chosen) {
   Replica& replica = replicas_[chosen];
   if (replica.busy < replica.workers) {
     startService(chosen, index);
@@ -160,6 +192,8 @@ void ServicePool::handleEvent(const core::Event& event) {
   const auto index = static_cast<RequestIndex>(event.payload);
   if (event.kind == kReachReplica) {
     dispatch(index, network_.request(index).replica);
+  } else if (event.kind == kLimitDelayOver) {
+    admit(index, network_.request(index).replica);
   } else {
     serviceDone(index);
   }

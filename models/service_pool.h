@@ -7,6 +7,7 @@
 #include "core/simulator.h"
 #include "models/balancing/balancer.h"
 #include "models/cache/lru_cache.h"
+#include "models/ratelimit/tier_limits.h"
 #include "models/spec.h"
 
 namespace lbsim::models {
@@ -60,6 +61,8 @@ class ServicePool final : public core::EventHandler {
   balancing::Balancer& balancer() { return balancer_; }
   bool holdsWorkers() const { return holdWorker_; }
   bool caches() const { return !caches_.empty(); }
+  // The tier's rate limiters (null when it has none).
+  const ratelimit::TierLimits* limits() const { return limits_.get(); }
   // The replica's cache: whether it holds a fresh response for `key` (and counts the use),
   // and storing a response that came back from upstream.
   bool cacheLookup(ReplicaIndex replica, std::uint64_t key, double now) {
@@ -70,7 +73,8 @@ class ServicePool final : public core::EventHandler {
   }
 
  private:
-  enum EventKind : std::uint32_t { kServiceDone, kReachReplica };
+  enum EventKind : std::uint32_t { kServiceDone, kReachReplica, kLimitDelayOver };
+  void admit(RequestIndex index, ReplicaIndex replica);
   void sendTo(RequestIndex index, ReplicaIndex replica);
   void dispatch(RequestIndex index, ReplicaIndex replica);
   void startService(ReplicaIndex replica, RequestIndex index);
@@ -90,7 +94,8 @@ class ServicePool final : public core::EventHandler {
   balancing::Balancer balancer_;
   std::uint32_t totalWorkers_ = 0;
   core::RingQueue<RequestIndex> waiting_;
-  std::vector<cache::LruCache> caches_;  // per replica, when the tier caches
+  std::vector<cache::LruCache> caches_;            // per replica, when the tier caches
+  std::unique_ptr<ratelimit::TierLimits> limits_;  // null when the tier limits nothing
   double cacheTtl_ = 0.0;
 };
 

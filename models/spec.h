@@ -194,6 +194,18 @@ struct RouteRuleSpec {
   std::vector<std::string> paths, hosts, methods;
   std::string to;  // the tier it passes the request to; empty when `status` answers
   int status = 0;  // a fixed response (nginx `return`, ALB fixed-response)
+  // nginx: the location's `limit_req` directives, as written after the keyword, several
+  // separated by ';' ("zone=api burst=20 nodelay"); the zones are the tier's limitReqZones.
+  std::string limitReq;
+};
+
+// A rate limiter of a tier that applies to every request it receives, in its system's own
+// syntax (models/ratelimit/settings_text.h): Kong's rate-limiting plugin, an HAProxy
+// stick-table rate rule, a Cloudflare rate limiting rule or a token bucket (Envoy).
+struct RateLimitSpec {
+  enum class Kind { kKong, kHaproxy, kCloudflare, kTokenBucket };
+  Kind kind = Kind::kKong;
+  std::string settings;
 };
 
 struct RoutingSpec {
@@ -232,7 +244,12 @@ struct TierSpec {
   std::vector<std::string> next;       // tiers it forwards to; empty: any (the routes decide)
   std::optional<RoutingSpec> routing;  // a gateway's rules: the next tier by request path
   std::optional<CacheSpec> cache;      // responses cached at this tier
-  std::vector<TargetSpec> targets;     // database: targets[0] is the primary
+  // nginx `limit_req_zone` arguments ("$binary_remote_addr zone=api:10m rate=10r/s"), used
+  // by the routing rules' limit_req; each replica (an nginx instance) has its own zones.
+  std::vector<std::string> limitReqZones;
+  int limitReqStatus = 503;               // nginx limit_req_status (default 503)
+  std::vector<RateLimitSpec> rateLimits;  // limiters for every request at the tier
+  std::vector<TargetSpec> targets;        // database: targets[0] is the primary
   BalancerSpec balancer;
 };
 

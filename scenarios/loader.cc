@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include "models/ratelimit/settings_text.h"
+#include "models/ratelimit/tier_limits.h"
 #include "models/service_pool.h"
 #include "scenarios/replay.h"
 #include "scenarios/routing.h"
@@ -49,10 +51,24 @@ const std::vector<std::string> kClassKeys = {"id",        "route", "demands", "p
                                              "method",    "host",  "entry",   "cacheable",
                                              "catalogue", "zipf",  "per_user"};
 const std::vector<std::string> kDemandKeys = {"service", "op"};
-const std::vector<std::string> kTierKeys = {
-    "id",      "kind",    "service",     "balancer",      "replicas",
-    "replica", "targets", "primary",     "read_replicas", "next",
-    "zones",   "region",  "hold_worker", "routing",       "cache"};
+const std::vector<std::string> kTierKeys = {"id",
+                                            "kind",
+                                            "service",
+                                            "balancer",
+                                            "replicas",
+                                            "replica",
+                                            "targets",
+                                            "primary",
+                                            "read_replicas",
+                                            "next",
+                                            "zones",
+                                            "region",
+                                            "hold_worker",
+                                            "routing",
+                                            "cache",
+                                            "limit_req_zones",
+                                            "limit_req_status",
+                                            "rate_limits"};
 const std::vector<std::string> kTargetKeys = {"name",   "workers", "queue_limit", "speed",
                                               "weight", "maxconn", "backup",      "zone"};
 const std::vector<std::string> kReadReplicaKeys = {"count",   "workers", "queue_limit", "speed",
@@ -279,6 +295,63 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   if (const auto h = node["hold_worker"]) tier.holdWorker = in.boolean(h, what + " hold_worker");
   if (const auto r = node["routing"])
     tier.routing = parseRouting(in, r, what + " routing", tierIds);
+  if (const auto z = node["limit_req_zones"]) {
+    in.expectSequence(z, what + " limit_req_zones");
+    for (const auto& item : z)
+      tier.limitReqZones.push_back(in.scalar(item, what + " limit_req_zones"));
+  }
+  if (const auto st = node["limit_req_status"]) {
+    tier.limitReqStatus =
+        static_cast<int>(in.integer(st, what + " limit_req_status (400 to 599)", 400, 599));
+  }
+  if (tier.routing) {
+    // Each location's limit_req, checked as nginx would against the tier's zones.
+    for (std::size_t i = 0; i < tier.routing->rules.size(); ++i) {
+      const auto& rule = tier.routing->rules[i];
+      if (rule.limitReq.empty()) continue;
+      try {
+        models::ratelimit::parseNginxLimitReq(
+            models::ratelimit::nginxLimitReqText(tier, rule.limitReq));
+      } catch (const std::invalid_argument& e) {
+        in.fail(node["routing"]["nginx"][i]["limit_req"],
+                what + " location '" + rule.location + "': " + e.what());
+      }
+    }
+  }
+  if (const auto limits = node["rate_limits"]) {
+    const std::string lwhat = what + " rate_limits";
+    in.expectSequence(limits, lwhat);
+    for (const auto& item : limits) {
+      in.expectMap(item, lwhat + " entry", {"kong", "haproxy", "cloudflare", "token_bucket"});
+      if (item.size() != 1) {
+        in.fail(item, lwhat +
+                          " entry must name one limiter; allowed: kong, haproxy, cloudflare, "
+                          "token_bucket");
+      }
+      const std::string kind = item.begin()->first.Scalar();
+      const YAML::Node value = item.begin()->second;
+      models::RateLimitSpec spec;
+      spec.settings = in.scalar(value, lwhat + " " + kind);
+      try {
+        if (kind == "kong") {
+          spec.kind = models::RateLimitSpec::Kind::kKong;
+          models::ratelimit::parseKongRateLimiting(spec.settings);
+        } else if (kind == "haproxy") {
+          spec.kind = models::RateLimitSpec::Kind::kHaproxy;
+          models::ratelimit::parseHaproxyReqRate(spec.settings);
+        } else if (kind == "cloudflare") {
+          spec.kind = models::RateLimitSpec::Kind::kCloudflare;
+          models::ratelimit::parseCloudflareRateLimit(spec.settings);
+        } else {
+          spec.kind = models::RateLimitSpec::Kind::kTokenBucket;
+          models::ratelimit::parseTokenBucket(spec.settings);
+        }
+      } catch (const std::invalid_argument& e) {
+        in.fail(value, lwhat + " " + kind + ": " + e.what());
+      }
+      tier.rateLimits.push_back(spec);
+    }
+  }
   if (const auto c = node["cache"]) {
     const std::string cwhat = what + " cache";
     in.expectMap(c, cwhat, {"max_entries", "ttl", "inactive", "catalogue", "zipf", "per_user"});

@@ -64,13 +64,14 @@ models::RoutingSpec parseRouting(const yaml::Reader& in, const YAML::Node& node,
   in.expectSequence(rules, rwhat + "s");
   for (const auto& r : rules) {
     if (nginx) {
-      in.expectMap(r, rwhat, {"location", "to", "status"});
+      in.expectMap(r, rwhat, {"location", "to", "status", "limit_req"});
     } else {
       in.expectMap(r, rwhat, {"priority", "path", "host", "method", "to", "status"});
     }
     models::RouteRuleSpec rule;
     if (nginx) {
       rule.location = in.scalar(in.required(r, "location", rwhat), rwhat);
+      if (const auto l = r["limit_req"]) rule.limitReq = in.scalar(l, rwhat + " limit_req");
       try {
         models::routing::parseLocation(rule.location);
       } catch (const std::invalid_argument& e) {

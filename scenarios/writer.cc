@@ -200,6 +200,22 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     emitDistribution(out, t.service);
     if (!t.next.empty()) out << YAML::Key << "next" << YAML::Value << YAML::Flow << t.next;
     out << YAML::Key << "hold_worker" << YAML::Value << (t.holdWorker ? "true" : "false");
+    if (!t.limitReqZones.empty()) {
+      out << YAML::Key << "limit_req_zones" << YAML::Value << YAML::BeginSeq;
+      for (const auto& z : t.limitReqZones)
+        out << YAML::DoubleQuoted << z;
+      out << YAML::EndSeq;
+      out << YAML::Key << "limit_req_status" << YAML::Value << t.limitReqStatus;
+    }
+    if (!t.rateLimits.empty()) {
+      static constexpr const char* kKinds[] = {"kong", "haproxy", "cloudflare", "token_bucket"};
+      out << YAML::Key << "rate_limits" << YAML::Value << YAML::BeginSeq;
+      for (const auto& l : t.rateLimits) {
+        out << YAML::Flow << YAML::BeginMap << YAML::Key << kKinds[static_cast<int>(l.kind)]
+            << YAML::Value << YAML::DoubleQuoted << l.settings << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
     if (const auto& c = t.cache) {
       out << YAML::Key << "cache" << YAML::Value << YAML::Flow << YAML::BeginMap;
       out << YAML::Key << "max_entries" << YAML::Value << c->maxEntries;
@@ -218,6 +234,9 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
         out << YAML::Flow << YAML::BeginMap;
         if (nginx) {
           out << YAML::Key << "location" << YAML::Value << YAML::DoubleQuoted << rule.location;
+          if (!rule.limitReq.empty()) {
+            out << YAML::Key << "limit_req" << YAML::Value << YAML::DoubleQuoted << rule.limitReq;
+          }
         } else {
           out << YAML::Key << "priority" << YAML::Value << rule.priority;
           if (!rule.paths.empty()) out << YAML::Key << "path" << YAML::Value << rule.paths;

@@ -27,6 +27,10 @@ Collector::Collector(Network& network) : network_(network), classes_(network.cla
     TierStats& stats = tiers_[t];
     stats.replicas.resize(network.tier(t).replicas().size());
     stats.byClass.resize(network.classCount());
+    if (const auto* limits = network.tier(t).limits()) {
+      stats.limitRejected.assign(limits->names().size(), 0);
+      stats.limitDelayed.assign(limits->names().size(), 0);
+    }
     if (network.tier(t).caches()) {
       stats.cacheLookups.assign(network.classCount(), 0);
       stats.cacheHits.assign(network.classCount(), 0);
@@ -92,6 +96,8 @@ void Collector::reset(double now) {
     for (ZoneStats& z : t.zones)
       z.latency.reset();
     std::fill(t.cacheLookups.begin(), t.cacheLookups.end(), 0);
+    std::fill(t.limitRejected.begin(), t.limitRejected.end(), 0);
+    std::fill(t.limitDelayed.begin(), t.limitDelayed.end(), 0);
     std::fill(t.cacheHits.begin(), t.cacheHits.end(), 0);
   }
   all_ = EndToEnd{};
@@ -161,6 +167,13 @@ void Collector::onCacheLookup(const Request& request, TierIndex tier, ReplicaInd
     ++t.cacheHits[request.cls];
     ++t.intervalHits;
   }
+}
+
+void Collector::onRateLimited(const Request&, TierIndex tier, ReplicaIndex, std::size_t limit,
+                              bool rejected, double) {
+  TierStats& t = tiers_[tier];
+  if (limit >= t.limitRejected.size()) return;
+  ++(rejected ? t.limitRejected : t.limitDelayed)[limit];
 }
 
 void Collector::onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
@@ -235,6 +248,13 @@ Figures Collector::figures(double now) const {
       out.push_back({rp + "queue_length", s.replicas[r].queued.mean(now)});
       out.push_back({rp + "share", ratio(static_cast<double>(s.replicas[r].served),
                                          static_cast<double>(s.completed))});
+    }
+    if (const auto* limits = pool.limits()) {
+      for (std::size_t l = 0; l < limits->names().size(); ++l) {
+        const std::string lp = prefix + "rate_limits/" + limits->names()[l] + "/";
+        out.push_back({lp + "rejected", static_cast<double>(s.limitRejected[l])});
+        out.push_back({lp + "delayed", static_cast<double>(s.limitDelayed[l])});
+      }
     }
     if (!s.cacheLookups.empty()) {
       double lookups = 0.0, hits = 0.0;

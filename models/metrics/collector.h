@@ -40,6 +40,8 @@ class Collector final : public NetworkObserver {
                         std::uint32_t queued, double now) override;
   void onCacheLookup(const Request& request, TierIndex tier, ReplicaIndex replica, bool hit,
                      double now) override;
+  void onRateLimited(const Request& request, TierIndex tier, ReplicaIndex replica,
+                     std::size_t limit, bool rejected, double now) override;
 
  private:
   using ErrorCounts = std::array<std::uint64_t, kErrorCauseCount>;
@@ -60,6 +62,7 @@ class Collector final : public NetworkObserver {
     std::vector<std::uint32_t> zoneSlot;                 // by replica: index into `zones`
     std::vector<std::uint64_t> cacheLookups, cacheHits;  // by class (tiers that cache)
     std::uint64_t intervalLookups = 0, intervalHits = 0;
+    std::vector<std::uint64_t> limitRejected, limitDelayed;  // by TierLimits::names()
     double waitSum = 0.0;
     std::uint64_t completed = 0;
     ErrorCounts errors{};
