@@ -141,6 +141,7 @@ void ChartModel::beginRun(const models::ScenarioSpec& spec, const QString& label
   b.live = true;
   b.label = label;
   b.tiers = tierNames(spec);
+  b.duration = spec.duration;
   emit changed();
 }
 
@@ -161,6 +162,7 @@ void ChartModel::setFinished(SlotData& slot, const RunResult& result) {
   slot.present = true;
   slot.label = QString::fromStdString(result.label);
   slot.tiers = tierNames(result.spec);
+  slot.duration = result.spec.duration;
   // A stopped run shows what it had: its replications so far, the last one partial.
   std::vector<std::vector<LiveSample>> done;
   for (const auto& r : result.samples) {

@@ -59,6 +59,7 @@ class ChartModel : public QObject {
   bool live() const { return slots_[kB].live; }
   QString label(Slot slot) const { return slots_[slot].label; }
   QStringList tiers(Slot slot) const { return slots_[slot].tiers; }
+  double duration(Slot slot) const { return slots_[slot].duration; }
   std::uint32_t replication() const { return slots_[kB].replication; }
   const std::vector<LiveSample>& samples(Slot slot) const { return slots_[slot].samples; }
   // Points (simulated seconds, chartValue), undefined values left out.
@@ -76,6 +77,7 @@ class ChartModel : public QObject {
     bool live = false;
     QString label;
     QStringList tiers;
+    double duration = 0.0;  // simulated seconds: the charts' time axis
     std::uint32_t replication = 0;
     std::vector<LiveSample> samples;
   };

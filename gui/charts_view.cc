@@ -25,6 +25,8 @@ namespace lbsim::gui {
 
 namespace {
 
+constexpr int kRedrawMs = 250;
+
 enum ChartIndex { kLatency, kUtilization, kReplicas, kTraffic, kQueue, kCache, kChartCount };
 
 const QColor kPalette[] = {QColor(31, 119, 180),  QColor(255, 127, 14),  QColor(44, 160, 44),
@@ -91,8 +93,18 @@ ChartsView::ChartsView(ChartModel& model, QWidget* parent) : QWidget(parent), mo
     grid->addWidget(c.view, i / 2, i % 2);
     charts_.push_back(c);
   }
-  connect(&model_, &ChartModel::changed, this, &ChartsView::refresh);
-  connect(latencyScope_, &QComboBox::currentIndexChanged, this, &ChartsView::refresh);
+  redraw_.setSingleShot(true);
+  redraw_.setInterval(kRedrawMs);
+  connect(&redraw_, &QTimer::timeout, this, [this] {
+    if (!dirty_ || !isVisible() || next_ < charts_.size()) return;
+    dirty_ = false;
+    updateScope();
+    next_ = 0;
+    drawNext();
+  });
+  connect(&model_, &ChartModel::changed, this, &ChartsView::scheduleRefresh);
+  connect(latencyScope_, &QComboBox::currentIndexChanged, this,
+          [this] { draw(charts_[kLatency], linesFor(kLatency)); });
   refresh();
 }
 
@@ -151,7 +163,35 @@ std::vector<ChartsView::Line> ChartsView::linesFor(std::size_t chart) const {
   return lines;
 }
 
+void ChartsView::scheduleRefresh() {
+  dirty_ = true;
+  if (!redraw_.isActive()) redraw_.start();
+}
+
+void ChartsView::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (dirty_) refresh();
+}
+
+void ChartsView::drawNext() {
+  if (next_ >= charts_.size()) return;
+  draw(charts_[next_], linesFor(next_));
+  if (++next_ < charts_.size()) {
+    QTimer::singleShot(0, this, &ChartsView::drawNext);
+  } else if (dirty_) {
+    redraw_.start();  // changes came in meanwhile
+  }
+}
+
 void ChartsView::refresh() {
+  dirty_ = false;
+  next_ = charts_.size();
+  updateScope();
+  for (std::size_t i = 0; i < charts_.size(); ++i)
+    draw(charts_[i], linesFor(i));
+}
+
+void ChartsView::updateScope() {
   // Keep the latency scope's tiers in step with the run.
   const ChartModel::Slot slot = model_.has(ChartModel::kB) ? ChartModel::kB : ChartModel::kA;
   const QStringList tiers = model_.tiers(slot);
@@ -164,8 +204,6 @@ void ChartsView::refresh() {
       latencyScope_->addItem(tiers[t], t);
     latencyScope_->setCurrentIndex(current >= 0 && current < latencyScope_->count() ? current : 0);
   }
-  for (std::size_t i = 0; i < charts_.size(); ++i)
-    draw(charts_[i], linesFor(i));
 }
 
 void ChartsView::draw(Chart& c, const std::vector<Line>& lines) {
@@ -214,28 +252,39 @@ void ChartsView::draw(Chart& c, const std::vector<Line>& lines) {
   chart->setTitle(lines.empty() && c.file == "cache"
                       ? c.title + tr(" — no cache in this run (caches are not simulated yet)")
                       : c.title);
-  double xMax = 1.0, yMax = 0.0;
+  double yMax = 0.0;
   const auto series = chart->series();
   int k = 0;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     for (int s = 0; s < 2; ++s) {
       if (!shown[s]) continue;
       const QList<QPointF> pts = model_.points(static_cast<ChartModel::Slot>(s), lines[i].ref);
-      for (const QPointF& p : pts) {
-        xMax = std::max(xMax, p.x());
+      for (const QPointF& p : pts)
         yMax = std::max(yMax, p.y());
+      auto* line = static_cast<QLineSeries*>(series[k++]);
+      // A live run only adds points; anything else (a new replication, the mean at the
+      // end) replaces them.
+      const qsizetype have = line->count();
+      if (have > 0 && have <= pts.size() && line->at(have - 1) == pts[have - 1]) {
+        if (have < pts.size()) line->append(pts.mid(have));
+      } else {
+        line->replace(pts);
       }
-      static_cast<QLineSeries*>(series[k++])->replace(pts);
     }
   }
   const auto axes = chart->axes();
   if (axes.size() == 2) {
     auto* x = static_cast<QValueAxis*>(axes[0]);
     auto* y = static_cast<QValueAxis*>(axes[1]);
-    x->setRange(0.0, xMax);
-    x->applyNiceNumbers();
-    y->setRange(0.0, yMax > 0.0 ? yMax * 1.05 : 1.0);
-    y->applyNiceNumbers();
+    const double duration =
+        std::max(model_.duration(ChartModel::kA), model_.duration(ChartModel::kB));
+    if (duration > 0.0 && x->max() != duration) x->setRange(0.0, duration);
+    // Grow (or shrink a lot) only: a steady axis costs no relayout.
+    const double top = yMax > 0.0 ? yMax * 1.05 : 1.0;
+    if (top > y->max() || top < y->max() / 4.0) {
+      y->setRange(0.0, top);
+      y->applyNiceNumbers();
+    }
   }
 }
 

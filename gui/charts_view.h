@@ -6,6 +6,9 @@
 
 #include "gui/chart_model.h"
 
+#include <QTimer>
+#include <cstdint>
+
 class QChart;
 class QChartView;
 class QComboBox;
@@ -15,6 +18,11 @@ namespace lbsim::gui {
 // The live charts, one per figure family, redrawn from the ChartModel (at the rate the
 // run controller publishes, at most 10 times a second). Run B is drawn solid, the baseline
 // A dashed in the same colour. Each chart exports as PNG or SVG (right click).
+//
+// Redrawing the six charts costs the GUI thread tens of milliseconds, so the view redraws
+// at most every kRedrawMs and only while visible, one chart per turn of the event loop (so
+// input and painting get in between), appends the new points of a live run instead of
+// replacing them, and keeps its axes unless the data leave them.
 class ChartsView : public QWidget {
   Q_OBJECT
  public:
@@ -30,7 +38,12 @@ class ChartsView : public QWidget {
   QString fileName(int index) const { return charts_[static_cast<std::size_t>(index)].file; }
 
  public slots:
+  // Redraws now (the throttled path is `scheduleRefresh`).
   void refresh();
+  void scheduleRefresh();
+
+ protected:
+  void showEvent(QShowEvent* event) override;
 
  private:
   struct Line {
@@ -45,10 +58,15 @@ class ChartsView : public QWidget {
     QStringList keys;  // what the chart shows now; rebuilt when it changes
   };
   std::vector<Line> linesFor(std::size_t chart) const;
+  void updateScope();  // the latency combo's tiers, in step with the run
+  void drawNext();
   void draw(Chart& chart, const std::vector<Line>& lines);
 
   ChartModel& model_;
   QComboBox* latencyScope_;
+  QTimer redraw_;
+  bool dirty_ = false;
+  std::size_t next_ = SIZE_MAX;  // next chart of an incremental redraw; >= size(): none
   std::vector<Chart> charts_;
 };
 
