@@ -44,6 +44,7 @@ ReplicationResult runReplication(const ScenarioSpec& spec, std::uint32_t r,
       }
     });
   }
+  if (hooks.attach) hooks.attach(network, r);
   network.start();
   // Scheduled last, so that everything else due at `duration` has run; a sample that
   // falls exactly at the end is taken after the loop.

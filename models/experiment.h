@@ -14,13 +14,19 @@
 
 namespace lbsim::models {
 
+class Network;
+
 // Hooks into a run, all optional: progress (replication, fraction of its simulated time
-// done), an interruption check (polled at the progress interval) and a trace sink.
+// done), an interruption check (polled at the progress interval), a trace sink, and
+// `attach`, called with each replication's network before it runs, to add observers and
+// events of one's own (the GUI's live snapshots and pacing); what it adds must not change
+// the model's state, so the figures are the same with or without it.
 struct RunHooks {
   std::function<void(std::uint32_t replication, double fraction)> progress;
   std::function<bool()> interrupted;
   TraceSink* trace = nullptr;
   double traceFraction = 0.0;
+  std::function<void(Network& network, std::uint32_t replication)> attach;
 };
 
 struct ReplicationResult {

@@ -6,6 +6,9 @@ packages=(
   build-essential cmake ninja-build
   libyaml-cpp-dev libboost-graph-dev libeigen3-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  # lbsim-gui: Qt 6 Widgets + Charts (Charts needs Qt's OpenGL module, which Debian's
+  # qt6-charts-dev does not pull in), SVG export; its QtTest suites run offscreen.
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
 )
 missing=()
 for p in "${packages[@]}"; do

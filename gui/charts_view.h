@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QString>
+#include <QWidget>
+#include <vector>
+
+#include "gui/chart_model.h"
+
+#include <QTimer>
+#include <cstdint>
+
+class QChart;
+class QChartView;
+class QComboBox;
+
+namespace lbsim::gui {
+
+// The live charts, one per figure family, redrawn from the ChartModel (at the rate the
+// run controller publishes, at most 10 times a second). Run B is drawn solid, the baseline
+// A dashed in the same colour. Each chart exports as PNG or SVG (right click).
+//
+// Redrawing the six charts costs the GUI thread tens of milliseconds, so the view redraws
+// at most every kRedrawMs and only while visible, one chart per turn of the event loop (so
+// input and painting get in between), appends the new points of a live run instead of
+// replacing them, and keeps its axes unless the data leave them.
+class ChartsView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ChartsView(ChartModel& model, QWidget* parent = nullptr);
+
+  int chartCount() const { return static_cast<int>(charts_.size()); }
+  QString chartTitle(int index) const;
+  QChartView* chartView(int index) const { return charts_[static_cast<std::size_t>(index)].view; }
+  // Writes chart `index` to `path`: SVG when it ends in .svg, else an image (PNG).
+  bool exportChart(int index, const QString& path) const;
+  // Every chart as <dir>/<name>.png and .svg; returns how many files were written.
+  int exportAll(const QString& dir) const;
+  QString fileName(int index) const { return charts_[static_cast<std::size_t>(index)].file; }
+
+ public slots:
+  // Redraws now (the throttled path is `scheduleRefresh`).
+  void refresh();
+  void scheduleRefresh();
+
+ protected:
+  void showEvent(QShowEvent* event) override;
+
+ private:
+  struct Line {
+    QString name;
+    SeriesRef ref;
+  };
+  struct Chart {
+    QString file;
+    QString title;
+    QString yTitle;
+    QChartView* view = nullptr;
+    QStringList keys;  // what the chart shows now; rebuilt when it changes
+  };
+  std::vector<Line> linesFor(std::size_t chart) const;
+  void updateScope();  // the latency combo's tiers, in step with the run
+  void drawNext();
+  void draw(Chart& chart, const std::vector<Line>& lines);
+
+  ChartModel& model_;
+  QComboBox* latencyScope_;
+  QTimer redraw_;
+  bool dirty_ = false;
+  std::size_t next_ = SIZE_MAX;  // next chart of an incremental redraw; >= size(): none
+  std::vector<Chart> charts_;
+};
+
+}  // namespace lbsim::gui

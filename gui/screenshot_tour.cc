@@ -1,0 +1,150 @@
+#include "gui/screenshot_tour.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QListView>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+#include <cstdio>
+
+#include "gui/charts_view.h"
+#include "gui/heartbeat.h"
+#include "gui/main_window.h"
+#include "gui/run_controller.h"
+#include "gui/scenario_document.h"
+#include "gui/scenario_view.h"
+#include "gui/topology_view.h"
+#include "gui/what_if_panel.h"
+
+namespace lbsim::gui {
+
+ScreenshotTour::ScreenshotTour(MainWindow& window, QString scenario, QString dir, QObject* parent)
+    : QObject(parent), window_(window), scenario_(std::move(scenario)), dir_(std::move(dir)) {}
+
+void ScreenshotTour::start() {
+  connect(&window_.controller(), &RunController::batch, this,
+          [this](const LiveBatch& b) { progress_ = b.progress; });
+  QTimer::singleShot(300, this, &ScreenshotTour::step);
+}
+
+void ScreenshotTour::grab(const QString& name) {
+  QApplication::processEvents();
+  const QString path = dir_ + "/gui-" + name + ".png";
+  const bool ok = window_.grab().save(path);
+  std::fprintf(stderr, "lbsim-gui: %s %s\n", ok ? "wrote" : "could not write",
+               path.toUtf8().constData());
+}
+
+void ScreenshotTour::step() {
+  const auto later = [this](int ms) { QTimer::singleShot(ms, this, &ScreenshotTour::step); };
+  const auto report = [this](const char* what) {
+    std::fprintf(stderr, "lbsim-gui: %s: event loop max gap %.1f ms over %lld heartbeats\n", what,
+                 window_.heartbeat().maxGapMs(), window_.heartbeat().beats());
+  };
+  RunController& run = window_.controller();
+  switch (step_++) {
+    case 0: {
+      // A copy of the scenario with two mistakes, to show the located error list.
+      QFile in(scenario_);
+      in.open(QIODevice::ReadOnly);
+      QString text = QString::fromUtf8(in.readAll());
+      text.replace("policy: least_conn}", "policy: least_connections}");
+      text.replace("duration: 27m", "duration: 27 minutes");
+      static QTemporaryDir tmp;
+      const QString broken = tmp.path() + "/cerebrum-broken.yaml";
+      QFile out(broken);
+      out.open(QIODevice::WriteOnly);
+      out.write(text.toUtf8());
+      out.close();
+      window_.openScenario(broken);
+      window_.scenarioView().showDiagnostic(1);
+      window_.scenarioView().errorList().setCurrentIndex(
+          window_.scenarioView().errorList().model()->index(1, 0));
+      later(300);
+      break;
+    }
+    case 1:
+      grab("errors");
+      window_.openScenario(scenario_);
+      window_.showTab(MainWindow::kScenarioTab);
+      later(300);
+      break;
+    case 2:
+      grab("scenario");
+      // A paced run, paused in the stress phase of its first replication.
+      window_.setSpeed(600.0);
+      window_.showTab(MainWindow::kChartsTab);
+      window_.run();
+      later(200);
+      break;
+    case 3:
+      // 90% through the first of two replications (the stress phase of cerebrum).
+      if (progress_ < 0.45) --step_;
+      later(100);
+      break;
+    case 4:
+      run.pause();
+      window_.topology().select(3);  // course-service in cerebrum
+      later(500);
+      break;
+    case 5:
+      grab("charts-live");
+      window_.showTab(MainWindow::kTopologyTab);
+      later(300);
+      break;
+    case 6:
+      grab("topology-paused");
+      window_.setSpeed(0.0);
+      run.resume();
+      later(200);
+      break;
+    case 7:
+      if (run.running()) {
+        --step_;  // wait for the run to end
+        later(200);
+        break;
+      }
+      report("baseline run");
+      // What if the course upstream had five replicas and least_request (power of two)?
+      window_.whatIf().setReplicas(3, 5);
+      window_.whatIf().setPolicy(3, "least_request");
+      window_.showTab(MainWindow::kTopologyTab);
+      later(300);
+      break;
+    case 8:
+      grab("whatif");
+      window_.run();
+      later(200);
+      break;
+    case 9:
+      if (run.running()) {
+        --step_;  // wait for the run to end
+        later(200);
+        break;
+      }
+      report("what-if run");
+      window_.showTab(MainWindow::kChartsTab);
+      later(500);
+      break;
+    case 10:
+      grab("charts-compare");
+      window_.charts().exportChart(0, dir_ + "/gui-chart-latency.svg");
+      window_.showTab(MainWindow::kCompareTab);
+      later(300);
+      break;
+    case 11:
+      grab("compare");
+      window_.showTab(MainWindow::kTopologyTab);
+      later(300);
+      break;
+    case 12:
+      grab("topology");
+      QApplication::quit();
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace lbsim::gui
