@@ -597,7 +597,14 @@ models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
     if (!demands.IsMap()) in.fail(demands, what + " demands must map tier ids to demands");
     for (auto it = demands.begin(); it != demands.end(); ++it) {
       const std::string tierId = in.keyText(it->first, what + " demands");
-      if (std::find(c.route.begin(), c.route.end(), tierId) == c.route.end()) {
+      // A route derived from the path is not known while a tier has a mistake of its own:
+      // then only the tier's existence is checked, so no misleading second error appears.
+      const bool routeKnown = !c.route.empty();
+      if (!routeKnown && std::find(tierIds.begin(), tierIds.end(), tierId) == tierIds.end()) {
+        in.fail(it->first, "demand for unknown tier '" + tierId + "' in " + what +
+                               "; allowed: " + join(tierIds));
+      }
+      if (routeKnown && std::find(c.route.begin(), c.route.end(), tierId) == c.route.end()) {
         in.fail(it->first, "demand for tier '" + tierId + "' which is not on the route of " + what +
                                "; allowed: " + join(c.route));
       }

@@ -24,10 +24,10 @@ class FlatKeyMap {
 
   // Makes room for `n` keys without growing again.
   void reserve(std::size_t n) {
-    std::size_t slots = 16;
-    while (slots < 2 * n)
-      slots <<= 1;
-    if (slots > slots_.size()) rehash(slots);
+    std::size_t capacity = 16;  // (not `slots`: Qt defines that word as a macro)
+    while (capacity < 2 * n)
+      capacity <<= 1;
+    if (capacity > slots_.size()) rehash(capacity);
   }
 
   std::uint32_t find(std::uint64_t key) const {
@@ -105,11 +105,11 @@ class FlatKeyMap {
   }
   std::size_t home(std::uint64_t key) const { return static_cast<std::size_t>(mix(key)) & mask_; }
 
-  void rehash(std::size_t slots) {
+  void rehash(std::size_t capacity) {
     std::vector<Slot> old;
     old.swap(slots_);
-    slots_.assign(slots, Slot{});
-    mask_ = slots - 1;
+    slots_.assign(capacity, Slot{});
+    mask_ = capacity - 1;
     size_ = 0;
     for (const Slot& s : old) {
       if (s.value == kNone) continue;

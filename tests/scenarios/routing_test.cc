@@ -123,6 +123,20 @@ TEST_F(RoutingTest, RoutedTierWithoutAPath) {
             "path; allowed: give the class a path");
 }
 
+// A tier with a mistake of its own leaves derived routes unknown: demands on such a class
+// are not reported again as "not on the route".
+TEST_F(RoutingTest, NoSecondErrorForDemandsOnAnUnknownRoute) {
+  std::string text = replaceLine(kGateway, 7,
+                                 "  - {id: login, method: POST, path: /api/auth/login, demands: "
+                                 "{db: {op: write}}}");
+  text = replaceLine(text, 21,
+                     "  - {id: users, service: {dist: exponential, mean: 5 weeks}, replicas: 2, "
+                     "next: [db]}");
+  const std::string e = errors(text);
+  EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  EXPECT_NE(e.find("gateway.yaml:21:"), std::string::npos) << e;
+}
+
 TEST_F(RoutingTest, ClassWithNeitherRouteNorPath) {
   EXPECT_EQ(errors(replaceLine(kGateway, 8, "  - {id: course}")),
             "gateway.yaml:8:5: missing key 'route' in class 'course'; allowed: a route, or a path "
