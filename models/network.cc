@@ -343,7 +343,7 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
   Request& request = requests_[index];
   for (NetworkObserver* o : observers_)
     o->onHopFinished(request, tier, replica, now());
-  if (!lastHop(request) && classKeys_[request.cls] && tiers_[tier]->caches()) {
+  if (!lastHop(request) && classKeys_[request.cls] && tiers_[tier]->cachesClass(request.cls)) {
     const bool hit = tiers_[tier]->cacheLookup(replica, request.cacheKey, now());
     for (NetworkObserver* o : observers_)
       o->onCacheLookup(request, tier, replica, hit, now());

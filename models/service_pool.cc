@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "models/network.h"
+#include "models/routing/path_rules.h"
 
 namespace lbsim::models {
 
@@ -82,6 +83,16 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     settings.inactive = spec.cache->inactive;
     caches_.assign(replicas_.size(), cache::LruCache(settings));
     cacheTtl_ = spec.cache->ttl;
+    for (const ClassSpec& c : network.spec().classes) {
+      bool cached = c.cacheable && (c.method == "GET" || c.method == "HEAD");
+      if (cached && !spec.cache->paths.empty()) {
+        const std::string path = c.path.substr(0, c.path.find('?'));
+        cached = std::any_of(
+            spec.cache->paths.begin(), spec.cache->paths.end(),
+            [&](const std::string& p) { return routing::albWildcardMatch(p, path, false); });
+      }
+      cachedClasses_.push_back(cached);
+    }
   }
   for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
     replicas_[slotReplica_[slot]].slot = slot;

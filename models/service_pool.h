@@ -61,6 +61,8 @@ class ServicePool final : public core::EventHandler {
   balancing::Balancer& balancer() { return balancer_; }
   bool holdsWorkers() const { return holdWorker_; }
   bool caches() const { return !caches_.empty(); }
+  // Whether requests of a class are looked up in this tier's caches.
+  bool cachesClass(ClassIndex c) const { return c < cachedClasses_.size() && cachedClasses_[c]; }
   // The tier's rate limiters (null when it has none).
   const ratelimit::TierLimits* limits() const { return limits_.get(); }
   // The replica's cache: whether it holds a fresh response for `key` (and counts the use),
@@ -97,6 +99,7 @@ class ServicePool final : public core::EventHandler {
   std::vector<cache::LruCache> caches_;            // per replica, when the tier caches
   std::unique_ptr<ratelimit::TierLimits> limits_;  // null when the tier limits nothing
   double cacheTtl_ = 0.0;
+  std::vector<bool> cachedClasses_;  // by class
 };
 
 // The replicas of a tier that its balancer spreads requests over: all of them, except

@@ -231,6 +231,10 @@ struct CacheSpec {
   std::uint64_t catalogue = 10000;
   double zipfExponent = 0.8;
   bool perUser = false;
+  // Which requests it caches, by path: patterns with '*' and '?' as in a Cloudflare page
+  // rule target or an ALB path-pattern ("/api/courses/*"); empty: every path. Only GET and
+  // HEAD requests are cached (nginx proxy_cache_methods and Cloudflare's default).
+  std::vector<std::string> paths;
 };
 
 struct TierSpec {

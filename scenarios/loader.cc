@@ -354,8 +354,19 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   }
   if (const auto c = node["cache"]) {
     const std::string cwhat = what + " cache";
-    in.expectMap(c, cwhat, {"max_entries", "ttl", "inactive", "catalogue", "zipf", "per_user"});
+    in.expectMap(c, cwhat,
+                 {"max_entries", "ttl", "inactive", "catalogue", "zipf", "per_user", "paths"});
     models::CacheSpec cache;
+    if (const auto p = c["paths"]) {
+      in.expectSequence(p, cwhat + " paths");
+      for (const auto& item : p) {
+        cache.paths.push_back(in.scalar(item, cwhat + " paths"));
+        if (cache.paths.back().empty() || cache.paths.back().front() != '/') {
+          in.fail(item, cwhat + " path '" + cache.paths.back() +
+                            "' does not start with '/'; allowed: a pattern such as /api/courses/*");
+        }
+      }
+    }
     if (const auto n = c["max_entries"]) {
       cache.maxEntries = in.unsignedInteger(n, cwhat + " max_entries", 1, 1000000000);
     }

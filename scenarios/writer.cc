@@ -224,6 +224,7 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       out << YAML::Key << "catalogue" << YAML::Value << c->catalogue;
       out << YAML::Key << "zipf" << YAML::Value << formatNumber(c->zipfExponent);
       out << YAML::Key << "per_user" << YAML::Value << (c->perUser ? "true" : "false");
+      if (!c->paths.empty()) out << YAML::Key << "paths" << YAML::Value << YAML::Flow << c->paths;
       out << YAML::EndMap;
     }
     if (const auto& r = t.routing) {

@@ -20,6 +20,7 @@ class AnyLimiter {
  public:
   virtual ~AnyLimiter() = default;
   virtual Decision decide(double now, Key key) = 0;
+  virtual void expire(double now) = 0;
 };
 template <typename L>
 class Adapter final : public AnyLimiter {
@@ -27,6 +28,9 @@ class Adapter final : public AnyLimiter {
   template <typename... Args>
   explicit Adapter(Args&&... args) : limiter_(std::forward<Args>(args)...) {}
   Decision decide(double now, Key key) override { return limiter_.decide(now, key); }
+  void expire(double now) override {
+    if constexpr (requires { limiter_.expire(now); }) limiter_.expire(now);
+  }
 
  private:
   L limiter_;
@@ -64,6 +68,7 @@ struct TierLimits::Impl {
     std::vector<std::unique_ptr<NginxLimitReq>> byClass;    // null: no limit_req
     std::vector<std::unique_ptr<AnyLimiter>> own;           // tier-wide, per replica
     std::vector<KongCounters> kong;                         // Kong local counters
+    double nextExpiry = 0.0;
   };
   std::vector<Zone> zones;
   std::vector<std::vector<std::size_t>> classZones;  // zones a class's limit_req uses
@@ -193,6 +198,24 @@ Decision TierLimits::decide(ReplicaIndex replica, ClassIndex cls, std::uint32_t 
                             std::size_t& which) {
   Impl& m = *impl_;
   Impl::Replica& r = m.replicas[replica];
+  // Keys that can no longer change a decision are forgotten once a simulated minute, so the
+  // limiters' memory follows the clients active lately, not every client ever seen.
+  if (now >= r.nextExpiry) {
+    r.nextExpiry = now + 60.0;
+    for (auto& z : r.zones)
+      z->expire(now);
+    for (auto& l : r.own) {
+      if (l) l->expire(now);
+    }
+    for (auto& k : r.kong)
+      k.expire(now);
+    for (auto& l : m.shared) {
+      if (l) l->expire(now);
+    }
+    for (auto& k : m.sharedKong) {
+      if (k) k->expire(now);
+    }
+  }
   Decision result;
   which = names_.size();
   if (NginxLimitReq* limit = r.byClass[cls].get()) {

@@ -78,6 +78,33 @@ TEST_F(CacheTierTest, ResolvedScenarioRoundTrips) {
   EXPECT_EQ(*spec.classes[0].catalogue, 200u);
 }
 
+// A cache with `paths` (a Cloudflare page rule's target) looks up only the paths it covers,
+// and only GET and HEAD requests (nginx proxy_cache_methods, Cloudflare's default).
+TEST_F(CacheTierTest, PathsAndMethodsDecideWhatIsLookedUp) {
+  const auto r = run(R"(name: paths
+duration: 60s
+traffic:
+  phases: [{duration: 60s, rate: 30/s}]
+  mix: [{class: asset}, {class: api}, {class: upload}]
+classes:
+  - {id: asset, path: /static/app.js, route: [edge, origin]}
+  - {id: api, path: /api/x, route: [edge, origin]}
+  - {id: upload, method: POST, path: /static/new, route: [edge, origin]}
+tiers:
+  - id: edge
+    service: {dist: deterministic, value: 1ms}
+    replicas: 1
+    replica: {workers: 1000}
+    cache: {paths: [/static/*]}
+  - {id: origin, service: {dist: deterministic, value: 5ms}, replicas: 1, replica: {workers: 100}}
+)");
+  EXPECT_EQ(value(r, "tiers/edge/cache/lookups"), value(r, "tiers/edge/classes/asset/completed"));
+  EXPECT_EQ(value(r, "tiers/origin/classes/api/completed"),
+            value(r, "tiers/edge/classes/api/completed"));
+  EXPECT_EQ(value(r, "tiers/origin/classes/upload/completed"),
+            value(r, "tiers/edge/classes/upload/completed"));
+}
+
 // A cache key that includes the user (proxy_cache_key with $http_authorization) gives each
 // user private copies: with 1,000 users the edge hits far less.
 TEST_F(CacheTierTest, PerUserKeysHitLess) {
