@@ -159,6 +159,27 @@ std::vector<ValidationCase> canonicalCases(bool quick) {
     c.formula = "traffic equations lambda = gamma + P^T lambda; each station M/M/1 (Jackson)";
     cases.push_back(c);
   }
+  {  // Open tandem of three M/M/1 tiers, Poisson arrivals at 0.5/s, mean service 1, 0.8 and
+    // 1.5 s (loads 0.5, 0.4, 0.75): by Jackson's theorem (Burke's output theorem for a
+    // tandem) each tier is an independent M/M/1, so the mean time through the chain is
+    // sum S_i / (1 - rho_i) = 2 + 4/3 + 6.
+    const double duration = scale * 40000.0;
+    ValidationCase c;
+    c.name = "tandem of 3 M/M/1, lambda=0.5";
+    c.model = "Jackson";
+    c.load = 0.75;
+    c.spec = base(c.name, 0.5, duration);
+    c.spec.traffic.mix = {{"job", 1.0, {"job"}}};
+    c.spec.classes = {{"job", {"a", "b", "c"}, {}}};
+    c.spec.tiers = {station("a", 1, core::Distribution::exponential(1.0)),
+                    station("b", 1, core::Distribution::exponential(0.8)),
+                    station("c", 1, core::Distribution::exponential(1.5))};
+    c.figure = "end_to_end/all/latency_s/mean";
+    c.quantity = "mean time through the chain (s)";
+    c.exact = 2.0 + 0.8 / 0.6 + 6.0;
+    c.formula = "Jackson network (a tandem): sum of M/M/1 times S_i / (1 - lambda S_i)";
+    cases.push_back(c);
+  }
   {  // Closed network: 20 users thinking 5 s (exponential) between requests, which visit two
     // single-server stations with exponential demands 0.2 s and 0.15 s. Exact MVA gives
     // the response time R(20) and throughput X(20) (Reiser and Lavenberg 1980).

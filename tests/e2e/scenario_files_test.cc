@@ -63,8 +63,8 @@ class ScenarioFile : public ::testing::TestWithParam<std::string> {};
 TEST_P(ScenarioFile, LoadsRunsAndConservesRequests) {
   const auto policies = models::balancing::PolicyRegistry::withBuiltins();
   models::ScenarioSpec spec;
-  ASSERT_NO_THROW(spec = scenarios::loadScenarioFile((scenariosDir() / GetParam()).string(),
-                                                     policies));
+  ASSERT_NO_THROW(
+      spec = scenarios::loadScenarioFile((scenariosDir() / GetParam()).string(), policies));
   // One replication of the first minute, counted from time 0: every request created is
   // then either completed, failed, or still in flight when the run stops. The run samples
   // the requests in flight once per time-series interval (runReplication); one interval of
@@ -97,11 +97,12 @@ INSTANTIATE_TEST_SUITE_P(ScenarioFiles, ScenarioFile, ::testing::ValuesIn(scenar
 // The walk finds the scenarios and skips the autoscaling inputs.
 TEST(ScenarioFilesList, FindsTheScenariosAndSkipsAutoscaling) {
   const auto files = scenarioFiles();
-  for (const char* expected : {"cerebrum.yaml", "examples/shop.yaml", "automata.yaml",
-                               "spike-10x.yaml", "testbro.yaml"}) {
+  for (const char* expected :
+       {"cerebrum.yaml", "examples/shop.yaml", "automata.yaml", "spike-10x.yaml", "testbro.yaml"}) {
     EXPECT_NE(std::find(files.begin(), files.end(), expected), files.end()) << expected;
   }
-  for (const auto& f : files) EXPECT_NE(f.rfind("autoscaling/", 0), 0u) << f;
+  for (const auto& f : files)
+    EXPECT_NE(f.rfind("autoscaling/", 0), 0u) << f;
 }
 
 }  // namespace

@@ -216,6 +216,11 @@ TEST_F(LoaderTest, NextNamesAnUnknownTier) {
             "app, db");
 }
 
+TEST_F(LoaderTest, TierWithNoReplicas) {
+  EXPECT_EQ(errors(replaceLine(kValid, 22, "    replicas: 0")),
+            "small.yaml:20:5: tier 'gateway' has no replicas; allowed: replicas of 1 or more");
+}
+
 TEST_F(LoaderTest, Maxconn) {
   const auto spec =
       load(replaceLine(kValid, 27, "    replica: {workers: 4, queue_limit: 50, maxconn: 6}"));
