@@ -25,7 +25,8 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
       sessionStream_(core::RandomStream::named(runSeed, "sessions")),
       clientStream_(core::RandomStream::named(runSeed, "clients")),
       thinkStream_(core::RandomStream::named(runSeed, "think")),
-      replayStream_(core::RandomStream::named(runSeed, "replay")) {
+      replayStream_(core::RandomStream::named(runSeed, "replay")),
+      lagStream_(core::RandomStream::named(runSeed, "replication")) {
   handler_ = simulator_.addHandler(this);
   buildZones();
   // Streams first, then tiers: a policy keeps a pointer to its stream.
@@ -241,6 +242,7 @@ void Network::handleEvent(const core::Event& event) {
       const std::uint32_t s = sessions_.acquire();
       Session& session = sessions_[s];
       session.closed = true;
+      session.writeVisibleAt = 0.0;
       session.client = nextClient_++;
       chooseFlow(session);
       ++usersSpawned_;
@@ -275,6 +277,7 @@ void Network::startSession() {
   const std::uint32_t s = sessions_.acquire();
   Session& session = sessions_[s];
   session.closed = false;
+  session.writeVisibleAt = 0.0;
   chooseFlow(session);
   if (spec_.traffic.clients == 0) {
     session.client = nextClient_++;
@@ -396,6 +399,19 @@ void Network::passBack(RequestIndex index) {
     // Only a successful response is stored (proxy_cache_valid caches 200, 301 and 302 by
     // default; errors from upstream are not kept).
     if (!request.failed) pool.cacheStore(request.replicaAt[request.hop], request.cacheKey, now());
+  }
+}
+
+void Network::databaseServed(RequestIndex index, TierIndex tier, ReplicaIndex replica) {
+  const Request& request = requests_[index];
+  const auto& lag = spec_.tiers[tier].replicationLag;
+  if (!lag || request.session == kNone) return;
+  Session& session = sessions_[request.session];
+  if (hopOperation_[request.cls][request.hop] == DbOperation::kWrite) {
+    session.writeVisibleAt = std::max(session.writeVisibleAt, now() + lag->sample(lagStream_));
+  } else if (replica != 0 && session.writeVisibleAt > now()) {
+    for (NetworkObserver* o : observers_)
+      o->onStaleRead(request, tier, replica, now());
   }
 }
 

@@ -71,6 +71,9 @@ class Network final : public core::EventHandler {
     for (NetworkObserver* o : observers_)
       o->onRateLimited(requests_[index], tier, replica, limit, rejected, now());
   }
+  // A database tier served the request at `replica`: writes start their replication lag,
+  // reads at read replicas are checked against the user's last write.
+  void databaseServed(RequestIndex index, TierIndex tier, ReplicaIndex replica);
   bool lastHop(const Request& request) const {
     return request.hop + 1u == routes_[request.cls].size();
   }
@@ -98,7 +101,8 @@ class Network final : public core::EventHandler {
     std::uint32_t step = 0;
     std::uint32_t client = 0;
     std::uint64_t seed = 0;
-    bool closed = false;  // a closed-loop user: thinks between requests, loops over flows
+    bool closed = false;          // a closed-loop user: thinks between requests, loops over flows
+    double writeVisibleAt = 0.0;  // when the user's last database write reaches the replicas
   };
   enum EventKind : std::uint32_t { kSpawnUser, kNextStep, kNextFlow, kResponseArrives, kReplay };
 
@@ -152,6 +156,7 @@ class Network final : public core::EventHandler {
   core::RandomStream clientStream_;
   core::RandomStream thinkStream_;
   core::RandomStream replayStream_;
+  core::RandomStream lagStream_;
   core::HandlerId handler_ = 0;
   std::uint32_t usersSpawned_ = 0;
   std::unique_ptr<core::Zipf> clientPopularity_;

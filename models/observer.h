@@ -59,6 +59,15 @@ class NetworkObserver {
     (void)rejected;
     (void)now;
   }
+  // A database read served by a read replica missed the user's own write, which had not
+  // reached the replica yet (replication lag).
+  virtual void onStaleRead(const Request& request, TierIndex tier, ReplicaIndex replica,
+                           double now) {
+    (void)request;
+    (void)tier;
+    (void)replica;
+    (void)now;
+  }
   // A replica's number of busy workers or of waiting requests changed.
   virtual void onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                                 std::uint32_t queued, double now) {

@@ -218,6 +218,7 @@ void ServicePool::serviceDone(RequestIndex index) {
   } else {
     releaseWorker(r);
   }
+  if (database_) network_.databaseServed(index, index_, r);
   network_.hopFinished(index, index_, r);
 }
 

@@ -253,7 +253,11 @@ struct TierSpec {
   std::vector<std::string> limitReqZones;
   int limitReqStatus = 503;               // nginx limit_req_status (default 503)
   std::vector<RateLimitSpec> rateLimits;  // limiters for every request at the tier
-  std::vector<TargetSpec> targets;        // database: targets[0] is the primary
+  // Database: how long a write takes to reach the read replicas (asynchronous streaming
+  // replication). A read at a replica by a user whose last write has not reached it yet is
+  // counted as stale (a read-your-writes violation).
+  std::optional<core::Distribution> replicationLag;
+  std::vector<TargetSpec> targets;  // database: targets[0] is the primary
   BalancerSpec balancer;
 };
 

@@ -51,24 +51,12 @@ const std::vector<std::string> kClassKeys = {"id",        "route", "demands", "p
                                              "method",    "host",  "entry",   "cacheable",
                                              "catalogue", "zipf",  "per_user"};
 const std::vector<std::string> kDemandKeys = {"service", "op"};
-const std::vector<std::string> kTierKeys = {"id",
-                                            "kind",
-                                            "service",
-                                            "balancer",
-                                            "replicas",
-                                            "replica",
-                                            "targets",
-                                            "primary",
-                                            "read_replicas",
-                                            "next",
-                                            "zones",
-                                            "region",
-                                            "hold_worker",
-                                            "routing",
-                                            "cache",
-                                            "limit_req_zones",
-                                            "limit_req_status",
-                                            "rate_limits"};
+// clang-format off
+const std::vector<std::string> kTierKeys = {
+    "id", "kind", "service", "balancer", "replicas", "replica", "targets", "primary",
+    "read_replicas", "next", "zones", "region", "hold_worker", "routing", "cache",
+    "limit_req_zones", "limit_req_status", "rate_limits", "replication_lag"};
+// clang-format on
 const std::vector<std::string> kTargetKeys = {"name",   "workers", "queue_limit", "speed",
                                               "weight", "maxconn", "backup",      "zone"};
 const std::vector<std::string> kReadReplicaKeys = {"count",   "workers", "queue_limit", "speed",
@@ -295,6 +283,12 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   if (const auto h = node["hold_worker"]) tier.holdWorker = in.boolean(h, what + " hold_worker");
   if (const auto r = node["routing"])
     tier.routing = parseRouting(in, r, what + " routing", tierIds);
+  if (const auto lag = node["replication_lag"]) {
+    if (tier.kind != models::TierKind::kDatabase) {
+      in.fail(lag, what + " is not a database; allowed: replication_lag on kind: database");
+    }
+    tier.replicationLag = parseLatency(in, lag, what + " replication_lag");
+  }
   if (const auto z = node["limit_req_zones"]) {
     in.expectSequence(z, what + " limit_req_zones");
     for (const auto& item : z)

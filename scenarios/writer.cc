@@ -200,6 +200,10 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     emitDistribution(out, t.service);
     if (!t.next.empty()) out << YAML::Key << "next" << YAML::Value << YAML::Flow << t.next;
     out << YAML::Key << "hold_worker" << YAML::Value << (t.holdWorker ? "true" : "false");
+    if (t.replicationLag) {
+      out << YAML::Key << "replication_lag" << YAML::Value;
+      emitDistribution(out, *t.replicationLag);
+    }
     if (!t.limitReqZones.empty()) {
       out << YAML::Key << "limit_req_zones" << YAML::Value << YAML::BeginSeq;
       for (const auto& z : t.limitReqZones)

@@ -181,6 +181,31 @@ std::string textReport(const models::ScenarioSpec& spec, const models::Experimen
       row(t.id + " @ " + target.zone, "tiers/" + t.id + "/zones/" + target.zone + "/", true);
     }
   }
+  // The mechanisms: caches, rate limits, connection waits and replication lag.
+  std::ostringstream more;
+  for (const auto& t : spec.tiers) {
+    const std::string p = "tiers/" + t.id + "/";
+    if (t.cache) {
+      more << "  " << pad(t.id + " cache hit ratio", nameWidth + 16)
+           << withCi(find(result, p + "cache/hit_ratio"), 100.0, 1) << " %\n";
+    }
+    if (t.holdWorker) {
+      more << "  " << pad(t.id + " wait for a worker/connection", nameWidth + 16)
+           << withCi(find(result, p + "wait_s/mean"), 1e3, 2) << " ms (mean)\n";
+    }
+    if (t.replicationLag) {
+      more << "  " << pad(t.id + " stale reads", nameWidth + 16)
+           << withCi(find(result, p + "stale_reads"), 1.0, 0) << " per replication\n";
+    }
+    const std::string limits = p + "rate_limits/";
+    for (const auto& f : result.figures) {
+      if (f.path.rfind(limits, 0) != 0) continue;
+      const std::string rest = f.path.substr(limits.size());  // NAME/rejected
+      more << "  " << pad(t.id + " " + rest, nameWidth + 16) << withCi(&f, 1.0, 0)
+           << " per replication\n";
+    }
+  }
+  if (!more.str().empty()) out << "\nmechanisms\n" << more.str();
   out << "\nerrors are counts per replication after warm-up; causes in summary.json\n";
   return out.str();
 }

@@ -97,6 +97,7 @@ void Collector::reset(double now) {
       z.latency.reset();
     std::fill(t.cacheLookups.begin(), t.cacheLookups.end(), 0);
     std::fill(t.limitRejected.begin(), t.limitRejected.end(), 0);
+    t.staleReads = 0;
     std::fill(t.limitDelayed.begin(), t.limitDelayed.end(), 0);
     std::fill(t.cacheHits.begin(), t.cacheHits.end(), 0);
   }
@@ -176,6 +177,10 @@ void Collector::onRateLimited(const Request&, TierIndex tier, ReplicaIndex, std:
   ++(rejected ? t.limitRejected : t.limitDelayed)[limit];
 }
 
+void Collector::onStaleRead(const Request&, TierIndex tier, ReplicaIndex, double) {
+  ++tiers_[tier].staleReads;
+}
+
 void Collector::onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                                  std::uint32_t queued, double now) {
   ReplicaStats& r = tiers_[tier].replicas[replica];
@@ -248,6 +253,9 @@ Figures Collector::figures(double now) const {
       out.push_back({rp + "queue_length", s.replicas[r].queued.mean(now)});
       out.push_back({rp + "share", ratio(static_cast<double>(s.replicas[r].served),
                                          static_cast<double>(s.completed))});
+    }
+    if (spec.tiers[t].replicationLag) {
+      out.push_back({prefix + "stale_reads", static_cast<double>(s.staleReads)});
     }
     if (const auto* limits = pool.limits()) {
       for (std::size_t l = 0; l < limits->names().size(); ++l) {

@@ -42,6 +42,8 @@ class Collector final : public NetworkObserver {
                      double now) override;
   void onRateLimited(const Request& request, TierIndex tier, ReplicaIndex replica,
                      std::size_t limit, bool rejected, double now) override;
+  void onStaleRead(const Request& request, TierIndex tier, ReplicaIndex replica,
+                   double now) override;
 
  private:
   using ErrorCounts = std::array<std::uint64_t, kErrorCauseCount>;
@@ -63,6 +65,7 @@ class Collector final : public NetworkObserver {
     std::vector<std::uint64_t> cacheLookups, cacheHits;  // by class (tiers that cache)
     std::uint64_t intervalLookups = 0, intervalHits = 0;
     std::vector<std::uint64_t> limitRejected, limitDelayed;  // by TierLimits::names()
+    std::uint64_t staleReads = 0;
     double waitSum = 0.0;
     std::uint64_t completed = 0;
     ErrorCounts errors{};

@@ -156,3 +156,42 @@ tiers:
 
 }  // namespace
 }  // namespace lbsim
+
+namespace lbsim {
+namespace {
+
+// Replication lag: each user writes (to the primary, 1 ms) and then reads (at the read
+// replica, 1 ms, finishing 1 ms after the write). With a lag of 5 ms the write has not
+// reached the replica when the read is served: every read is stale; with 0.5 ms none is.
+TEST_F(ChainTest, ReadsBeforeTheReplicaCaughtUpAreStale) {
+  const std::string base = R"(name: lag
+duration: 60s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 59s, rate: 2/s}]
+  mix: [{flow: [write, read]}]
+classes:
+  - {id: write, route: [db], demands: {db: {op: write}}}
+  - {id: read, route: [db]}
+tiers:
+  - id: db
+    kind: database
+    service: {dist: deterministic, value: 1ms}
+    primary: {workers: 4}
+    read_replicas: {count: 1, workers: 4}
+    replication_lag: LAG
+)";
+  auto with = [&](const std::string& lag) {
+    std::string text = base;
+    text.replace(text.find("LAG"), 3, lag);
+    return run(text);
+  };
+  const auto slow = with("5ms");
+  const double reads = value(slow, "end_to_end/classes/read/completed");
+  EXPECT_EQ(reads, 118.0);
+  EXPECT_EQ(value(slow, "tiers/db/stale_reads"), reads);
+  EXPECT_EQ(value(with("500us"), "tiers/db/stale_reads"), 0.0);
+}
+
+}  // namespace
+}  // namespace lbsim

@@ -107,8 +107,8 @@ TEST_F(LoaderTest, UnknownKeyInATier) {
   EXPECT_EQ(errors(replaceLine(kValid, 22, "    replica_count: 2")),
             "small.yaml:22:5: unknown key 'replica_count' in tier; allowed: balancer, cache, "
             "hold_worker, id, kind, limit_req_status, limit_req_zones, next, primary, "
-            "rate_limits, read_replicas, region, replica, replicas, routing, service, targets, "
-            "zones");
+            "rate_limits, read_replicas, region, replica, replicas, replication_lag, routing, "
+            "service, targets, zones");
 }
 
 TEST_F(LoaderTest, UnknownPolicyListsValidNames) {
