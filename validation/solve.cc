@@ -154,7 +154,8 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
       s2 += l.s2;
       if (l.rate <= 0.0) continue;
       const double meanS = l.s1 / l.rate;  // at speed 1
-      const double cs2 = l.s2 / l.rate / (meanS * meanS) - 1.0;
+      // (rounding can leave a constant service a hair below 0)
+      const double cs2 = std::max(0.0, l.s2 / l.rate / (meanS * meanS) - 1.0);
       const double mu = target.speed / meanS;  // per worker
       const double rho = l.rate / (target.workers * mu);
       e.utilization = std::max(e.utilization, rho);
@@ -225,6 +226,30 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
   }
   if (anyMaxconn) out.caveats.push_back("maxconn and the balancer queue are ignored");
   if (anySticky) out.caveats.push_back("stickiness is assumed not to skew the split");
+  const auto any = [&](auto predicate) {
+    return std::any_of(spec.tiers.begin(), spec.tiers.end(), predicate);
+  };
+  if (any([](const models::TierSpec& t) { return t.cache.has_value(); })) {
+    out.caveats.push_back(
+        "caches are ignored: tiers behind a cache are loaded as if every request missed (an "
+        "upper bound); hit ratios need the simulation");
+  }
+  if (any([](const models::TierSpec& t) {
+        return !t.rateLimits.empty() || !t.limitReqZones.empty();
+      })) {
+    out.caveats.push_back("rate limits are ignored: rejections (429/503) are not estimated");
+  }
+  if (any([](const models::TierSpec& t) { return t.holdWorker; })) {
+    out.caveats.push_back(
+        "workers held during downstream calls are not counted as busy: tiers with hold_worker "
+        "are loaded by their own service time only");
+  }
+  if (spec.network.any()) {
+    out.caveats.push_back("network latency is not added to the response times");
+  }
+  if (spec.traffic.replay) {
+    out.caveats.push_back("a replayed log is not part of the estimate: only phases count");
+  }
   return out;
 }
 

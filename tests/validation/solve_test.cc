@@ -93,3 +93,33 @@ TEST(Solve, FlagsSaturatedTiers) {
 
 }  // namespace
 }  // namespace lbsim::validation
+
+namespace lbsim::validation {
+namespace {
+
+// Every scenario shipped in scenarios/ gets an estimate (a constant service time once made
+// the SCV a rounding error below zero, which the G/G/c formula refused), with the caveats of
+// the mechanisms the estimate leaves out.
+TEST(Solve, EveryShippedScenario) {
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  const std::filesystem::path dir = std::filesystem::path(LBSIM_SOURCE_DIR) / "scenarios";
+  std::size_t solved = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    const auto spec = scenarios::loadScenarioFile(entry.path().string(), policies);
+    if (spec.traffic.phases.empty()) continue;  // closed users or a replay only
+    const SolveResult r = solveScenario(spec);
+    EXPECT_FALSE(r.bottleneck.empty()) << entry.path();
+    ++solved;
+  }
+  EXPECT_GE(solved, 3u);
+  const auto cerebrum =
+      solveScenario(scenarios::loadScenarioFile((dir / "cerebrum.yaml").string(), policies));
+  bool cacheCaveat = false;
+  for (const auto& c : cerebrum.caveats)
+    cacheCaveat |= c.rfind("caches are ignored", 0) == 0;
+  EXPECT_TRUE(cacheCaveat);
+}
+
+}  // namespace
+}  // namespace lbsim::validation
