@@ -64,8 +64,8 @@ class ChartModel : public QObject {
   const std::vector<LiveSample>& samples(Slot slot) const { return slots_[slot].samples; }
   // Points (simulated seconds, chartValue), undefined values left out.
   QList<QPointF> points(Slot slot, const SeriesRef& ref) const;
-  // Whether any sample of either run has a cache hit ratio (the simulation has no cache
-  // yet: the cache chart shows that it has none until it does).
+  // Whether any sample of either run has a cache hit ratio (a scenario without caches has
+  // none, and the cache chart says so).
   bool hasCache() const;
 
  signals:

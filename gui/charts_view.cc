@@ -153,8 +153,7 @@ std::vector<ChartsView::Line> ChartsView::linesFor(std::size_t chart) const {
       break;
     }
     case kCache:
-      // Hook: the simulation has no cache tier yet; once samples carry a hit ratio the
-      // chart draws it with no change here.
+      // All caching tiers' lookups together, per sample interval.
       if (model_.hasCache()) lines.push_back({tr("hit ratio"), {Metric::kCacheHitRatio}});
       break;
     default:
@@ -250,7 +249,7 @@ void ChartsView::draw(Chart& c, const std::vector<Line>& lines) {
     c.keys = keys;
   }
   chart->setTitle(lines.empty() && c.file == "cache"
-                      ? c.title + tr(" — no cache in this run (caches are not simulated yet)")
+                      ? c.title + tr(" — no cache lookups in this run")
                       : c.title);
   double yMax = 0.0;
   const auto series = chart->series();

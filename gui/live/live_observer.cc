@@ -49,8 +49,18 @@ void LiveObserver::onReplicaChanged(models::TierIndex tier, models::ReplicaIndex
   r.queued = queued;
 }
 
+void LiveObserver::onCacheLookup(const models::Request&, models::TierIndex, models::ReplicaIndex,
+                                 bool hit, double) {
+  ++cacheLookups_;
+  cacheHits_ += hit ? 1 : 0;
+}
+
 LiveSample LiveObserver::sample(double now) {
   LiveSample s;
+  if (cacheLookups_ > 0) {
+    s.cacheHitRatio = static_cast<double>(cacheHits_) / static_cast<double>(cacheLookups_);
+  }
+  cacheLookups_ = cacheHits_ = 0;
   s.time = now;
   const double dt = now - lastSample_;
   const double perSecond = dt > 0.0 ? 1.0 / dt : 0.0;

@@ -34,6 +34,8 @@ class LiveObserver final : public models::NetworkObserver {
                        models::ReplicaIndex replica, models::ErrorCause cause, double now) override;
   void onReplicaChanged(models::TierIndex tier, models::ReplicaIndex replica, std::uint32_t busy,
                         std::uint32_t queued, double now) override;
+  void onCacheLookup(const models::Request& request, models::TierIndex tier,
+                     models::ReplicaIndex replica, bool hit, double now) override;
 
  private:
   struct Replica {
@@ -54,6 +56,7 @@ class LiveObserver final : public models::NetworkObserver {
   std::vector<Tier> tiers_;
   core::LatencyHistogram latency_;
   std::uint64_t created_ = 0, completed_ = 0;
+  std::uint64_t cacheLookups_ = 0, cacheHits_ = 0;
   std::array<std::uint64_t, models::kErrorCauseCount> errors_{};
   double lastSample_ = 0.0;
 };

@@ -35,8 +35,8 @@ struct LiveSample {
   double arrivals = 0.0;                                  // requests created per second
   double throughput = 0.0;                                // requests completed per second
   std::array<double, models::kErrorCauseCount> errors{};  // failed per second, by cause
-  // Hit ratio of the caches in the interval. The simulation has no cache tier yet: always
-  // empty until it has, and the charts show "no cache" meanwhile.
+  // Hit ratio of all the caching tiers' lookups in the interval; empty when there was none
+  // (no cache in the scenario, or no cacheable request), and the chart shows "no cache".
   std::optional<double> cacheHitRatio;
   std::vector<TierSample> tiers;  // scenario order
 };
