@@ -351,7 +351,10 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
     for (NetworkObserver* o : observers_)
       o->onCacheLookup(request, tier, replica, hit, now());
     if (hit) {
-      respond(index);  // answered from the cache: the response starts back from here
+      // Answered from the cache: the response starts back from here, and a worker the tier
+      // would have held for the downstream call is free at once.
+      tiers_[tier]->releaseHeld(index);
+      respond(index);
       return;
     }
     request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses | (1u << request.hop));

@@ -105,6 +105,30 @@ tiers:
             value(r, "tiers/edge/classes/upload/completed"));
 }
 
+// A tier that holds its worker during downstream calls and answers a hit from its cache
+// frees the worker at once: with one worker, every request still completes.
+TEST_F(CacheTierTest, AHitFreesAHeldWorker) {
+  const auto r = run(R"(name: held
+duration: 60s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 59s, rate: 5/s}]
+  mix: [{class: page}]
+classes:
+  - {id: page, route: [app, db], catalogue: 1}
+tiers:
+  - id: app
+    service: {dist: deterministic, value: 1ms}
+    replicas: 1
+    replica: {workers: 1}
+    hold_worker: true
+    cache: {ttl: 1h}
+  - {id: db, service: {dist: deterministic, value: 10ms}, replicas: 1}
+)");
+  EXPECT_EQ(value(r, "end_to_end/all/completed"), value(r, "end_to_end/all/requests"));
+  EXPECT_EQ(value(r, "tiers/app/cache/hits"), value(r, "end_to_end/all/requests") - 1);
+}
+
 // A cache key that includes the user (proxy_cache_key with $http_authorization) gives each
 // user private copies: with 1,000 users the edge hits far less.
 TEST_F(CacheTierTest, PerUserKeysHitLess) {
