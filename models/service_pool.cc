@@ -252,11 +252,16 @@ void ServicePool::responseReturned(RequestIndex index) {
 // A slot under maxconn may have opened: requests waiting at the balancer go on, in order,
 // as long as the balancer finds them a target.
 void ServicePool::drainWaiting() {
+  // A drained request refused at its replica frees the slot again and calls back here: the
+  // loop already running goes on with it, instead of a nested loop per refusal.
+  if (draining_) return;
+  draining_ = true;
   while (!waiting_.empty()) {
     const balancing::Decision d = balancer_.choose(network_.request(waiting_.front()));
     if (d.choice != balancing::Choice::kChosen) break;
     sendTo(waiting_.pop(), slotReplica_[d.target]);
   }
+  draining_ = false;
 }
 
 void ServicePool::notify(ReplicaIndex r) {

@@ -100,6 +100,7 @@ class ServicePool final : public core::EventHandler {
   std::unique_ptr<ratelimit::TierLimits> limits_;  // null when the tier limits nothing
   double cacheTtl_ = 0.0;
   std::vector<bool> cachedClasses_;  // by class
+  bool draining_ = false;
 };
 
 // The replicas of a tier that its balancer spreads requests over: all of them, except
