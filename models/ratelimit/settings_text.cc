@@ -161,6 +161,15 @@ std::vector<Item> splitItems(std::string_view text) {
   return items;
 }
 
+// The items of `text`, a splitting error reported as `what`'s, with what is allowed.
+std::vector<Item> itemsOf(std::string_view what, std::string_view text, std::string_view allowed) {
+  try {
+    return splitItems(text);
+  } catch (const std::invalid_argument& e) {
+    fail(what, e.what(), allowed);
+  }
+}
+
 bool is(const Item& item, std::initializer_list<std::string_view> names) {
   return std::find(names.begin(), names.end(), item.key) != names.end();
 }
@@ -464,12 +473,7 @@ KongRateLimitingSettings parseKongRateLimiting(std::string_view text) {
       "error_code, error_message, hide_client_headers, sync_rate (-1), fault_tolerant, "
       "header_name, path, redis_* and redis.*";
   KongRateLimitingSettings s;
-  std::vector<Item> items;
-  try {
-    items = splitItems(text);
-  } catch (const std::invalid_argument& e) {
-    fail(what, e.what(), allowed);
-  }
+  const std::vector<Item> items = itemsOf(what, text, allowed);
   for (const Item& item : items) {
     if (!item.hasValue) {
       if (item.key == "---") continue;
@@ -669,12 +673,7 @@ CloudflareRateLimitSettings parseCloudflareRateLimit(std::string_view text) {
       "body",      "description", "disabled",    "origin_traffic"};
   CloudflareRateLimitSettings s;
   bool haveThreshold = false;
-  std::vector<Item> items;
-  try {
-    items = splitItems(text);
-  } catch (const std::invalid_argument& e) {
-    fail(what, e.what(), allowed);
-  }
+  const std::vector<Item> items = itemsOf(what, text, allowed);
   for (std::size_t i = 0; i < items.size(); ++i) {
     const Item& item = items[i];
     if (item.quoted) continue;  // a Terraform label or a list element ("POST")
@@ -755,12 +754,7 @@ TokenBucketSettings parseEnvoyTokenBucket(std::string_view text) {
   TokenBucketSettings s;
   bool haveMax = false;
   bool haveInterval = false;
-  std::vector<Item> items;
-  try {
-    items = splitItems(text);
-  } catch (const std::invalid_argument& e) {
-    fail(what, e.what(), allowed);
-  }
+  const std::vector<Item> items = itemsOf(what, text, allowed);
   for (const Item& item : items) {
     if (!item.hasValue) {
       if (item.key == "timer") {
@@ -813,12 +807,7 @@ TokenBucketSettings parseTokenBucket(std::string_view text) {
   TokenBucketSettings s;
   bool haveRate = false;
   bool haveCapacity = false;
-  std::vector<Item> items;
-  try {
-    items = splitItems(text);
-  } catch (const std::invalid_argument& e) {
-    fail(what, e.what(), allowed);
-  }
+  const std::vector<Item> items = itemsOf(what, text, allowed);
   for (const Item& item : items) {
     if (is(item, {"rate"}) && item.hasValue) {
       std::string_view v = item.value;
