@@ -85,7 +85,6 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     }
     if (!cls.cacheable || first == nullptr) {
       classKeys_.push_back(nullptr);
-      classPerUser_.push_back(false);
       continue;
     }
     cache::KeyPopularitySpec keys;
@@ -93,7 +92,6 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     keys.zipfExponent = cls.zipfExponent.value_or(first->zipfExponent);
     keys.perUser = cls.perUser.value_or(first->perUser);
     classKeys_.push_back(std::make_unique<cache::KeyPopularity>(cls.id, keys));
-    classPerUser_.push_back(keys.perUser);
   }
   if (spec_.traffic.replay) {
     for (const ClassSpec& c : spec_.classes) {
@@ -326,7 +324,7 @@ RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::u
   if (const auto& keys = classKeys_[cls]) {
     // The object it asks for, from a stream of its own beside the demands'.
     core::RandomStream objectStream(request.seed ^ 0x6a09e667f3bcc909ULL);
-    request.cacheKey = keys->draw(objectStream, classPerUser_[cls] ? client : 0);
+    request.cacheKey = keys->draw(objectStream, keys->spec().perUser ? client : 0);
   }
   const auto& service = hopService_[request.cls];
   for (std::size_t h = 0; h < service.size(); ++h)

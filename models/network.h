@@ -150,7 +150,6 @@ class Network final : public core::EventHandler {
   std::vector<std::uint32_t> replayDemandHop_;  // [class] hop of the replay's demand tier
   // Per class: the key popularity at caches (null when no cache on its route may store it).
   std::vector<std::unique_ptr<cache::KeyPopularity>> classKeys_;
-  std::vector<bool> classPerUser_;
   core::RandomStream mixStream_;
   core::RandomStream sessionStream_;
   core::RandomStream clientStream_;
