@@ -16,6 +16,8 @@ enum class ErrorCause : std::uint8_t {
   kRateLimited429,     // 429: a rate limiter rejected it (Kong, Cloudflare, limit_req_status 429)
   kRateLimited503,     // 503: nginx limit_req / limit_conn with the default status
   kDenied,             // 403: HAProxy `deny`, a Cloudflare challenge or block status
+  kBadGateway,         // 502: the replica refused the connection or reset it (crashed)
+  kGatewayTimeout,     // 504: no answer within the caller's connect or response timeout
   kCount
 };
 
@@ -23,8 +25,9 @@ inline constexpr std::size_t kErrorCauseCount = static_cast<std::size_t>(ErrorCa
 
 inline std::string_view errorCauseName(ErrorCause cause) {
   constexpr std::array<std::string_view, kErrorCauseCount> kNames = {
-      "503_queue_full",   "502_no_healthy_upstream", "404_not_found", "fixed_response",
-      "429_rate_limited", "503_rate_limited",        "403_denied"};
+      "503_queue_full", "502_no_healthy_upstream", "404_not_found",
+      "fixed_response", "429_rate_limited",        "503_rate_limited",
+      "403_denied",     "502_bad_gateway",         "504_gateway_timeout"};
   return kNames[static_cast<std::size_t>(cause)];
 }
 

@@ -1,5 +1,6 @@
 #include "models/network.h"
 
+#include "models/fault_injector.h"
 #include "models/traffic/clients.h"
 
 #include <algorithm>
@@ -21,6 +22,7 @@ std::uint32_t indexOf(const std::vector<T>& items, const std::string& id) {
 Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
                  const balancing::PolicyRegistry& policies)
     : spec_(spec),
+      runSeed_(runSeed),
       mixStream_(core::RandomStream::named(runSeed, "mix")),
       sessionStream_(core::RandomStream::named(runSeed, "sessions")),
       clientStream_(core::RandomStream::named(runSeed, "clients")),
@@ -116,6 +118,7 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     clientPopularity_ =
         std::make_unique<core::Zipf>(spec_.traffic.clients, spec_.traffic.clientSkew);
   }
+  if (!spec_.faults.empty()) faults_ = std::make_unique<FaultInjector>(*this, runSeed);
   requests_.reserve(4096);
   sessions_.reserve(4096);
   simulator_.reserveEvents(4096);
@@ -198,6 +201,9 @@ double Network::linkLatency(const Request& request, std::uint16_t hopZone,
 }
 
 void Network::start() {
+  for (auto& tier : tiers_)
+    tier->startHealth();
+  if (faults_) faults_->start();
   if (spec_.traffic.replay && !spec_.traffic.replay->requests->empty()) {
     simulator_.schedule(spec_.traffic.replay->requests->front().time, handler_, kReplay, 0);
   }
@@ -313,6 +319,7 @@ RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::u
   request.heldWorkers = 0;
   request.region = kNoRegion;
   request.failed = false;
+  request.alive = true;
   request.created = now();
   // Whether it is traced is drawn beside the demand stream, not from it, so that tracing
   // never changes a result.
@@ -362,10 +369,8 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
     // fixed-response): its replica served it, and the error travels back like a response.
     const int status = spec_.classes[request.cls].fixedStatus;
     if (status >= 400) {
-      request.failed = true;
-      const ErrorCause cause = status == 404 ? ErrorCause::kNotFound : ErrorCause::kFixedResponse;
-      for (NetworkObserver* o : observers_)
-        o->onRequestFailed(request, tier, replica, cause, now());
+      markFailed(request, tier, replica,
+                 status == 404 ? ErrorCause::kNotFound : ErrorCause::kFixedResponse);
     }
     respond(index);
     return;
@@ -374,25 +379,87 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
   enterHop(index);
 }
 
+void Network::markFailed(Request& request, TierIndex tier, ReplicaIndex replica, ErrorCause cause) {
+  request.failed = true;
+  request.cause = static_cast<std::uint8_t>(cause);
+  request.failTier = static_cast<std::uint16_t>(tier);
+  request.failReplica = replica;
+  for (NetworkObserver* o : observers_)
+    o->onAttemptFailed(request, tier, replica, cause, false, now());
+}
+
 void Network::fail(RequestIndex index, TierIndex tier, ReplicaIndex replica, ErrorCause cause) {
   Request& request = requests_[index];
-  request.failed = true;
-  for (NetworkObserver* o : observers_)
-    o->onRequestFailed(request, tier, replica, cause, now());
+  markFailed(request, tier, replica, cause);
+  // The caller of an orphan's attempt here has gone: nobody waits for the error.
+  if (request.orphanHop == request.hop) {
+    release(index);
+    return;
+  }
   // The tier that failed it never had it (refused or no target): the error goes back from
   // the replica upstream of it, or straight to the client.
   if (request.hop == 0) {
-    endRequest(index);
+    finish(index);
     return;
   }
   --request.hop;
-  passBack(index);
-  respond(index);
+  if (passBack(index)) respond(index);
 }
 
-void Network::passBack(RequestIndex index) {
+RequestIndex Network::detachOrphan(RequestIndex index, std::uint16_t hop) {
+  const RequestIndex up = requests_.acquire();
+  requests_[up] = requests_[index];
+  Request& orphan = requests_[index];
+  Request& u = requests_[up];
+  const auto below = static_cast<std::uint16_t>((1u << hop) - 1u);
+  u.hop = hop;
+  u.parked = false;
+  u.heldWorkers = static_cast<std::uint16_t>(u.heldWorkers & below);
+  u.cacheMisses = static_cast<std::uint16_t>(u.cacheMisses & below);
+  orphan.heldWorkers = static_cast<std::uint16_t>(orphan.heldWorkers & ~below);
+  orphan.cacheMisses = static_cast<std::uint16_t>(orphan.cacheMisses & ~below);
+  orphan.orphanHop = hop;
+  orphan.session = kNone;
+  orphan.traced = false;
+  // The timeouts of the callers above now watch the copy.
+  for (std::uint16_t h = 0; h < hop; ++h) {
+    if (u.orphanHop != 0xffff && h <= u.orphanHop) continue;
+    tiers_[routes_[u.cls][h]]->armResponseTimer(up, h);
+  }
+  return up;
+}
+
+RequestIndex Network::acquireProbe(std::uint32_t serial) {
+  const RequestIndex index = requests_.acquire();
+  Request& probe = requests_[index];
+  probe.id = serial;
+  probe.probe = true;
+  probe.alive = true;
+  probe.created = now();
+  probe.hopArrival = now();
+  return index;
+}
+
+bool Network::passBack(RequestIndex index) {
   Request& request = requests_[index];
-  ServicePool& pool = *tiers_[routes_[request.cls][request.hop]];
+  const TierIndex tier = routes_[request.cls][request.hop];
+  ServicePool& pool = *tiers_[tier];
+  if (!pool.sameReplica(request)) {
+    // The replica the response must pass through crashed or hung since: a hung one holds
+    // it (the caller's timeout will tell), a crashed one reset the caller's connection.
+    request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers & ~(1u << request.hop));
+    request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses & ~(1u << request.hop));
+    const auto condition = pool.replicas()[request.replicaAt[request.hop]].condition;
+    if (condition == ServicePool::Condition::kHung ||
+        condition == ServicePool::Condition::kUnreachable) {
+      request.parked = true;
+      return false;
+    }
+    if (!request.failed) {
+      markFailed(request, tier, request.replicaAt[request.hop], ErrorCause::kBadGateway);
+    }
+    return true;
+  }
   pool.releaseHeld(index);
   const auto bit = static_cast<std::uint16_t>(1u << request.hop);
   if ((request.cacheMisses & bit) != 0) {
@@ -401,6 +468,7 @@ void Network::passBack(RequestIndex index) {
     // default; errors from upstream are not kept).
     if (!request.failed) pool.cacheStore(request.replicaAt[request.hop], request.cacheKey, now());
   }
+  return true;
 }
 
 void Network::databaseServed(RequestIndex index, TierIndex tier, ReplicaIndex replica) {
@@ -418,10 +486,7 @@ void Network::databaseServed(RequestIndex index, TierIndex tier, ReplicaIndex re
 
 void Network::answerHere(RequestIndex index, TierIndex tier, ReplicaIndex replica,
                          ErrorCause cause) {
-  Request& request = requests_[index];
-  request.failed = true;
-  for (NetworkObserver* o : observers_)
-    o->onRequestFailed(request, tier, replica, cause, now());
+  markFailed(requests_[index], tier, replica, cause);
   respond(index);
 }
 
@@ -441,25 +506,37 @@ void Network::respond(RequestIndex index) {
 
 void Network::responseArrived(RequestIndex index) {
   Request& request = requests_[index];
-  tiers_[routes_[request.cls][request.hop]]->responseReturned(index);
+  if (request.orphanHop == request.hop) {
+    release(index);  // the caller that sent it here has long given up
+    return;
+  }
+  if (tiers_[routes_[request.cls][request.hop]]->responseReturned(index)) return;  // retried
   if (request.hop == 0) {
-    if (!request.failed) {
-      for (NetworkObserver* o : observers_)
-        o->onRequestCompleted(request, now());
-    }
-    endRequest(index);
+    finish(index);
     return;
   }
   --request.hop;
-  passBack(index);
-  respond(index);
+  if (passBack(index)) respond(index);
+}
+
+void Network::finish(RequestIndex index) {
+  const Request& request = requests_[index];
+  if (request.failed) {
+    for (NetworkObserver* o : observers_)
+      o->onRequestFailed(request, request.failTier, request.failReplica,
+                         static_cast<ErrorCause>(request.cause), now());
+  } else {
+    for (NetworkObserver* o : observers_)
+      o->onRequestCompleted(request, now());
+  }
+  endRequest(index);
 }
 
 // A response (success or error) ends the request; its user goes on to the next step of
 // its flow, as an Artillery virtual user does on any HTTP status.
 void Network::endRequest(RequestIndex index) {
   const std::uint32_t s = requests_[index].session;
-  requests_.release(index);
+  release(index);
   if (s == kNone) return;
   Session& session = sessions_[s];
   ++session.step;

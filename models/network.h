@@ -26,6 +26,8 @@ namespace lbsim::models {
 // per user, from which every demand of that user's requests is drawn when the request is
 // created), "clients" (which client of the population a user is) and "policy:<tier>" for
 // each tier's balancing policy.
+class FaultInjector;
+
 class Network final : public core::EventHandler {
  public:
   Network(const ScenarioSpec& spec, std::uint64_t runSeed,
@@ -89,6 +91,31 @@ class Network final : public core::EventHandler {
   double forwardLatency(const Request& request, std::uint16_t to) {
     return latencyModelled_ ? linkLatency(request, to, 0) : 0.0;
   }
+  // --- failures, retries, timeouts and health ---
+  std::uint64_t runSeed() const { return runSeed_; }
+  // An attempt at `tier` failed and its caller tries the request again.
+  void attemptFailed(RequestIndex index, TierIndex tier, ReplicaIndex replica, ErrorCause cause) {
+    for (NetworkObserver* o : observers_)
+      o->onAttemptFailed(requests_[index], tier, replica, cause, true, now());
+  }
+  // The caller at hop `hop` - 1 stopped waiting for the request: returns a copy that carries
+  // the error back up from hop `hop`; the request itself goes on downstream as an orphan.
+  RequestIndex detachOrphan(RequestIndex index, std::uint16_t hop);
+  // An orphan's attempt ended at the hop where its caller had left: it ends here.
+  void dropOrphan(RequestIndex index) { release(index); }
+  // Health check requests: in the request pool, seen by no observer.
+  RequestIndex acquireProbe(std::uint32_t serial);
+  void releaseProbe(RequestIndex index) { release(index); }
+  void healthChanged(TierIndex tier, ReplicaIndex replica, const health::HealthEvent& event,
+                     std::string_view mechanism) {
+    for (NetworkObserver* o : observers_)
+      o->onHealthChanged(tier, replica, event, mechanism, now());
+  }
+  void faultChanged(const FaultNotice& notice) {
+    for (NetworkObserver* o : observers_)
+      o->onFault(notice, now());
+  }
+
   void replicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                       std::uint32_t queued) {
     for (NetworkObserver* o : observers_)
@@ -120,15 +147,25 @@ class Network final : public core::EventHandler {
   void respond(RequestIndex index);
   // The response has come back to the replica at the request's current hop: it frees a held
   // worker and stores the response in a cache that missed it.
-  void passBack(RequestIndex index);
+  // Returns false when the response cannot go on (a hung replica holds it).
+  bool passBack(RequestIndex index);
   void responseArrived(RequestIndex index);
   void endRequest(RequestIndex index);
+  // The response (or error) reached the client.
+  void finish(RequestIndex index);
+  // An error response is produced at `tier`: recorded on the request, told to observers.
+  void markFailed(Request& request, TierIndex tier, ReplicaIndex replica, ErrorCause cause);
+  void release(RequestIndex index) {
+    requests_[index].alive = false;
+    requests_.release(index);
+  }
   std::uint16_t upstreamZone(const Request& request) const;
   // direction 0: towards the tier at the current hop; 1: the response back from it.
   double linkLatency(const Request& request, std::uint16_t hopZone, std::uint32_t direction);
   void buildZones();
 
   ScenarioSpec spec_;
+  std::uint64_t runSeed_ = 0;
   core::Simulator simulator_;
   std::vector<NetworkObserver*> observers_;
   std::vector<std::unique_ptr<ServicePool>> tiers_;
@@ -164,6 +201,7 @@ class Network final : public core::EventHandler {
   std::uint64_t nextRequestId_ = 0;
   std::uint32_t nextClient_ = 0;
   double traceFraction_ = 0.0;
+  std::unique_ptr<FaultInjector> faults_;
 };
 
 }  // namespace lbsim::models

@@ -2,10 +2,24 @@
 
 #include <cstdint>
 
+#include <string>
+#include <string_view>
+
 #include "models/errors.h"
+#include "models/health/health_event.h"
 #include "models/request.h"
 
 namespace lbsim::models {
+
+// A fault started or ended at some replicas (models/fault_injector.h).
+struct FaultNotice {
+  std::uint32_t fault = 0;  // index into ScenarioSpec::faults
+  std::string_view name;    // as the report names it
+  std::string_view kind;    // crash, hang, unreachable, slow
+  bool started = true;      // false: it ended, the replicas are back
+  TierIndex tier = 0;
+  ReplicaIndex replica = 0;
+};
 
 // What the model tells the world. Statistics, the time series, traces and the GUI are all
 // observers; the model never formats or stores output itself. Every callback happens at
@@ -30,7 +44,35 @@ class NetworkObserver {
     (void)request;
     (void)now;
   }
-  // The request failed at `tier` (`replica` is kNone when no replica was reached).
+  // An error was produced at `tier` (`replica` is kNone when no replica was reached): a
+  // refusal, a timeout, a rate limiter's answer. `retried`: the caller of `tier` tries the
+  // request again; otherwise the error travels back towards the client.
+  virtual void onAttemptFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                               ErrorCause cause, bool retried, double now) {
+    (void)request;
+    (void)tier;
+    (void)replica;
+    (void)cause;
+    (void)retried;
+    (void)now;
+  }
+  // A health mechanism changed its view of a replica (`mechanism`: "active check",
+  // "nginx max_fails", ...); the event says why.
+  virtual void onHealthChanged(TierIndex tier, ReplicaIndex replica,
+                               const health::HealthEvent& event, std::string_view mechanism,
+                               double now) {
+    (void)tier;
+    (void)replica;
+    (void)event;
+    (void)mechanism;
+    (void)now;
+  }
+  virtual void onFault(const FaultNotice& notice, double now) {
+    (void)notice;
+    (void)now;
+  }
+  // The client got an error response: the request failed at `tier` (`replica` is kNone when
+  // no replica was reached) with `cause`.
   virtual void onRequestFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
                                ErrorCause cause, double now) {
     (void)request;

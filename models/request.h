@@ -25,28 +25,47 @@ inline constexpr std::uint16_t kNoRegion = 0xffff;
 // and gets the response back, so the replica picked at every hop and the time the hop's
 // balancer picked it are kept until the response has come back through that hop.
 struct Request {
-  std::uint64_t id = 0;                 // sequence number in the run, for traces
-  std::uint64_t seed = 0;               // seeds the request's network latency draws
-  std::uint64_t cacheKey = 0;           // the object it asks for, as caches key it
-  ClassIndex cls = 0;                   // index into the scenario's classes
-  std::uint32_t client = 0;             // client identity: hashing, affinity and per-client limits
-  std::uint32_t clientAddress = 0;      // its IPv4 address (nginx $remote_addr)
-  std::uint64_t sessionKey = 0;         // identifies the user session (a session cookie)
-  std::uint32_t session = kNone;        // the user session (flow) it belongs to, if any
-  std::uint16_t hop = 0;                // position in the class's route (going or coming back)
-  std::uint16_t heldWorkers = 0;        // bit h: the replica at hop h keeps a worker for it
-  std::uint16_t region = kNoRegion;     // region of the first replica on its path in one
-  std::uint16_t cacheMisses = 0;        // bit h: the cache at hop h missed (store on the way back)
-  bool traced = false;                  // sampled into the per-request trace
-  bool failed = false;                  // the response travelling back is an error
-  ReplicaIndex replica = kNone;         // replica serving the current hop
-  double created = 0.0;                 // when the client sent it
-  double hopArrival = 0.0;              // when it reached the current tier's balancer
-  double serviceStart = 0.0;            // when a worker took it at the current tier
-  double demand[kMaxRouteLength] = {};  // service demand (seconds at speed 1) per hop
-  double pickedAt[kMaxRouteLength] = {};         // when each hop's balancer picked the replica
+  std::uint64_t id = 0;              // sequence number in the run, for traces
+  std::uint64_t seed = 0;            // seeds the request's network latency draws
+  std::uint64_t cacheKey = 0;        // the object it asks for, as caches key it
+  ClassIndex cls = 0;                // index into the scenario's classes
+  std::uint32_t client = 0;          // client identity: hashing, affinity and per-client limits
+  std::uint32_t clientAddress = 0;   // its IPv4 address (nginx $remote_addr)
+  std::uint64_t sessionKey = 0;      // identifies the user session (a session cookie)
+  std::uint32_t session = kNone;     // the user session (flow) it belongs to, if any
+  std::uint16_t hop = 0;             // position in the class's route (going or coming back)
+  std::uint16_t heldWorkers = 0;     // bit h: the replica at hop h keeps a worker for it
+  std::uint16_t region = kNoRegion;  // region of the first replica on its path in one
+  std::uint16_t cacheMisses = 0;     // bit h: the cache at hop h missed (store on the way back)
+  bool traced = false;               // sampled into the per-request trace
+  bool failed = false;               // the response travelling back is an error
+  bool alive = false;                // in the pool (timers check it with `id`)
+  bool probe = false;                // a health check, not a client's request
+  // Stuck at the replica of its current hop (a hung or unreachable one): only a timeout of
+  // its caller ends it.
+  bool parked = false;
+  std::uint8_t cause = 0;  // the ErrorCause of a failed response
+  // A request whose caller timed out: the part of it still downstream of hop `orphanHop`
+  // goes on (the servers do not know), and ends silently when its response gets back there.
+  std::uint16_t orphanHop = 0xffff;
+  std::uint16_t failTier = 0;       // where the error of a failed response was produced
+  std::uint16_t triedHop = 0xffff;  // the hop `triedSlots` is about
+  ReplicaIndex failReplica = kNone;
+  std::uint64_t triedSlots = 0;           // balancer slots (mod 64) already tried at `triedHop`
+  ReplicaIndex replica = kNone;           // replica serving the current hop
+  double created = 0.0;                   // when the client sent it
+  double hopArrival = 0.0;                // when it reached the current tier's balancer
+  double serviceStart = 0.0;              // when a worker took it at the current tier
+  double demand[kMaxRouteLength] = {};    // service demand (seconds at speed 1) per hop
+  double pickedAt[kMaxRouteLength] = {};  // when each hop's balancer picked the replica
   ReplicaIndex replicaAt[kMaxRouteLength] = {};  // the replica picked at each hop
+  // The generation of the replica at each hop when it was picked: a replica that crashed or
+  // hung since has a new generation, and what it held for the request is gone.
+  std::uint16_t generation[kMaxRouteLength] = {};
+  std::uint8_t tries[kMaxRouteLength] = {};  // attempts made at each hop
 };
-static_assert(sizeof(Request) <= 384, "keep in-flight requests small");
+// 400 bytes today; the demands could be drawn per hop from `seed` when the request gets
+// there instead of being stored (96 bytes), the performance issue's next step.
+static_assert(sizeof(Request) <= 400, "keep in-flight requests small");
 
 }  // namespace lbsim::models

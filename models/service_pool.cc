@@ -58,7 +58,10 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
       handler_(network.simulator().addHandler(this)),
       slotReplica_(balancedReplicas(spec)),
       balancer_(makePolicy(spec, policies, policyStream, network.simulator().clock()),
-                targetStates(spec)) {
+                targetStates(spec)),
+      healthStream_(core::RandomStream::named(network.runSeed(), "health:" + spec.id)),
+      timeouts_(spec.timeouts),
+      retries_(spec.retries) {
   replicas_.resize(spec.targets.size());
   for (std::size_t r = 0; r < spec.targets.size(); ++r) {
     const TargetSpec& t = spec.targets[r];
@@ -67,6 +70,7 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     replica.workers = t.workers;
     replica.queueLimit = t.queueLimit;
     replica.speed = t.speed;
+    replica.baseSpeed = t.speed;
     replica.zone = network.zoneIndex(t.zone);
     // Room for the usual queue from the start, so that steady state never grows it.
     replica.queue = core::RingQueue<RequestIndex>(std::min<std::uint32_t>(t.queueLimit, 64));
@@ -97,6 +101,15 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
   for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
     replicas_[slotReplica_[slot]].slot = slot;
   }
+  for (const ClassSpec& c : network.spec().classes) {
+    const std::string& m = c.method;
+    idempotent_.push_back(m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" ||
+                          m == "OPTIONS" || m == "TRACE");
+  }
+  {
+    auto health = std::make_unique<TierHealth>(*this, network, spec, &healthStream_);
+    if (health->any()) health_ = std::move(health);
+  }
   if (spec.balancer.stickiness) {
     balancer_.enableStickiness(spec.balancer.stickiness->duration,
                                spec.balancer.stickiness->refresh, &network.simulator().clock());
@@ -106,6 +119,7 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
 void ServicePool::arrive(RequestIndex index, DbOperation operation) {
   Request& request = network_.request(index);
   request.hopArrival = network_.simulator().now();
+  request.tries[request.hop] = 0;
   if (database_ && operation == DbOperation::kWrite) {
     if (replicas_[0].slot != kNone) balancer_.assign(replicas_[0].slot);
     sendTo(index, 0);
@@ -116,7 +130,12 @@ void ServicePool::arrive(RequestIndex index, DbOperation operation) {
     waiting_.push(index);
     return;
   }
-  const balancing::Decision d = balancer_.choose(request);
+  place(index, 0, kNone, ErrorCause::kNoHealthyUpstream);
+}
+
+void ServicePool::place(RequestIndex index, std::uint64_t exclude, ReplicaIndex last,
+                        ErrorCause noTarget) {
+  const balancing::Decision d = balancer_.choose(network_.request(index), exclude);
   switch (d.choice) {
     case balancing::Choice::kChosen:
       sendTo(index, slotReplica_[d.target]);
@@ -125,7 +144,7 @@ void ServicePool::arrive(RequestIndex index, DbOperation operation) {
       waiting_.push(index);
       break;
     case balancing::Choice::kNoTarget:
-      network_.fail(index, index_, kNone, ErrorCause::kNoHealthyUpstream);
+      network_.fail(index, index_, last, noTarget);
       break;
   }
 }
@@ -136,6 +155,11 @@ void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
   request.replica = chosen;
   request.replicaAt[request.hop] = chosen;
   request.pickedAt[request.hop] = now;
+  ++request.tries[request.hop];
+  ++inFlight_;
+  if (request.tries[request.hop] > 1) ++retriesInFlight_;
+  if (health_) health_->onPicked(chosen);
+  if (timeouts_.response > 0.0) armResponseTimer(index, request.hop);
   if (request.region == kNoRegion) request.region = network_.zoneRegion(replicas_[chosen].zone);
   const double latency = network_.forwardLatency(request, replicas_[chosen].zone);
   if (latency > 0.0) {
@@ -148,6 +172,31 @@ void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
 // The request reaches the replica: its rate limiters decide first (nginx limit_req runs
 // before the request is proxied), then it is served or queued.
 void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
+  {
+    Replica& replica = replicas_[chosen];
+    Request& request = network_.request(index);
+    request.generation[request.hop] = replica.generation;
+    switch (replica.condition) {
+      case Condition::kUp:
+        break;
+      case Condition::kCrashed:
+        if (replica.slot != kNone) balancer_.refused(replica.slot);
+        attemptFailed(index, chosen, ErrorCause::kBadGateway, Failure::kRefused);
+        return;
+      case Condition::kUnreachable:
+        request.parked = true;
+        if (timeouts_.connect > 0.0) {
+          const double at = std::max(network_.simulator().now(),
+                                     request.pickedAt[request.hop] + timeouts_.connect);
+          network_.simulator().schedule(at, handler_, kConnectTimeout | timerKind(request),
+                                        timerPayload(index));
+        }
+        return;
+      case Condition::kHung:
+        request.parked = true;  // only the caller's response timeout ends it
+        return;
+    }
+  }
   if (limits_) {
     const Request& request = network_.request(index);
     const double now = network_.simulator().now();
@@ -180,11 +229,16 @@ void ServicePool::admit(RequestIndex index, ReplicaIndex chosen) {
     replica.queue.push(index);
     notify(chosen);
   } else {
+    if (network_.request(index).probe) {
+      health_->probeFinished(chosen, index, health::CheckResult::kFailed);
+      network_.releaseProbe(index);
+      return;
+    }
     if (replica.slot != kNone) {
       balancer_.refused(replica.slot);
       drainWaiting();
     }
-    network_.fail(index, index_, chosen, ErrorCause::kQueueFull);
+    attemptFailed(index, chosen, ErrorCause::kQueueFull, Failure::kStatus);
   }
 }
 
@@ -200,19 +254,247 @@ void ServicePool::startService(ReplicaIndex r, RequestIndex index) {
 }
 
 void ServicePool::handleEvent(const core::Event& event) {
-  const auto index = static_cast<RequestIndex>(event.payload);
-  if (event.kind == kReachReplica) {
-    dispatch(index, network_.request(index).replica);
-  } else if (event.kind == kLimitDelayOver) {
-    admit(index, network_.request(index).replica);
-  } else {
-    serviceDone(index);
+  const auto index = static_cast<RequestIndex>(event.payload & 0xffffffffu);
+  switch (event.kind & 0xffu) {
+    case kReachReplica:
+      dispatch(index, network_.request(index).replica);
+      break;
+    case kLimitDelayOver:
+      admit(index, network_.request(index).replica);
+      break;
+    case kServiceDone:
+      serviceDone(index);
+      break;
+    case kConnectTimeout: {
+      if (!timerValid(index, event.payload)) break;
+      Request& request = network_.request(index);
+      const auto hop = static_cast<std::uint16_t>((event.kind >> 8) & 0xffu);
+      const auto attempt = static_cast<std::uint8_t>(event.kind >> 16);
+      if (request.hop != hop || request.tries[hop] != attempt || !request.parked) break;
+      request.parked = false;
+      const ReplicaIndex r = request.replicaAt[hop];
+      if (replicas_[r].slot != kNone) balancer_.refused(replicas_[r].slot);
+      attemptFailed(index, r, ErrorCause::kGatewayTimeout, Failure::kConnectTimeout);
+      break;
+    }
+    case kResponseTimeout: {
+      if (!timerValid(index, event.payload)) break;
+      const Request& request = network_.request(index);
+      const auto hop = static_cast<std::uint16_t>((event.kind >> 8) & 0xffu);
+      const auto attempt = static_cast<std::uint8_t>(event.kind >> 16);
+      // Stale when the response is already back through the hop, when it is about another
+      // attempt, or when the request's caller above already timed out (the copy that went
+      // up has timers of its own).
+      if (request.hop < hop || request.tries[hop] != attempt) break;
+      if (request.orphanHop != 0xffff && hop <= request.orphanHop) break;
+      responseTimeout(index, hop);
+      break;
+    }
+    case kRetry:
+      if (timerValid(index, event.payload)) retry(index);
+      break;
+    default:
+      break;
   }
+}
+
+std::uint64_t ServicePool::timerPayload(RequestIndex index) const {
+  const Request& request = network_.request(index);
+  return index | (static_cast<std::uint64_t>(static_cast<std::uint32_t>(request.id)) << 32);
+}
+
+bool ServicePool::timerValid(RequestIndex index, std::uint64_t payload) const {
+  const Request& request = network_.request(index);
+  return request.alive && !request.probe &&
+         static_cast<std::uint32_t>(request.id) == static_cast<std::uint32_t>(payload >> 32);
+}
+
+void ServicePool::armResponseTimer(RequestIndex index, std::uint16_t hop) {
+  const Request& request = network_.request(index);
+  const double at =
+      std::max(network_.simulator().now(), request.pickedAt[hop] + timeouts_.response);
+  network_.simulator().schedule(at, handler_,
+                                kResponseTimeout | (static_cast<std::uint32_t>(hop) << 8) |
+                                    (static_cast<std::uint32_t>(request.tries[hop]) << 16),
+                                timerPayload(index));
+}
+
+// The caller of this tier gave up waiting: the error goes back up at once; what is still
+// downstream goes on as an orphan (servers do not know the caller left), unless the request
+// is stuck right here.
+void ServicePool::responseTimeout(RequestIndex index, std::uint16_t hop) {
+  RequestIndex up = index;
+  Request& request = network_.request(index);
+  if (request.parked && request.hop == hop) {
+    request.parked = false;
+  } else {
+    up = network_.detachOrphan(index, hop);
+  }
+  Request& u = network_.request(up);
+  const ReplicaIndex r = u.replicaAt[hop];
+  if (replicas_[r].slot != kNone) {
+    balancer_.finished(replicas_[r].slot, network_.simulator().now() - u.pickedAt[hop]);
+  }
+  attemptFailed(up, r, ErrorCause::kGatewayTimeout, Failure::kResponseTimeout);
+  drainWaiting();
+}
+
+void ServicePool::attemptEnded(const Request& request) {
+  assert(inFlight_ > 0);
+  --inFlight_;
+  if (request.tries[request.hop] > 1) {
+    assert(retriesInFlight_ > 0);
+    --retriesInFlight_;
+  }
+}
+
+namespace {
+int statusOf(ErrorCause cause) {
+  switch (cause) {
+    case ErrorCause::kQueueFull:
+    case ErrorCause::kRateLimited503:
+      return 503;
+    case ErrorCause::kNoHealthyUpstream:
+    case ErrorCause::kBadGateway:
+      return 502;
+    case ErrorCause::kGatewayTimeout:
+      return 504;
+    case ErrorCause::kNotFound:
+      return 404;
+    case ErrorCause::kRateLimited429:
+      return 429;
+    case ErrorCause::kDenied:
+      return 403;
+    case ErrorCause::kFixedResponse:
+    case ErrorCause::kCount:
+      break;
+  }
+  return 500;
+}
+}  // namespace
+
+bool ServicePool::mayRetry(const Request& request, ErrorCause cause, Failure how) const {
+  if (!retries_) return false;
+  const RetrySpec& rs = *retries_;
+  const std::uint32_t maxTries =
+      rs.tries != 0 ? rs.tries : static_cast<std::uint32_t>(balancer_.size());
+  if (request.tries[request.hop] >= maxTries) return false;
+  const bool resent = idempotent_[request.cls] || rs.nonIdempotent;
+  bool condition = false;
+  switch (how) {
+    case Failure::kRefused:
+      condition = rs.onError;
+      break;
+    case Failure::kReset:
+      condition = rs.onError && resent;
+      break;
+    case Failure::kConnectTimeout:
+      condition = rs.onTimeout;
+      break;
+    case Failure::kResponseTimeout:
+      condition = rs.onTimeout && !rs.onConnectTimeoutOnly && resent;
+      break;
+    case Failure::kStatus: {
+      const int status = statusOf(cause);
+      condition = resent && ((status == 502 && rs.on502) || (status == 503 && rs.on503) ||
+                             (status == 504 && rs.on504) || (status == 429 && rs.on429));
+      break;
+    }
+  }
+  if (!condition) return false;
+  if (rs.budget > 0.0) {
+    const double allowed = std::max(static_cast<double>(rs.minConcurrency), rs.budget * inFlight_);
+    if (static_cast<double>(retriesInFlight_) >= allowed) return false;
+  }
+  return true;
+}
+
+void ServicePool::attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorCause cause,
+                                Failure how) {
+  Request& request = network_.request(index);
+  attemptEnded(request);
+  if (health_ && replica != kNone) {
+    const health::CheckResult result = how == Failure::kRefused || how == Failure::kReset
+                                           ? health::CheckResult::kRefused
+                                       : how == Failure::kStatus ? health::CheckResult::kFailed
+                                                                 : health::CheckResult::kTimedOut;
+    health_->onAttemptResult(replica, result, statusOf(cause));
+  }
+  if (!mayRetry(request, cause, how)) {
+    network_.fail(index, index_, replica, cause);
+    return;
+  }
+  network_.attemptFailed(index, index_, replica, cause);
+  request.cause = static_cast<std::uint8_t>(cause);
+  if (replica != kNone && replicas_[replica].slot != kNone) {
+    if (request.triedHop != request.hop) {
+      request.triedHop = request.hop;
+      request.triedSlots = 0;
+    }
+    request.triedSlots |= 1ULL << (replicas_[replica].slot & 63u);
+  }
+  // HAProxy waits a turn-around of min(timeout connect, 1 s) before it tries the same server
+  // again after a connection failure; nginx passes the request to the next server at once.
+  double delay = 0.0;
+  if (retries_->style == RetrySpec::Style::kHaproxy && !lastTryRedispatches(request)) {
+    delay = timeouts_.connect > 0.0 ? std::min(timeouts_.connect, 1.0) : 1.0;
+  }
+  if (delay > 0.0) {
+    network_.simulator().schedule(network_.simulator().now() + delay, handler_, kRetry,
+                                  timerPayload(index));
+  } else {
+    retry(index);
+  }
+}
+
+bool ServicePool::lastTryRedispatches(const Request& request) const {
+  if (!retries_ || retries_->style != RetrySpec::Style::kHaproxy || !retries_->redispatch) {
+    return false;
+  }
+  const std::uint32_t maxTries =
+      retries_->tries != 0 ? retries_->tries : static_cast<std::uint32_t>(balancer_.size());
+  return request.tries[request.hop] + 1u >= maxTries;
+}
+
+void ServicePool::retry(RequestIndex index) {
+  Request& request = network_.request(index);
+  const auto cause = static_cast<ErrorCause>(request.cause);
+  const ReplicaIndex last = request.replicaAt[request.hop];
+  if (retries_->style == RetrySpec::Style::kHaproxy && !lastTryRedispatches(request)) {
+    // Again at the same server, whatever the balancer would say.
+    if (replicas_[last].slot != kNone) balancer_.assign(replicas_[last].slot);
+    sendTo(index, last);
+    return;
+  }
+  // When every server was tried, the last error goes back (nginx answers it).
+  place(index, request.triedHop == request.hop ? request.triedSlots : 0, last, cause);
 }
 
 void ServicePool::serviceDone(RequestIndex index) {
   Request& request = network_.request(index);
   const ReplicaIndex r = request.replica;
+  if (request.generation[request.hop] != replicas_[r].generation) {
+    // The replica crashed or hung while serving it: its worker is gone already.
+    const Condition c = replicas_[r].condition;
+    if (request.probe) {
+      if (c != Condition::kHung && c != Condition::kUnreachable) {
+        health_->probeFinished(r, index, health::CheckResult::kRefused);
+      }
+      network_.releaseProbe(index);
+    } else if (c == Condition::kHung || c == Condition::kUnreachable) {
+      request.parked = true;
+    } else {
+      if (replicas_[r].slot != kNone) balancer_.refused(replicas_[r].slot);
+      attemptFailed(index, r, ErrorCause::kBadGateway, Failure::kReset);
+    }
+    return;
+  }
+  if (request.probe) {
+    releaseWorker(r);
+    health_->probeFinished(r, index, health::CheckResult::kOk);
+    network_.releaseProbe(index);
+    return;
+  }
   if (holdWorker_ && !network_.lastHop(request)) {
     request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers | (1u << request.hop));
   } else {
@@ -238,15 +520,115 @@ void ServicePool::releaseHeld(RequestIndex index) {
   const auto bit = static_cast<std::uint16_t>(1u << request.hop);
   if ((request.heldWorkers & bit) == 0) return;
   request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers & ~bit);
+  if (!sameReplica(request)) return;  // the worker went down with its replica
   releaseWorker(request.replicaAt[request.hop]);
 }
 
-void ServicePool::responseReturned(RequestIndex index) {
-  const Request& request = network_.request(index);
-  const Replica& replica = replicas_[request.replicaAt[request.hop]];
-  if (replica.slot == kNone) return;
-  balancer_.finished(replica.slot, network_.simulator().now() - request.pickedAt[request.hop]);
+bool ServicePool::responseReturned(RequestIndex index) {
+  Request& request = network_.request(index);
+  const ReplicaIndex r = request.replicaAt[request.hop];
+  const Replica& replica = replicas_[r];
+  attemptEnded(request);
+  if (replica.slot != kNone) {
+    balancer_.finished(replica.slot, network_.simulator().now() - request.pickedAt[request.hop]);
+  }
+  if (request.failed) {
+    const auto cause = static_cast<ErrorCause>(request.cause);
+    const int status = statusOf(cause);
+    if (health_) {
+      health_->onAttemptResult(
+          r, status >= 500 ? health::CheckResult::kFailed : health::CheckResult::kOk, status);
+    }
+    if (status >= 500 && mayRetry(request, cause, Failure::kStatus)) {
+      // The caller passes the request to another replica instead of answering the error.
+      network_.attemptFailed(index, index_, r, cause);
+      request.failed = false;
+      if (replica.slot != kNone) {
+        if (request.triedHop != request.hop) {
+          request.triedHop = request.hop;
+          request.triedSlots = 0;
+        }
+        request.triedSlots |= 1ULL << (replica.slot & 63u);
+      }
+      retry(index);
+      drainWaiting();
+      return true;
+    }
+  } else if (health_) {
+    health_->onAttemptResult(r, health::CheckResult::kOk, 200);
+  }
   drainWaiting();
+  return false;
+}
+
+void ServicePool::healthChanged(ReplicaIndex r) {
+  const Replica& replica = replicas_[r];
+  if (replica.slot == kNone) return;
+  const bool available = health_ == nullptr || health_->healthy(r);
+  if (balancer_.targets()[replica.slot].available == available) return;
+  balancer_.setAvailable(replica.slot, available);
+  if (available) drainWaiting();
+}
+
+std::optional<health::CheckResult> ServicePool::sendProbe(ReplicaIndex r, double demand,
+                                                          std::uint32_t serial, RequestIndex& out) {
+  out = kNone;
+  Replica& replica = replicas_[r];
+  switch (replica.condition) {
+    case Condition::kCrashed:
+      return health::CheckResult::kRefused;
+    case Condition::kHung:
+    case Condition::kUnreachable:
+      return std::nullopt;
+    case Condition::kUp:
+      break;
+  }
+  out = network_.acquireProbe(serial);
+  Request& probe = network_.request(out);
+  probe.replica = r;
+  probe.replicaAt[0] = r;
+  probe.generation[0] = replica.generation;
+  probe.demand[0] = demand;
+  const RequestIndex index = out;
+  admit(index, r);
+  return std::nullopt;
+}
+
+void ServicePool::setCondition(ReplicaIndex r, Condition condition, double speedFactor) {
+  Replica& replica = replicas_[r];
+  replica.speed = replica.baseSpeed * speedFactor;
+  const Condition before = replica.condition;
+  replica.condition = condition;
+  if (condition == Condition::kUp) {
+    if (before != Condition::kUp) {
+      // A new process: whatever the old one held is gone for good.
+      ++replica.generation;
+      replica.busy = 0;
+    }
+    notify(r);
+    return;
+  }
+  if (before != Condition::kUp) return;
+  ++replica.generation;
+  replica.busy = 0;
+  std::vector<RequestIndex> queued;
+  while (!replica.queue.empty())
+    queued.push_back(replica.queue.pop());
+  notify(r);
+  for (const RequestIndex index : queued) {
+    Request& request = network_.request(index);
+    if (request.probe) {
+      if (condition == Condition::kCrashed) {
+        health_->probeFinished(r, index, health::CheckResult::kRefused);
+      }
+      network_.releaseProbe(index);
+    } else if (condition == Condition::kCrashed) {
+      if (replica.slot != kNone) balancer_.refused(replica.slot);
+      attemptFailed(index, r, ErrorCause::kBadGateway, Failure::kReset);
+    } else {
+      request.parked = true;
+    }
+  }
 }
 
 // A slot under maxconn may have opened: requests waiting at the balancer go on, in order,

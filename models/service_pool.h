@@ -7,8 +7,10 @@
 #include "core/simulator.h"
 #include "models/balancing/balancer.h"
 #include "models/cache/lru_cache.h"
+#include "models/errors.h"
 #include "models/ratelimit/tier_limits.h"
 #include "models/spec.h"
+#include "models/tier_health.h"
 
 namespace lbsim::models {
 
@@ -28,6 +30,13 @@ inline constexpr std::uint16_t kNoZone = 0xffff;
 // own service ends, or, for a tier that holds workers, when the response comes back.
 class ServicePool final : public core::EventHandler {
  public:
+  // What a fault did to a replica.
+  enum class Condition : std::uint8_t {
+    kUp,
+    kCrashed,      // refuses connections
+    kHung,         // takes requests, answers none
+    kUnreachable,  // nothing reaches it: connecting times out
+  };
   struct Replica {
     std::string name;
     std::uint32_t workers = 1;
@@ -36,6 +45,9 @@ class ServicePool final : public core::EventHandler {
     std::uint32_t busy = 0;
     std::uint32_t slot = kNone;    // index among the balancer's targets, if it is one
     std::uint16_t zone = kNoZone;  // index into the network's zones
+    Condition condition = Condition::kUp;
+    std::uint16_t generation = 0;  // changes when it crashes or hangs: what it held is gone
+    double baseSpeed = 1.0;        // its speed without a slow-down fault
     core::RingQueue<RequestIndex> queue;
   };
 
@@ -47,8 +59,34 @@ class ServicePool final : public core::EventHandler {
   // and the request travels to it.
   void arrive(RequestIndex index, DbOperation operation);
   void handleEvent(const core::Event& event) override;
-  // The response from this hop has reached the upstream side: the balancer's count drops.
-  void responseReturned(RequestIndex index);
+  // The response from this hop has reached the upstream side: the balancer's count drops,
+  // passive health learns the result. Returns true when the caller tries the request again
+  // at this tier instead (a retry on a 5xx answer); it is then this tier's again.
+  bool responseReturned(RequestIndex index);
+  // Whether the replica at the request's current hop is still the one it was sent to (it did
+  // not crash or hang since).
+  bool sameReplica(const Request& request) const {
+    return request.generation[request.hop] == replicas_[request.replicaAt[request.hop]].generation;
+  }
+
+  // --- faults and health ---
+  // A fault starts (or ends, with kUp and factor 1): the replica's condition and its speed
+  // as a multiple of its own.
+  void setCondition(ReplicaIndex replica, Condition condition, double speedFactor);
+  // Starts the health checks (after the network is built).
+  void startHealth() {
+    if (health_) health_->start();
+  }
+  // Sends a check request of `demand` seconds to the replica. Returns the result when it is
+  // known at once (refused); otherwise `request` is the check in the replica (kNone when it
+  // went nowhere: a hung or unreachable replica, which the check's timeout will judge).
+  std::optional<health::CheckResult> sendProbe(ReplicaIndex replica, double demand,
+                                               std::uint32_t serial, RequestIndex& request);
+  // The health mechanisms changed their view of the replica: the balancer follows.
+  void healthChanged(ReplicaIndex replica);
+  const TierHealth* health() const { return health_.get(); }
+  // Arms the response timeout of the request's attempt at this tier at hop `hop`.
+  void armResponseTimer(RequestIndex index, std::uint16_t hop);
   // The response from downstream has reached this hop's replica: a held worker is freed.
   void releaseHeld(RequestIndex index);
 
@@ -59,6 +97,13 @@ class ServicePool final : public core::EventHandler {
   // Requests waiting at the balancer because every target is at its maxconn.
   std::size_t waitingAtBalancer() const { return waiting_.size(); }
   balancing::Balancer& balancer() { return balancer_; }
+  const balancing::Balancer& balancer() const { return balancer_; }
+  // Whether the balancer sends requests to the replica (false also for a replica that is no
+  // balancer target: a database primary behind read replicas).
+  bool inRotation(ReplicaIndex replica) const {
+    const std::uint32_t slot = replicas_[replica].slot;
+    return slot != kNone && balancer_.targets()[slot].available;
+  }
   bool holdsWorkers() const { return holdWorker_; }
   bool caches() const { return !caches_.empty(); }
   // Whether requests of a class are looked up in this tier's caches.
@@ -75,8 +120,26 @@ class ServicePool final : public core::EventHandler {
   }
 
  private:
-  enum EventKind : std::uint32_t { kServiceDone, kReachReplica, kLimitDelayOver };
+  enum EventKind : std::uint32_t {
+    kServiceDone,
+    kReachReplica,
+    kLimitDelayOver,
+    kConnectTimeout,   // | hop << 8 | try << 16
+    kResponseTimeout,  // | hop << 8 | try << 16
+    kRetry,
+  };
+  // How an attempt at a replica failed, as the caller sees it.
+  enum class Failure : std::uint8_t {
+    kRefused,          // connection refused: the replica is down
+    kReset,            // the replica went down with the request
+    kConnectTimeout,   // nothing answered the connection
+    kResponseTimeout,  // no response in time
+    kStatus,           // it answered with an error status (503 queue full)
+  };
   void admit(RequestIndex index, ReplicaIndex replica);
+  // Asks the balancer for a replica (none of `exclude`) and sends the request there, queues
+  // it at the balancer, or fails it with `noTarget` when no replica may take it.
+  void place(RequestIndex index, std::uint64_t exclude, ReplicaIndex last, ErrorCause noTarget);
   void sendTo(RequestIndex index, ReplicaIndex replica);
   void dispatch(RequestIndex index, ReplicaIndex replica);
   void startService(ReplicaIndex replica, RequestIndex index);
@@ -84,6 +147,20 @@ class ServicePool final : public core::EventHandler {
   void releaseWorker(ReplicaIndex replica);
   void drainWaiting();
   void notify(ReplicaIndex replica);
+  // The current attempt of the request at this tier failed: it is tried again, or the
+  // error goes back to the caller.
+  void attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorCause cause, Failure how);
+  bool mayRetry(const Request& request, ErrorCause cause, Failure how) const;
+  void retry(RequestIndex index);
+  void attemptEnded(const Request& request);
+  bool lastTryRedispatches(const Request& request) const;
+  static std::uint32_t timerKind(const Request& request) {
+    return (static_cast<std::uint32_t>(request.hop) << 8) |
+           (static_cast<std::uint32_t>(request.tries[request.hop]) << 16);
+  }
+  std::uint64_t timerPayload(RequestIndex index) const;
+  bool timerValid(RequestIndex index, std::uint64_t payload) const;
+  void responseTimeout(RequestIndex index, std::uint16_t hop);
 
   Network& network_;
   TierIndex index_;
@@ -101,6 +178,13 @@ class ServicePool final : public core::EventHandler {
   double cacheTtl_ = 0.0;
   std::vector<bool> cachedClasses_;  // by class
   bool draining_ = false;
+  std::unique_ptr<TierHealth> health_;  // null when no health mechanism is configured
+  core::RandomStream healthStream_;
+  TimeoutSpec timeouts_;
+  std::optional<RetrySpec> retries_;
+  std::vector<bool> idempotent_;  // by class: may be retried after it was sent
+  std::uint32_t inFlight_ = 0;    // attempts at this tier under way
+  std::uint32_t retriesInFlight_ = 0;
 };
 
 // The replicas of a tier that its balancer spreads requests over: all of them, except

@@ -237,6 +237,62 @@ struct CacheSpec {
   std::vector<std::string> paths;
 };
 
+// --- resilience: health checks, timeouts, retries (models/resilience.h drives them) ---
+
+// Active health checks of every replica of a tier, in one system's own settings (parsed by
+// models/health/settings_text.h). A check is a request to the replica: it takes a worker for
+// `demand` seconds (at the replica's speed) and waits in its queue like any request, so an
+// overloaded replica can fail its checks.
+struct HealthCheckSpec {
+  enum class Kind { kHaproxy, kAlb, kCloudflare, kDocker, kKubernetes };
+  Kind kind = Kind::kHaproxy;
+  std::string settings;  // "check inter 5s rise 2 fall 3", "interval 30 timeout 5 ...", ...
+  double demand = 0.001;
+};
+
+// Passive health of a tier's replicas, judged from the results of real requests: nginx
+// `max_fails` / `fail_timeout`, Envoy outlier detection, or a client-side circuit breaker per
+// replica.
+struct PassiveHealthSpec {
+  enum class Kind { kNginx, kEnvoy, kBreaker };
+  Kind kind = Kind::kNginx;
+  std::string settings;  // "max_fails=3 fail_timeout=30s", "consecutive_5xx=5 ...", ...
+};
+
+// How long the caller of this tier waits (nginx proxy_connect_timeout / proxy_read_timeout,
+// HAProxy timeout connect / timeout server, Kong connect_timeout / read_timeout, ALB idle
+// timeout). 0: no limit. `connect` bounds reaching a replica that does not answer at all
+// (host or zone down); `response` bounds the time from sending the request to the response
+// coming back. Either ends the attempt with 504; the work already started downstream goes on.
+struct TimeoutSpec {
+  double connect = 0.0;
+  double response = 0.0;
+};
+
+// When and how a failed attempt at this tier is tried again by its caller.
+//  - nginx (proxy_next_upstream, proxy_next_upstream_tries): the next attempt goes to a
+//    replica not tried yet; `tries` counts all attempts (0: as many as there are replicas);
+//    conditions error, timeout, http_502/503/504/429; a request that is not idempotent is
+//    passed on after it was sent only with non_idempotent.
+//  - haproxy (retries, option redispatch, retry-on): `tries` = retries + 1 attempts at the
+//    same server after a turn-around of min(timeout connect, 1 s); with redispatch the last
+//    one goes to another server; retry-on conn-failure by default.
+// A retry budget (Envoy retry_budget) caps the retries in flight at a tier at
+// max(min_concurrency, budget x requests in flight there).
+struct RetrySpec {
+  enum class Style { kNginx, kHaproxy };
+  Style style = Style::kNginx;
+  std::uint32_t tries = 0;
+  bool onError = true;                // refused or reset connections
+  bool onTimeout = true;              // connect or response timeouts
+  bool onConnectTimeoutOnly = false;  // HAProxy conn-failure: a response timeout is not retried
+  bool on502 = false, on503 = false, on504 = false, on429 = false;
+  bool nonIdempotent = false;
+  bool redispatch = false;
+  double budget = 0.0;  // fraction of requests in flight; 0: no budget
+  std::uint32_t minConcurrency = 3;
+};
+
 struct TierSpec {
   std::string id;
   TierKind kind = TierKind::kServicePool;
@@ -259,6 +315,10 @@ struct TierSpec {
   std::optional<core::Distribution> replicationLag;
   std::vector<TargetSpec> targets;  // database: targets[0] is the primary
   BalancerSpec balancer;
+  std::optional<HealthCheckSpec> healthCheck;
+  std::optional<PassiveHealthSpec> passiveHealth;
+  TimeoutSpec timeouts;
+  std::optional<RetrySpec> retries;
 };
 
 // A region and its availability zones (AWS us-east-1: us-east-1a, us-east-1b, ...).
@@ -296,6 +356,30 @@ struct NetworkSpec {
   }
 };
 
+// A fault injected at a given time, or at random. It applies to the named replicas of a tier,
+// to every replica of a tier, or to every replica in a zone or region (of one tier or all).
+//  - crash: the process is gone; connections are refused, requests it held are reset (502).
+//  - hang: the process accepts requests but never answers; callers wait for their timeout.
+//  - unreachable: the host or network is gone: connecting times out, nothing answers.
+//  - slow: the replica serves at `speed` times its speed (0.2: five times slower).
+// It lasts `duration` seconds (infinity: to the end of the run), then the replica is back as
+// it was, empty.
+struct FaultSpec {
+  enum class Kind { kCrash, kHang, kUnreachable, kSlow };
+  Kind kind = Kind::kCrash;
+  std::string name;  // for the report; empty: described from the fields
+  double at = 0.0;
+  double duration = std::numeric_limits<double>::infinity();
+  std::string tier;                   // empty: every tier (with zone or region)
+  std::vector<std::string> replicas;  // empty: every replica of the tier (or zone, region)
+  std::string zone, region;
+  double speed = 1.0;  // kSlow
+  // Random failures instead of one at `at`: each replica fails after a time to failure and
+  // is back after a time to repair, again and again (independent per replica).
+  std::optional<core::Distribution> timeToFailure;
+  std::optional<core::Distribution> timeToRepair;
+};
+
 struct ScenarioSpec {
   std::string name;
   std::string description;
@@ -309,6 +393,7 @@ struct ScenarioSpec {
   std::vector<TierSpec> tiers;
   std::vector<RegionSpec> regions;
   NetworkSpec network;
+  std::vector<FaultSpec> faults;
 };
 
 // The interval used when the scenario leaves it to lbsim: about 500 points per series,

@@ -16,6 +16,7 @@
 #include "models/ratelimit/tier_limits.h"
 #include "models/service_pool.h"
 #include "scenarios/replay.h"
+#include "scenarios/resilience.h"
 #include "scenarios/routing.h"
 #include "scenarios/topology.h"
 #include "scenarios/traffic_shape.h"
@@ -40,8 +41,8 @@ std::string join(const std::vector<std::string>& items) {
 using yaml::Reader;
 
 const std::vector<std::string> kScenarioKeys = {
-    "name",    "description", "seed",  "duration", "warmup", "replications", "timeseries_interval",
-    "traffic", "classes",     "tiers", "regions",  "network"};
+    "name",    "description", "seed",  "duration", "warmup",  "replications", "timeseries_interval",
+    "traffic", "classes",     "tiers", "regions",  "network", "faults"};
 const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "client_skew",
                                                "phases",   "users",   "spawn_rate",
                                                "think",    "mix",     "replay"};
@@ -55,7 +56,8 @@ const std::vector<std::string> kDemandKeys = {"service", "op"};
 const std::vector<std::string> kTierKeys = {
     "id", "kind", "service", "balancer", "replicas", "replica", "targets", "primary",
     "read_replicas", "next", "zones", "region", "hold_worker", "routing", "cache",
-    "limit_req_zones", "limit_req_status", "rate_limits", "replication_lag"};
+    "limit_req_zones", "limit_req_status", "rate_limits", "replication_lag",
+    "health_check", "passive_health", "timeouts", "retries"};
 // clang-format on
 const std::vector<std::string> kTargetKeys = {"name",   "workers", "queue_limit", "speed",
                                               "weight", "maxconn", "backup",      "zone"};
@@ -281,6 +283,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   }
   tier.service = parseDistribution(in, in.required(node, "service", what), what + " service");
   if (const auto h = node["hold_worker"]) tier.holdWorker = in.boolean(h, what + " hold_worker");
+  parseTierResilience(in, node, what, tier);
   if (const auto r = node["routing"])
     tier.routing = parseRouting(in, r, what + " routing", tierIds);
   if (const auto lag = node["replication_lag"]) {
@@ -892,6 +895,13 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
   }
   if (const auto n = root["network"]) {
     in.collect([&] { spec.network = parseNetwork(in, n, regionIds, declaredIds(tiers)); });
+  }
+  if (const auto f = root["faults"]; f && tiers && spec.tiers.size() == tiers.size()) {
+    in.collect([&] {
+      spec.faults = parseFaults(in, f, spec, [&](const YAML::Node& n, const std::string& what) {
+        return parseLatency(in, n, what);
+      });
+    });
   }
   in.collect([&] {
     const YAML::Node traffic = in.required(root, "traffic", "scenario");

@@ -220,6 +220,58 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       }
       out << YAML::EndSeq;
     }
+    if (const auto& h = t.healthCheck) {
+      static constexpr const char* kKinds[] = {"haproxy", "alb", "cloudflare", "docker",
+                                               "kubernetes"};
+      out << YAML::Key << "health_check" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << kKinds[static_cast<int>(h->kind)] << YAML::Value << YAML::DoubleQuoted
+          << h->settings;
+      out << YAML::Key << "demand" << YAML::Value << formatDuration(h->demand) << YAML::EndMap;
+    }
+    if (const auto& p = t.passiveHealth) {
+      static constexpr const char* kKinds[] = {"nginx", "envoy", "breaker"};
+      out << YAML::Key << "passive_health" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << kKinds[static_cast<int>(p->kind)] << YAML::Value << YAML::DoubleQuoted
+          << p->settings << YAML::EndMap;
+    }
+    if (t.timeouts.connect > 0.0 || t.timeouts.response > 0.0) {
+      out << YAML::Key << "timeouts" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      if (t.timeouts.connect > 0.0) {
+        out << YAML::Key << "connect" << YAML::Value << formatDuration(t.timeouts.connect);
+      }
+      if (t.timeouts.response > 0.0) {
+        out << YAML::Key << "response" << YAML::Value << formatDuration(t.timeouts.response);
+      }
+      out << YAML::EndMap;
+    }
+    if (const auto& r = t.retries) {
+      const bool haproxy = r->style == models::RetrySpec::Style::kHaproxy;
+      out << YAML::Key << "retries" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "style" << YAML::Value << (haproxy ? "haproxy" : "nginx");
+      out << YAML::Key << "tries" << YAML::Value << r->tries;
+      std::vector<std::string> on;
+      if (r->onError && r->onTimeout && r->onConnectTimeoutOnly) {
+        on.push_back("conn-failure");
+      } else {
+        if (r->onError) on.push_back("error");
+        if (r->onTimeout && r->onConnectTimeoutOnly) on.push_back("conn-failure");
+        if (r->onTimeout && !r->onConnectTimeoutOnly) on.push_back("timeout");
+      }
+      if (r->on502) on.push_back("http_502");
+      if (r->on503) on.push_back("http_503");
+      if (r->on504) on.push_back("http_504");
+      if (r->on429) on.push_back("http_429");
+      if (r->nonIdempotent) on.push_back("non_idempotent");
+      out << YAML::Key << "on" << YAML::Value << YAML::Flow << on;
+      if (haproxy) {
+        out << YAML::Key << "redispatch" << YAML::Value << (r->redispatch ? "true" : "false");
+      }
+      if (r->budget > 0.0) {
+        out << YAML::Key << "budget" << YAML::Value << formatNumber(r->budget * 100.0) + "%";
+        out << YAML::Key << "min_concurrency" << YAML::Value << r->minConcurrency;
+      }
+      out << YAML::EndMap;
+    }
     if (const auto& c = t.cache) {
       out << YAML::Key << "cache" << YAML::Value << YAML::Flow << YAML::BeginMap;
       out << YAML::Key << "max_entries" << YAML::Value << c->maxEntries;
@@ -345,6 +397,36 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       out << YAML::EndSeq;
     }
     out << YAML::EndMap;
+  }
+  if (!spec.faults.empty()) {
+    static constexpr const char* kKinds[] = {"crash", "hang", "unreachable", "slow"};
+    out << YAML::Key << "faults" << YAML::Value << YAML::BeginSeq;
+    for (const auto& f : spec.faults) {
+      out << YAML::BeginMap;
+      if (!f.name.empty()) out << YAML::Key << "name" << YAML::Value << f.name;
+      out << YAML::Key << "fault" << YAML::Value << kKinds[static_cast<int>(f.kind)];
+      if (!f.tier.empty()) out << YAML::Key << "tier" << YAML::Value << f.tier;
+      if (!f.replicas.empty()) {
+        out << YAML::Key << "replicas" << YAML::Value << YAML::Flow << f.replicas;
+      }
+      if (!f.zone.empty()) out << YAML::Key << "zone" << YAML::Value << f.zone;
+      if (!f.region.empty()) out << YAML::Key << "region" << YAML::Value << f.region;
+      out << YAML::Key << "at" << YAML::Value << formatDuration(f.at);
+      if (f.duration != std::numeric_limits<double>::infinity()) {
+        out << YAML::Key << "for" << YAML::Value << formatDuration(f.duration);
+      }
+      if (f.kind == models::FaultSpec::Kind::kSlow) {
+        out << YAML::Key << "speed" << YAML::Value << formatNumber(f.speed);
+      }
+      if (f.timeToFailure) {
+        out << YAML::Key << "mttf" << YAML::Value;
+        emitDistribution(out, *f.timeToFailure);
+        out << YAML::Key << "mttr" << YAML::Value;
+        emitDistribution(out, *f.timeToRepair);
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
   }
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

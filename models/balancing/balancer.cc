@@ -15,12 +15,13 @@ void Balancer::enableStickiness(double duration, bool refresh, const core::Clock
   clock_ = clock;
 }
 
-Decision Balancer::choose(const Request& request) {
+Decision Balancer::choose(const Request& request, std::uint64_t exclude) {
   lastSticky_ = false;
   if (sticky_) {
     const double now = clock_->now();
     const StickyTable::Binding b = sticky_->find(request.client, now);
-    if (b.target != kNone && targets_[b.target].available) {
+    if (b.target != kNone && targets_[b.target].available &&
+        ((exclude >> (b.target & 63u)) & 1u) == 0) {
       TargetState& t = targets_[b.target];
       // The cookie names this target: the request waits for it rather than go elsewhere.
       if (t.maxConn != 0 && t.active >= t.maxConn) return {Choice::kQueued, kNone};
@@ -40,6 +41,7 @@ Decision Balancer::choose(const Request& request) {
     for (std::uint32_t i = 0; i < targets_.size(); ++i) {
       const TargetState& t = targets_[i];
       if (!t.available || t.backup != backup) continue;
+      if (exclude != 0 && ((exclude >> (i & 63u)) & 1u) != 0) continue;
       anyAvailable = true;
       if (t.maxConn != 0 && t.active >= t.maxConn) continue;
       candidates_.push_back(i);

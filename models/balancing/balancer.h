@@ -36,7 +36,9 @@ class Balancer {
 
   // Picks a target for the request; the chosen target's active count is incremented.
   // Call `finished` when the request leaves it.
-  Decision choose(const Request& request);
+  // `exclude` has bit (t mod 64) set for targets t that must not be chosen (those a retry
+  // already tried); when only excluded targets are available there is no target.
+  Decision choose(const Request& request, std::uint64_t exclude = 0);
   void finished(std::uint32_t target, double latency);
   // A request sent to `target` without a pick (a database write to its primary).
   void assign(std::uint32_t target) { ++targets_[target].active; }

@@ -61,8 +61,20 @@ Collector::Collector(Network& network) : network_(network), classes_(network.cla
   allIds_.p50 = series_.addSeries({"latency_p50_s", "end_to_end", "all"});
   allIds_.p95 = series_.addSeries({"latency_p95_s", "end_to_end", "all"});
   allIds_.p99 = series_.addSeries({"latency_p99_s", "end_to_end", "all"});
+  for (std::size_t k = 0; k < kErrorCauseCount; ++k) {
+    causeIds_[k] =
+        series_.addSeries({"errors_rps/" + std::string(errorCauseName(static_cast<ErrorCause>(k))),
+                           "end_to_end", "all"});
+  }
+  faults_.resize(spec.faults.size());
+  const bool faulty = !spec.faults.empty();
   for (const TierSpec& t : spec.tiers) {
     TierSeriesIds ids{};
+    if (t.retries) ids.retries = series_.addSeries({"retries_rps", t.id, "all"});
+    if (faulty || t.healthCheck || t.passiveHealth) {
+      ids.up = series_.addSeries({"replicas_up", t.id, "all"});
+      ids.inRotation = series_.addSeries({"replicas_in_rotation", t.id, "all"});
+    }
     ids.throughput = series_.addSeries({"throughput_rps", t.id, "all"});
     ids.errors = series_.addSeries({"errors_rps", t.id, "all"});
     ids.p99 = series_.addSeries({"latency_p99_s", t.id, "all"});
@@ -82,6 +94,8 @@ void Collector::reset(double now) {
     t.waitSum = 0.0;
     t.completed = 0;
     t.errors = {};
+    t.retries = 0;
+    t.healthChanges = 0;
     for (ReplicaStats& r : t.replicas) {
       // Keep the series' reference points consistent with the reset integrals.
       r.busyAtSample -= r.busy.integral(now);
@@ -145,11 +159,60 @@ void Collector::onRequestCompleted(const Request& request, double now) {
   ++intervalCompleted_;
 }
 
-void Collector::onRequestFailed(const Request& request, TierIndex tier, ReplicaIndex,
-                                ErrorCause cause, double) {
+void Collector::onAttemptFailed(const Request&, TierIndex tier, ReplicaIndex, ErrorCause cause,
+                                bool retried, double) {
+  TierStats& t = tiers_[tier];
+  ++t.errors[static_cast<std::size_t>(cause)];
+  ++t.intervalErrors;
+  if (retried) {
+    ++t.retries;
+    ++t.intervalRetries;
+  }
+}
+
+void Collector::onHealthChanged(TierIndex tier, ReplicaIndex replica,
+                                const health::HealthEvent& event, std::string_view, double now) {
+  ++tiers_[tier].healthChanges;
+  for (FaultStats& f : faults_) {
+    if (f.started < 0.0) continue;
+    for (std::size_t i = 0; i < f.replicas.size(); ++i) {
+      if (f.replicas[i] != std::pair<TierIndex, ReplicaIndex>{tier, replica}) continue;
+      f.out[i] = !event.available;
+      const bool anyOut = std::find(f.out.begin(), f.out.end(), true) != f.out.end();
+      const bool allOut = std::find(f.out.begin(), f.out.end(), false) == f.out.end();
+      if (!event.available && f.firstOut < 0.0) f.firstOut = now;
+      if (allOut && f.allOut < 0.0) f.allOut = now;
+      if (!anyOut && f.ended >= 0.0 && f.backIn < 0.0) f.backIn = now;
+    }
+  }
+}
+
+void Collector::onFault(const FaultNotice& notice, double now) {
+  FaultStats& f = faults_[notice.fault];
+  const std::pair<TierIndex, ReplicaIndex> at{notice.tier, notice.replica};
+  if (notice.started) {
+    if (f.occurrences++ == 0) f.started = now;
+    if (f.ended < 0.0 && std::find(f.replicas.begin(), f.replicas.end(), at) == f.replicas.end()) {
+      f.replicas.push_back(at);
+      f.out.push_back(!network_.tier(notice.tier).inRotation(notice.replica));
+    }
+  } else if (f.ended < 0.0) {
+    f.ended = now;
+    // Replicas that never left rotation are back at once.
+    if (std::find(f.out.begin(), f.out.end(), true) == f.out.end()) f.backIn = now;
+  }
+}
+
+void Collector::onRequestFailed(const Request& request, TierIndex, ReplicaIndex, ErrorCause cause,
+                                double now) {
   const auto k = static_cast<std::size_t>(cause);
-  ++tiers_[tier].errors[k];
-  ++tiers_[tier].intervalErrors;
+  ++intervalCauses_[k];
+  for (FaultStats& f : faults_) {
+    if (f.started < 0.0 || (f.ended >= 0.0 && now > f.ended)) continue;
+    ++f.errorsDuring;
+    if (f.allOut < 0.0) ++f.errorsBeforeOut;
+    f.lastError = now;
+  }
   ++all_.errors[k];
   ++classes_[request.cls].errors[k];
   if (request.region != kNoRegion) {
@@ -220,6 +283,8 @@ Figures Collector::figures(double now) const {
     const double errors = total(e.errors);
     out.push_back(
         {prefix + "error_ratio", ratio(errors, errors + static_cast<double>(e.completed))});
+    out.push_back({prefix + "availability", ratio(static_cast<double>(e.completed),
+                                                  errors + static_cast<double>(e.completed))});
   };
   endToEnd("end_to_end/all/", all_);
   for (ClassIndex c = 0; c < classes_.size(); ++c) {
@@ -246,6 +311,10 @@ Figures Collector::figures(double now) const {
     out.push_back({prefix + "busy_workers", busy});
     out.push_back({prefix + "queue_length", queued});
     addErrorFigures(out, prefix, s.errors);
+    if (spec.tiers[t].retries) out.push_back({prefix + "retries", static_cast<double>(s.retries)});
+    if (pool.health()) {
+      out.push_back({prefix + "health_changes", static_cast<double>(s.healthChanges)});
+    }
     for (ReplicaIndex r = 0; r < s.replicas.size(); ++r) {
       const auto& replica = pool.replicas()[r];
       const std::string rp = prefix + "replicas/" + replica.name + "/";
@@ -307,6 +376,20 @@ Figures Collector::figures(double now) const {
       }
     }
   }
+  // Per fault, times from its start (seconds); NaN when it did not happen.
+  for (std::size_t i = 0; i < faults_.size(); ++i) {
+    const FaultStats& f = faults_[i];
+    const std::string fp = "faults/" + std::to_string(i + 1) + "/";
+    auto since = [&](double t, double from) { return t >= 0.0 && from >= 0.0 ? t - from : kNaN; };
+    out.push_back({fp + "occurrences", static_cast<double>(f.occurrences)});
+    out.push_back({fp + "replicas", static_cast<double>(f.replicas.size())});
+    out.push_back({fp + "first_out_s", since(f.firstOut, f.started)});
+    out.push_back({fp + "all_out_s", since(f.allOut, f.started)});
+    out.push_back({fp + "errors_until_all_out", static_cast<double>(f.errorsBeforeOut)});
+    out.push_back({fp + "errors_during", static_cast<double>(f.errorsDuring)});
+    out.push_back({fp + "last_error_s", since(f.lastError, f.started)});
+    out.push_back({fp + "back_in_rotation_s", since(f.backIn, f.ended)});
+  }
   return out;
 }
 
@@ -320,6 +403,9 @@ void Collector::sample(double now) {
   series_.set(allIds_.p50, intervalLatency_.quantile(0.50));
   series_.set(allIds_.p95, intervalLatency_.quantile(0.95));
   series_.set(allIds_.p99, intervalLatency_.quantile(0.99));
+  for (std::size_t k = 0; k < kErrorCauseCount; ++k)
+    series_.set(causeIds_[k], static_cast<double>(intervalCauses_[k]) / span);
+  intervalCauses_ = {};
   intervalLatency_.reset();
   intervalCreated_ = intervalCompleted_ = intervalErrors_ = 0;
   for (TierIndex t = 0; t < tiers_.size(); ++t) {
@@ -340,6 +426,22 @@ void Collector::sample(double now) {
     series_.set(ids.p99, s.intervalLatency.quantile(0.99));
     series_.set(ids.utilization, busy / span / network_.tier(t).totalWorkers());
     series_.set(ids.queue, queued / span);
+    if (ids.retries != kNoSeries) {
+      series_.set(ids.retries, static_cast<double>(s.intervalRetries) / span);
+    }
+    s.intervalRetries = 0;
+    if (ids.up != kNoSeries) {
+      const ServicePool& pool = network_.tier(t);
+      double up = 0.0, inRotation = 0.0;
+      for (const auto& replica : pool.replicas()) {
+        if (replica.condition == ServicePool::Condition::kUp) up += 1.0;
+      }
+      for (const auto& target : pool.balancer().targets()) {
+        if (target.available) inRotation += 1.0;
+      }
+      series_.set(ids.up, up);
+      series_.set(ids.inRotation, inRotation);
+    }
     if (ids.hitRatio != kNoSeries) {
       series_.set(ids.hitRatio, ratio(static_cast<double>(s.intervalHits),
                                       static_cast<double>(s.intervalLookups)));

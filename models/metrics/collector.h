@@ -36,6 +36,11 @@ class Collector final : public NetworkObserver {
   void onRequestCompleted(const Request& request, double now) override;
   void onRequestFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
                        ErrorCause cause, double now) override;
+  void onAttemptFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                       ErrorCause cause, bool retried, double now) override;
+  void onHealthChanged(TierIndex tier, ReplicaIndex replica, const health::HealthEvent& event,
+                       std::string_view mechanism, double now) override;
+  void onFault(const FaultNotice& notice, double now) override;
   void onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                         std::uint32_t queued, double now) override;
   void onCacheLookup(const Request& request, TierIndex tier, ReplicaIndex replica, bool hit,
@@ -69,12 +74,31 @@ class Collector final : public NetworkObserver {
     double waitSum = 0.0;
     std::uint64_t completed = 0;
     ErrorCounts errors{};
+    std::uint64_t retries = 0;
+    std::uint64_t healthChanges = 0;
     std::vector<ReplicaStats> replicas;
     std::vector<std::unique_ptr<core::LatencyHistogram>> byClass;  // null if not on route
     // this series interval
     core::LatencyHistogram intervalLatency;
     std::uint64_t intervalCompleted = 0;
     std::uint64_t intervalErrors = 0;
+    std::uint64_t intervalRetries = 0;
+  };
+  // One fault of the timeline, as users saw it: from its first start, when health
+  // mechanisms took its replicas out of rotation, the errors meanwhile, and when they were
+  // back after it ended. Not reset by the warm-up: a fault is an event of the whole run.
+  struct FaultStats {
+    std::vector<std::pair<TierIndex, ReplicaIndex>> replicas;  // those it hit (first start)
+    std::vector<bool> out;                                     // by replicas: out of rotation
+    double started = -1.0;
+    double ended = -1.0;
+    double firstOut = -1.0;  // first replica taken out of rotation
+    double allOut = -1.0;    // every replica out of rotation
+    double backIn = -1.0;    // every replica back in rotation after the end
+    std::uint64_t occurrences = 0;
+    std::uint64_t errorsBeforeOut = 0;  // client errors from the start until all were out
+    std::uint64_t errorsDuring = 0;     // client errors from the start until it ended
+    double lastError = -1.0;            // the last client error while it lasted
   };
   struct EndToEnd {
     core::LatencyHistogram latency;
@@ -88,6 +112,7 @@ class Collector final : public NetworkObserver {
   struct TierSeriesIds {
     std::size_t throughput, errors, p99, utilization, queue;
     std::size_t hitRatio = kNoSeries;
+    std::size_t retries = kNoSeries, inRotation = kNoSeries, up = kNoSeries;
   };
 
   void addLatencyFigures(Figures& out, const std::string& prefix,
@@ -105,6 +130,9 @@ class Collector final : public NetworkObserver {
   core::TimeSeriesTable series_;
   SeriesIds allIds_{};
   std::vector<TierSeriesIds> tierIds_;
+  std::vector<FaultStats> faults_;
+  std::array<std::size_t, kErrorCauseCount> causeIds_{};
+  ErrorCounts intervalCauses_{};
   core::LatencyHistogram intervalLatency_;
   std::uint64_t intervalCreated_ = 0;
   std::uint64_t intervalCompleted_ = 0;

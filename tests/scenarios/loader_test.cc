@@ -99,16 +99,16 @@ TEST_F(LoaderTest, UnknownTopLevelKey) {
   EXPECT_EQ(
       errors(replaceLine(kValid, 2, "sead: 7")),
       "small.yaml:2:1: unknown key 'sead' in scenario; allowed: classes, description, "
-      "duration, name, network, regions, replications, seed, tiers, timeseries_interval, traffic, "
-      "warmup");
+      "duration, faults, name, network, regions, replications, seed, tiers, timeseries_interval, "
+      "traffic, warmup");
 }
 
 TEST_F(LoaderTest, UnknownKeyInATier) {
   EXPECT_EQ(errors(replaceLine(kValid, 22, "    replica_count: 2")),
             "small.yaml:22:5: unknown key 'replica_count' in tier; allowed: balancer, cache, "
-            "hold_worker, id, kind, limit_req_status, limit_req_zones, next, primary, "
-            "rate_limits, read_replicas, region, replica, replicas, replication_lag, routing, "
-            "service, targets, zones");
+            "health_check, hold_worker, id, kind, limit_req_status, limit_req_zones, next, "
+            "passive_health, primary, rate_limits, read_replicas, region, replica, replicas, "
+            "replication_lag, retries, routing, service, targets, timeouts, zones");
 }
 
 TEST_F(LoaderTest, UnknownPolicyListsValidNames) {
@@ -376,8 +376,8 @@ TEST_F(LoaderTest, EmptyFile) {
   EXPECT_EQ(
       errors(""),
       "small.yaml: the scenario is empty; allowed: a mapping with keys classes, description, "
-      "duration, name, network, regions, replications, seed, tiers, timeseries_interval, traffic, "
-      "warmup");
+      "duration, faults, name, network, regions, replications, seed, tiers, timeseries_interval, "
+      "traffic, warmup");
 }
 
 }  // namespace

@@ -1,0 +1,292 @@
+#include "scenarios/resilience.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "models/fault_injector.h"
+#include "models/health/settings_text.h"
+#include "models/tier_health.h"
+
+namespace lbsim::scenarios {
+
+using yaml::Reader;
+
+namespace {
+
+std::string listed(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items)
+    out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+// `{system: "settings", ...}` with exactly one of `systems`: returns the system's name.
+std::string oneSystem(const Reader& in, const YAML::Node& node, const std::string& what,
+                      const std::vector<std::string>& systems,
+                      const std::vector<std::string>& extra) {
+  std::vector<std::string> allowed = systems;
+  allowed.insert(allowed.end(), extra.begin(), extra.end());
+  in.expectMap(node, what, allowed);
+  std::string found;
+  for (const auto& s : systems) {
+    if (!node[s]) continue;
+    if (!found.empty()) {
+      in.fail(node[s],
+              what + " names both " + found + " and " + s + "; allowed: one of " + listed(systems));
+    }
+    found = s;
+  }
+  if (found.empty()) in.fail(node, what + " names no system; allowed: one of " + listed(systems));
+  return found;
+}
+
+void parseHealthCheck(const Reader& in, const YAML::Node& node, const std::string& what,
+                      models::TierSpec& tier) {
+  const std::string system = oneSystem(
+      in, node, what, {"haproxy", "alb", "cloudflare", "docker", "kubernetes"}, {"demand"});
+  models::HealthCheckSpec check;
+  using K = models::HealthCheckSpec::Kind;
+  check.kind = system == "haproxy"      ? K::kHaproxy
+               : system == "alb"        ? K::kAlb
+               : system == "cloudflare" ? K::kCloudflare
+               : system == "docker"     ? K::kDocker
+                                        : K::kKubernetes;
+  check.settings = in.scalar(node[system], what + " " + system);
+  try {
+    models::activeCheckSpec(check);
+  } catch (const std::invalid_argument& e) {
+    in.fail(node[system], what + " " + system + ": " + e.what());
+  }
+  if (const auto d = node["demand"]) check.demand = in.duration(d, what + " demand", false);
+  tier.healthCheck = check;
+}
+
+void parsePassive(const Reader& in, const YAML::Node& node, const std::string& what,
+                  models::TierSpec& tier) {
+  const std::string system = oneSystem(in, node, what, {"nginx", "envoy", "breaker"}, {});
+  models::PassiveHealthSpec passive;
+  using K = models::PassiveHealthSpec::Kind;
+  passive.settings = in.scalar(node[system], what + " " + system);
+  try {
+    if (system == "nginx") {
+      passive.kind = K::kNginx;
+      models::health::parseNginxServer(passive.settings);
+    } else if (system == "envoy") {
+      passive.kind = K::kEnvoy;
+      models::health::parseEnvoyOutlier(passive.settings);
+    } else {
+      passive.kind = K::kBreaker;
+      models::health::parseBreaker(passive.settings);
+    }
+  } catch (const std::invalid_argument& e) {
+    in.fail(node[system], what + " " + system + ": " + e.what());
+  }
+  tier.passiveHealth = passive;
+}
+
+void parseRetries(const Reader& in, const YAML::Node& node, const std::string& what,
+                  models::TierSpec& tier) {
+  in.expectMap(node, what,
+               {"style", "tries", "retries", "on", "redispatch", "budget", "min_concurrency"});
+  models::RetrySpec r;
+  if (const auto s = node["style"]) {
+    const std::string style = in.oneOf(s, what + " style", {"nginx", "haproxy"});
+    r.style =
+        style == "nginx" ? models::RetrySpec::Style::kNginx : models::RetrySpec::Style::kHaproxy;
+  }
+  const bool haproxy = r.style == models::RetrySpec::Style::kHaproxy;
+  if (node["tries"] && node["retries"]) {
+    in.fail(node["retries"], what + " has both tries and retries; allowed: one of them");
+  }
+  if (const auto t = node["tries"]) {
+    r.tries = static_cast<std::uint32_t>(in.unsignedInteger(t, what + " tries", 0, 100));
+  } else if (const auto t2 = node["retries"]) {
+    r.tries = static_cast<std::uint32_t>(in.unsignedInteger(t2, what + " retries", 0, 99)) + 1;
+  } else if (haproxy) {
+    r.tries = 4;  // HAProxy `retries` defaults to 3
+  }
+  if (haproxy && r.tries == 0) {
+    in.fail(node["tries"], what +
+                               " tries 0 means every server to nginx only; allowed for "
+                               "haproxy: 1 or more");
+  }
+  if (haproxy) {
+    r.onError = true;
+    r.onTimeout = true;
+    r.onConnectTimeoutOnly = true;
+  }
+  if (const auto on = node["on"]) {
+    in.expectSequence(on, what + " on");
+    r.onError = r.onTimeout = r.onConnectTimeoutOnly = false;
+    for (const auto& item : on) {
+      const std::string c =
+          in.oneOf(item, what + " on",
+                   {"error", "timeout", "http_502", "http_503", "http_504", "http_429",
+                    "non_idempotent", "conn-failure", "response-timeout", "off"});
+      if (c == "error") r.onError = true;
+      if (c == "timeout") r.onTimeout = true;
+      if (c == "http_502") r.on502 = true;
+      if (c == "http_503") r.on503 = true;
+      if (c == "http_504") r.on504 = true;
+      if (c == "http_429") r.on429 = true;
+      if (c == "non_idempotent") r.nonIdempotent = true;
+      if (c == "conn-failure") {
+        r.onError = true;
+        if (!r.onTimeout) r.onConnectTimeoutOnly = true;
+        r.onTimeout = true;
+      }
+      if (c == "response-timeout") {
+        r.onTimeout = true;
+        r.onConnectTimeoutOnly = false;
+      }
+      if (c == "off") r.tries = 1;
+    }
+  }
+  if (const auto d = node["redispatch"]) {
+    if (!haproxy) {
+      in.fail(d, what +
+                     " redispatch is HAProxy's; allowed with style: haproxy (nginx always "
+                     "passes a request on to another server)");
+    }
+    r.redispatch = in.boolean(d, what + " redispatch");
+  }
+  if (const auto b = node["budget"]) {
+    r.budget = in.percent(b, what + " budget") / 100.0;
+    if (r.budget <= 0.0 || r.budget > 1.0) {
+      in.fail(b, what + " budget must be above 0% and at most 100%");
+    }
+  }
+  if (const auto m = node["min_concurrency"]) {
+    r.minConcurrency =
+        static_cast<std::uint32_t>(in.unsignedInteger(m, what + " min_concurrency", 0, 1000000));
+  }
+  tier.retries = r;
+}
+
+}  // namespace
+
+const std::vector<std::string>& resilienceTierKeys() {
+  static const std::vector<std::string> keys = {"health_check", "passive_health", "timeouts",
+                                                "retries"};
+  return keys;
+}
+
+void parseTierResilience(const Reader& in, const YAML::Node& node, const std::string& what,
+                         models::TierSpec& tier) {
+  if (const auto h = node["health_check"]) parseHealthCheck(in, h, what + " health_check", tier);
+  if (const auto p = node["passive_health"]) parsePassive(in, p, what + " passive_health", tier);
+  if (const auto t = node["timeouts"]) {
+    in.expectMap(t, what + " timeouts", {"connect", "response"});
+    if (const auto c = t["connect"]) {
+      tier.timeouts.connect = in.duration(c, what + " timeouts connect", true);
+    }
+    if (const auto r = t["response"]) {
+      tier.timeouts.response = in.duration(r, what + " timeouts response", true);
+    }
+  }
+  if (const auto r = node["retries"]) parseRetries(in, r, what + " retries", tier);
+}
+
+std::vector<models::FaultSpec> parseFaults(Reader& in, const YAML::Node& node,
+                                           const models::ScenarioSpec& spec,
+                                           const LatencyParser& latency) {
+  std::vector<models::FaultSpec> out;
+  in.expectSequence(node, "faults");
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node f = node[i];
+    in.collect([&] {
+      const std::string what = "fault " + std::to_string(i + 1);
+      in.expectMap(f, what,
+                   {"name", "fault", "tier", "replicas", "zone", "region", "at", "for", "speed",
+                    "mttf", "mttr"});
+      models::FaultSpec fault;
+      const std::string kind = in.oneOf(in.required(f, "fault", what), what + " fault",
+                                        {"crash", "hang", "unreachable", "slow"});
+      using K = models::FaultSpec::Kind;
+      fault.kind = kind == "crash"  ? K::kCrash
+                   : kind == "hang" ? K::kHang
+                   : kind == "slow" ? K::kSlow
+                                    : K::kUnreachable;
+      if (const auto n = f["name"]) fault.name = in.scalar(n, what + " name");
+      if (const auto t = f["tier"]) {
+        fault.tier = in.scalar(t, what + " tier");
+        if (std::none_of(spec.tiers.begin(), spec.tiers.end(),
+                         [&](const models::TierSpec& tier) { return tier.id == fault.tier; })) {
+          std::vector<std::string> ids;
+          for (const auto& tier : spec.tiers)
+            ids.push_back(tier.id);
+          in.fail(t, what + ": unknown tier '" + fault.tier + "'; allowed: " + listed(ids));
+        }
+      }
+      if (const auto r = f["replicas"]) {
+        if (fault.tier.empty()) in.fail(r, what + " replicas need a tier; allowed: set tier");
+        in.expectSequence(r, what + " replicas");
+        const auto& tier = *std::find_if(spec.tiers.begin(), spec.tiers.end(),
+                                         [&](const auto& t) { return t.id == fault.tier; });
+        for (const auto& item : r) {
+          const std::string name = in.scalar(item, what + " replicas");
+          if (std::none_of(tier.targets.begin(), tier.targets.end(),
+                           [&](const models::TargetSpec& t) { return t.name == name; })) {
+            std::vector<std::string> names;
+            for (const auto& t : tier.targets)
+              names.push_back(t.name);
+            in.fail(item, what + ": tier '" + fault.tier + "' has no replica '" + name +
+                              "'; allowed: " + listed(names));
+          }
+          fault.replicas.push_back(name);
+        }
+      }
+      if (const auto z = f["zone"]) fault.zone = in.scalar(z, what + " zone");
+      if (const auto g = f["region"]) fault.region = in.scalar(g, what + " region");
+      if (!fault.zone.empty() && !fault.region.empty()) {
+        in.fail(f["region"], what + " names a zone and a region; allowed: one of them");
+      }
+      if (fault.tier.empty() && fault.zone.empty() && fault.region.empty()) {
+        in.fail(f, what + " names no place; allowed: tier (with replicas), zone or region");
+      }
+      if (!fault.zone.empty()) {
+        bool known = false;
+        for (const auto& r : spec.regions)
+          known = known || std::find(r.zones.begin(), r.zones.end(), fault.zone) != r.zones.end();
+        for (const auto& t : spec.tiers) {
+          for (const auto& target : t.targets)
+            known = known || target.zone == fault.zone;
+        }
+        if (!known) in.fail(f["zone"], what + ": no replica runs in zone '" + fault.zone + "'");
+      }
+      if (!fault.region.empty() &&
+          std::none_of(spec.regions.begin(), spec.regions.end(),
+                       [&](const models::RegionSpec& r) { return r.id == fault.region; })) {
+        in.fail(f["region"], what + ": unknown region '" + fault.region + "'");
+      }
+      if (const auto a = f["at"]) fault.at = in.duration(a, what + " at", false);
+      if (const auto d = f["for"]) fault.duration = in.duration(d, what + " for", true);
+      if (const auto s = f["speed"]) {
+        if (fault.kind != K::kSlow) {
+          in.fail(s, what + " speed is for fault: slow; allowed here: no speed");
+        }
+        fault.speed = in.number(s, what + " speed", 0.0);
+        if (fault.speed <= 0.0) {
+          in.fail(s, what + " speed must be above 0 (0.2: five times slower)");
+        }
+      } else if (fault.kind == K::kSlow) {
+        in.fail(f, what + " fault: slow needs speed (0.2: five times slower)");
+      }
+      if (f["mttf"] || f["mttr"]) {
+        if (!f["mttf"] || !f["mttr"]) {
+          in.fail(f, what + " random failures need both mttf and mttr");
+        }
+        if (f["for"]) in.fail(f["for"], what + " has mttr; allowed: for or mttr, not both");
+        fault.timeToFailure = latency(f["mttf"], what + " mttf");
+        fault.timeToRepair = latency(f["mttr"], what + " mttr");
+      }
+      if (models::faultTargets(spec, fault).empty()) {
+        in.fail(f, what + " applies to no replica");
+      }
+      out.push_back(fault);
+    });
+  }
+  return out;
+}
+
+}  // namespace lbsim::scenarios

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/spec.h"
+#include "scenarios/yaml_reader.h"
+
+namespace lbsim::scenarios {
+
+// The resilience keys of a tier, each in its system's own words:
+//   health_check: {haproxy: "check inter 5s rise 2 fall 3", demand: 1ms}
+//                 (or alb, cloudflare, docker, kubernetes; `demand`: what a check costs)
+//   passive_health: {nginx: "max_fails=3 fail_timeout=30s"}   (or envoy, breaker)
+//   timeouts: {connect: 5s, response: 60s}
+//   retries: {style: nginx, tries: 3, on: [error, timeout, http_503], budget: 20%}
+//            {style: haproxy, retries: 3, redispatch: true, on: [conn-failure]}
+const std::vector<std::string>& resilienceTierKeys();
+void parseTierResilience(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
+                         models::TierSpec& out);
+
+// The scenario's fault timeline:
+//   faults:
+//     - {fault: crash, tier: app, replicas: [app-2], at: 2m, for: 1m}
+//     - {name: "zone a down", fault: unreachable, zone: us-east-1a, at: 5m, for: 5m}
+//     - {fault: slow, tier: app, replicas: [app-1], speed: 0.2, at: 1m, for: 2m}
+//     - {fault: crash, tier: app, mttf: {dist: exponential, mean: 1h}, mttr: 2m}
+// Tiers, replicas, zones and regions must exist (the tiers are parsed first).
+using LatencyParser = std::function<core::Distribution(const YAML::Node&, const std::string&)>;
+std::vector<models::FaultSpec> parseFaults(yaml::Reader& in, const YAML::Node& node,
+                                           const models::ScenarioSpec& spec,
+                                           const LatencyParser& latency);
+
+}  // namespace lbsim::scenarios
