@@ -1,0 +1,370 @@
+// Faults, health checks, timeouts and retries in the running model. Every scenario here is
+// deterministic (constant service times, evenly spaced arrivals, checks that cost nothing),
+// so the timelines are worked out by hand in each test from the systems' documented rules.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "models/metrics/collector.h"
+#include "models/network.h"
+#include "scenarios/loader.h"
+#include "scenarios/writer.h"
+
+namespace lbsim {
+namespace {
+
+using models::ErrorCause;
+
+struct HealthRecord {
+  double time;
+  std::string replica;
+  bool available;
+  models::health::Why why;
+};
+struct AttemptRecord {
+  double time;
+  std::string tier;
+  std::string replica;
+  ErrorCause cause;
+  bool retried;
+};
+struct EndRecord {
+  double time;
+  double latency;
+  bool failed;
+  ErrorCause cause;
+};
+
+class Recorder final : public models::NetworkObserver {
+ public:
+  explicit Recorder(models::Network& network) : network_(network) {}
+  void onHealthChanged(models::TierIndex tier, models::ReplicaIndex replica,
+                       const models::health::HealthEvent& event, std::string_view,
+                       double now) override {
+    health.push_back(
+        {now, network_.tier(tier).replicas()[replica].name, event.available, event.why});
+  }
+  void onAttemptFailed(const models::Request&, models::TierIndex tier, models::ReplicaIndex replica,
+                       ErrorCause cause, bool retried, double now) override {
+    attempts.push_back(
+        {now, network_.tier(tier).id(),
+         replica == models::kNone ? "" : network_.tier(tier).replicas()[replica].name, cause,
+         retried});
+  }
+  void onRequestCompleted(const models::Request& r, double now) override {
+    ends.push_back({now, now - r.created, false, ErrorCause::kCount});
+  }
+  void onRequestFailed(const models::Request& r, models::TierIndex, models::ReplicaIndex,
+                       ErrorCause cause, double now) override {
+    ends.push_back({now, now - r.created, true, cause});
+  }
+  std::vector<HealthRecord> health;
+  std::vector<AttemptRecord> attempts;
+  std::vector<EndRecord> ends;
+
+  std::size_t failures(ErrorCause cause) const {
+    std::size_t n = 0;
+    for (const auto& e : ends)
+      n += e.failed && e.cause == cause ? 1 : 0;
+    return n;
+  }
+  std::size_t failed() const {
+    std::size_t n = 0;
+    for (const auto& e : ends)
+      n += e.failed ? 1 : 0;
+    return n;
+  }
+
+ private:
+  models::Network& network_;
+};
+
+class ResilienceTest : public ::testing::Test {
+ protected:
+  models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
+
+  // Runs the scenario to its duration with a recorder (and a collector for figures).
+  void run(const std::string& yaml, double until = -1.0) {
+    spec_ = scenarios::loadScenarioText(yaml, "resilience.yaml", policies_);
+    network_ = std::make_unique<models::Network>(spec_, 1, policies_);
+    recorder_ = std::make_unique<Recorder>(*network_);
+    collector_ = std::make_unique<models::Collector>(*network_);
+    network_->addObserver(recorder_.get());
+    network_->addObserver(collector_.get());
+    network_->start();
+    network_->simulator().stopAt(until > 0.0 ? until : spec_.duration);
+    network_->simulator().run();
+  }
+  double figure(const std::string& path) const {
+    for (const auto& f : collector_->figures(network_->simulator().now())) {
+      if (f.path == path) return f.value;
+    }
+    ADD_FAILURE() << "no figure " << path;
+    return 0.0;
+  }
+
+  models::ScenarioSpec spec_;
+  std::unique_ptr<models::Network> network_;
+  std::unique_ptr<Recorder> recorder_;
+  std::unique_ptr<models::Collector> collector_;
+};
+
+const char* kThreeReplicas = R"(name: three
+duration: 120s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 120s, rate: 10/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [lb, app]}]
+tiers:
+  - {id: lb, service: {dist: deterministic, value: 0ms}, replicas: 1, replica: {workers: 100}}
+  - id: app
+    service: {dist: deterministic, value: 10ms}
+    replicas: 3
+    replica: {workers: 4}
+)";
+
+// HAProxy `check inter 5s rise 2 fall 3`, checks that take no time: a check starts every
+// 5 s (0, 5, 10, ...: HAProxy waits `inter` after the previous check ended). app-2 crashes
+// at 32 s: the checks at 35, 40 and 45 s are refused, and the third (`fall 3`) marks it
+// DOWN at 45 s — 13 s after the crash, within the bound crash + fall x inter = 47 s. It
+// comes back at 52 s; while DOWN checks keep the same interval (no downinter): 50 s still
+// fails, 55 s and 60 s pass, and `rise 2` brings it UP at 60 s.
+TEST_F(ResilienceTest, HaproxyChecksMarkACrashedReplicaDownAfterFallChecks) {
+  run(std::string(kThreeReplicas) +
+      R"(    health_check: {haproxy: "check inter 5s rise 2 fall 3", demand: 0ms}
+faults:
+  - {fault: crash, tier: app, replicas: [app-2], at: 32s, for: 20s}
+)");
+  std::vector<HealthRecord> app2;
+  for (const auto& h : recorder_->health) {
+    if (h.replica == "app-2") app2.push_back(h);
+  }
+  ASSERT_EQ(app2.size(), 2u);
+  EXPECT_DOUBLE_EQ(app2[0].time, 45.0);
+  EXPECT_FALSE(app2[0].available);
+  EXPECT_EQ(app2[0].why, models::health::Why::kFailuresReachedThreshold);
+  EXPECT_DOUBLE_EQ(app2[1].time, 60.0);
+  EXPECT_TRUE(app2[1].available);
+  // Between the crash and DOWN, one request in three went to app-2 and was refused:
+  // 13 s x 10/s / 3 = 43.3; none after (round robin skips a DOWN server).
+  const std::size_t refused = recorder_->failures(ErrorCause::kBadGateway);
+  EXPECT_GE(refused, 42u);
+  EXPECT_LE(refused, 45u);
+  for (const auto& a : recorder_->attempts) {
+    EXPECT_GE(a.time, 32.0);
+    EXPECT_LE(a.time, 45.0);
+  }
+  EXPECT_DOUBLE_EQ(figure("faults/1/first_out_s"), 13.0);
+  EXPECT_DOUBLE_EQ(figure("faults/1/back_in_rotation_s"), 8.0);
+  EXPECT_EQ(figure("faults/1/errors_until_all_out"), static_cast<double>(refused));
+}
+
+// nginx `max_fails=3 fail_timeout=30s` on its whole-second clock (ngx_time()): app-2 is
+// down from 10 s and refuses. Round robin sends it every third request, so its third
+// failure comes at ~10.5 s (second 10): nginx skips it while now - checked <= 30, that is
+// through second 40, and lets exactly one request through in second 41; that one fails,
+// and it is skipped again until second 72. No request reaches app-2 in between.
+TEST_F(ResilienceTest, NginxMaxFailsExcludesTheServerForFailTimeout) {
+  run(std::string(kThreeReplicas) + R"(    passive_health: {nginx: "max_fails=3 fail_timeout=30s"}
+faults:
+  - {fault: crash, tier: app, replicas: [app-2], at: 10s}
+)");
+  std::vector<double> times;
+  for (const auto& a : recorder_->attempts) {
+    ASSERT_EQ(a.replica, "app-2");
+    times.push_back(a.time);
+  }
+  ASSERT_EQ(times.size(), 3u + 1u + 1u + 1u);  // three, then one trial at 41, 72 and 103
+  EXPECT_GE(times[0], 10.0);
+  EXPECT_LT(times[2], 11.0);
+  EXPECT_GE(times[3], 41.0);
+  EXPECT_LT(times[3], 41.35);  // the first request of second 41 that round robin gives it
+  EXPECT_GE(times[4], 72.0);
+  EXPECT_LT(times[4], 72.35);
+  EXPECT_GE(times[5], 103.0);
+  EXPECT_LT(times[5], 103.35);
+}
+
+// A hung app answers nothing: with `timeouts: {response: 2s}` its caller gives up after
+// exactly 2 s and answers 504; requests to the other replicas are not affected.
+TEST_F(ResilienceTest, AResponseTimeoutAnswers504AfterExactlyTheTimeout) {
+  run(std::string(kThreeReplicas) + R"(    timeouts: {response: 2s}
+faults:
+  - {fault: hang, tier: app, replicas: [app-1], at: 20s, for: 10s}
+)");
+  std::size_t timeouts = 0;
+  for (const auto& e : recorder_->ends) {
+    if (!e.failed) {
+      EXPECT_NEAR(e.latency, 0.010, 1e-9);
+      continue;
+    }
+    EXPECT_EQ(e.cause, ErrorCause::kGatewayTimeout);
+    EXPECT_NEAR(e.latency, 2.0, 1e-9);
+    ++timeouts;
+  }
+  // One request in three from 20 s to 30 s: 10 s x 10/s / 3 = 33.3.
+  EXPECT_GE(timeouts, 33u);
+  EXPECT_LE(timeouts, 34u);
+}
+
+// The caller's timeout does not cancel the work downstream. app calls db (1 s timeout) and
+// db takes 3 s: every request fails with 504 after 1 s + 10 ms, while db still serves all of
+// them for 3 s each, so its utilization is 1/s x 3 s / 4 workers = 0.75; app, which holds a
+// worker during the call, holds it for 1 s only. Nothing is left over: the orphaned work
+// ends when it comes back to where its caller left.
+TEST_F(ResilienceTest, ATimedOutCallLeavesItsWorkRunningDownstream) {
+  run(R"(name: orphan
+duration: 200s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 100s, rate: 1/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [app, db]}]
+tiers:
+  - {id: app, service: {dist: deterministic, value: 10ms}, hold_worker: true, replicas: 1,
+     replica: {workers: 8}}
+  - {id: db, service: {dist: deterministic, value: 3s}, replicas: 1, replica: {workers: 4},
+     timeouts: {response: 1s}}
+)",
+      200.0);
+  ASSERT_EQ(recorder_->ends.size(), 100u);
+  for (const auto& e : recorder_->ends) {
+    EXPECT_TRUE(e.failed);
+    EXPECT_EQ(e.cause, ErrorCause::kGatewayTimeout);
+    EXPECT_NEAR(e.latency, 1.010, 1e-9);
+  }
+  EXPECT_EQ(figure("tiers/db/completed"), 100.0);
+  EXPECT_NEAR(figure("tiers/db/busy_workers"), 100.0 * 3.0 / 200.0, 1e-9);
+  EXPECT_NEAR(figure("tiers/app/busy_workers"), 100.0 * 1.01 / 200.0, 1e-9);
+  EXPECT_EQ(network_->requestsInFlight(), 0u);
+}
+
+// nginx proxy_next_upstream error (the default) with tries: a request refused by the
+// crashed app-2 goes to the next server at once: no client sees an error, and the retries
+// equal the refusals.
+TEST_F(ResilienceTest, NginxPassesRefusedRequestsToTheNextServer) {
+  run(std::string(kThreeReplicas) + R"(    retries: {style: nginx, tries: 3}
+faults:
+  - {fault: crash, tier: app, replicas: [app-2], at: 0s}
+)");
+  EXPECT_EQ(recorder_->failed(), 0u);
+  ASSERT_FALSE(recorder_->attempts.empty());
+  for (const auto& a : recorder_->attempts) {
+    EXPECT_TRUE(a.retried);
+    EXPECT_EQ(a.replica, "app-2");
+  }
+  EXPECT_EQ(figure("tiers/app/retries"), static_cast<double>(recorder_->attempts.size()));
+  EXPECT_EQ(figure("tiers/app/errors/502_bad_gateway"),
+            static_cast<double>(recorder_->attempts.size()));
+}
+
+// HAProxy `retries 3` + `option redispatch`: after a refused connection it waits the
+// turn-around min(timeout connect, 1 s) = 1 s and tries the same server again, twice, and
+// redispatches the last retry to another server at once: 2 s + 10 ms for a request that
+// first went to the crashed server.
+TEST_F(ResilienceTest, HaproxyRetriesTheSameServerThenRedispatches) {
+  run(std::string(kThreeReplicas) + R"(    timeouts: {connect: 5s}
+    retries: {style: haproxy, retries: 3, redispatch: true}
+faults:
+  - {fault: crash, tier: app, replicas: [app-2], at: 0s}
+)",
+      125.0);  // every request has ended by then
+  EXPECT_EQ(recorder_->failed(), 0u);
+  std::size_t slow = 0;
+  for (const auto& e : recorder_->ends) {
+    if (e.latency > 0.011) {
+      EXPECT_NEAR(e.latency, 2.010, 1e-9);
+      ++slow;
+    }
+  }
+  EXPECT_GT(slow, 0u);
+  // Three refusals per such request: the first attempt and two retries at app-2.
+  EXPECT_EQ(recorder_->attempts.size(), 3 * slow);
+}
+
+// Without a budget every retry is sent; with Envoy's retry budget (20% of the requests in
+// flight, at least 3) the retries in flight at the tier are capped.
+TEST_F(ResilienceTest, ARetryBudgetCapsTheRetriesInFlight) {
+  const std::string base = R"(name: storm
+duration: 60s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 60s, rate: 200/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [lb, app]}]
+tiers:
+  - {id: lb, service: {dist: deterministic, value: 0ms}, replicas: 1, replica: {workers: 1000}}
+  - id: app
+    service: {dist: deterministic, value: 40ms}
+    replicas: 2
+    replica: {workers: 2, queue_limit: 2}
+)";
+  run(base + "    retries: {style: nginx, tries: 5, on: [error, timeout, http_503]}\n");
+  const double unlimited = figure("tiers/app/retries");
+  run(base +
+      "    retries: {style: nginx, tries: 5, on: [error, timeout, http_503], budget: 20%, "
+      "min_concurrency: 3}\n");
+  const double budgeted = figure("tiers/app/retries");
+  EXPECT_GT(unlimited, 0.0);
+  EXPECT_LT(budgeted, unlimited);
+}
+
+class ResilienceLoaderTest : public ::testing::Test {
+ protected:
+  models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
+  std::string errors(const std::string& text) {
+    try {
+      scenarios::loadScenarioText(text, "r.yaml", policies_);
+    } catch (const scenarios::ScenarioError& e) {
+      return e.what();
+    }
+    return "(loaded without error)";
+  }
+};
+
+TEST_F(ResilienceLoaderTest, BadSettingsAreLocated) {
+  EXPECT_EQ(errors(std::string(kThreeReplicas) + "    health_check: {nginx: \"x\"}\n"),
+            "r.yaml:14:20: unknown key 'nginx' in tier 'app' health_check; allowed: alb, "
+            "cloudflare, demand, docker, haproxy, kubernetes");
+  const std::string bad = errors(std::string(kThreeReplicas) +
+                                 "    health_check: {haproxy: \"check inter 5s rise 0\"}\n");
+  EXPECT_EQ(bad.rfind("r.yaml:14:29: tier 'app' health_check haproxy: ", 0), 0u) << bad;
+  EXPECT_EQ(errors(std::string(kThreeReplicas) +
+                   "faults:\n  - {fault: crash, tier: app, replicas: [app-9], at: 1s}\n"),
+            "r.yaml:15:42: fault 1: tier 'app' has no replica 'app-9'; allowed: app-1, app-2, "
+            "app-3");
+  EXPECT_EQ(errors(std::string(kThreeReplicas) + "faults:\n  - {fault: slow, tier: app}\n"),
+            "r.yaml:15:5: fault 1 fault: slow needs speed (0.2: five times slower)");
+  EXPECT_EQ(errors(std::string(kThreeReplicas) + "    retries: {style: nginx, redispatch: true}\n"),
+            "r.yaml:14:41: tier 'app' retries redispatch is HAProxy's; allowed with style: "
+            "haproxy (nginx always passes a request on to another server)");
+}
+
+TEST_F(ResilienceLoaderTest, TheResolvedScenarioKeepsEverySetting) {
+  const std::string text = std::string(kThreeReplicas) +
+                           R"(    health_check: {alb: "interval 10 timeout 2 healthy 2 unhealthy 3"}
+    passive_health: {envoy: "consecutive_5xx=3"}
+    timeouts: {connect: 2s, response: 30s}
+    retries: {style: haproxy, retries: 2, redispatch: true, budget: 20%}
+faults:
+  - {name: zone, fault: unreachable, tier: app, at: 10s, for: 5s}
+  - {fault: crash, tier: app, replicas: [app-1], mttf: {dist: exponential, mean: 1h}, mttr: 2m}
+)";
+  ASSERT_EQ(errors(text), "(loaded without error)");
+  const auto spec = scenarios::loadScenarioText(text, "r.yaml", policies_);
+  const std::string once = scenarios::resolvedScenarioYaml(spec);
+  EXPECT_NE(once.find("retries: {style: haproxy, tries: 3, on: [conn-failure], redispatch: "
+                      "true, budget: 20%, min_concurrency: 3}"),
+            std::string::npos)
+      << once;
+  const auto again = scenarios::loadScenarioText(once, "resolved.yaml", policies_);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(again), once);
+  ASSERT_EQ(again.faults.size(), 2u);
+  EXPECT_TRUE(again.faults[1].timeToFailure.has_value());
+  EXPECT_EQ(again.tiers[1].timeouts.connect, 2.0);
+}
+
+}  // namespace
+}  // namespace lbsim
