@@ -61,7 +61,8 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
                 targetStates(spec)),
       healthStream_(core::RandomStream::named(network.runSeed(), "health:" + spec.id)),
       timeouts_(spec.timeouts),
-      retries_(spec.retries) {
+      retries_(spec.retries),
+      promoteAfter_(spec.promoteAfter) {
   replicas_.resize(spec.targets.size());
   for (std::size_t r = 0; r < spec.targets.size(); ++r) {
     const TargetSpec& t = spec.targets[r];
@@ -121,8 +122,8 @@ void ServicePool::arrive(RequestIndex index, DbOperation operation) {
   request.hopArrival = network_.simulator().now();
   request.tries[request.hop] = 0;
   if (database_ && operation == DbOperation::kWrite) {
-    if (replicas_[0].slot != kNone) balancer_.assign(replicas_[0].slot);
-    sendTo(index, 0);
+    if (replicas_[primary_].slot != kNone) balancer_.assign(replicas_[primary_].slot);
+    sendTo(index, primary_);
     return;
   }
   // Requests already waiting at the balancer go first.
@@ -292,6 +293,9 @@ void ServicePool::handleEvent(const core::Event& event) {
     }
     case kRetry:
       if (timerValid(index, event.payload)) retry(index);
+      break;
+    case kPromote:
+      if (event.payload == primary_ && health_ && !health_->healthy(primary_)) promote();
       break;
     default:
       break;
@@ -563,8 +567,14 @@ bool ServicePool::responseReturned(RequestIndex index) {
 
 void ServicePool::healthChanged(ReplicaIndex r) {
   const Replica& replica = replicas_[r];
+  if (database_ && r == primary_ && promoteAfter_ > 0.0 && health_ && !health_->healthy(r)) {
+    network_.simulator().schedule(network_.simulator().now() + promoteAfter_, handler_, kPromote,
+                                  r);
+  }
   if (replica.slot == kNone) return;
-  const bool available = health_ == nullptr || health_->healthy(r);
+  // A promoted replica takes the writes and leaves the read pool.
+  const bool available =
+      (health_ == nullptr || health_->healthy(r)) && !(database_ && r == primary_);
   if (balancer_.targets()[replica.slot].available == available) return;
   balancer_.setAvailable(replica.slot, available);
   if (available) drainWaiting();
@@ -592,6 +602,26 @@ std::optional<health::CheckResult> ServicePool::sendProbe(ReplicaIndex r, double
   const RequestIndex index = out;
   admit(index, r);
   return std::nullopt;
+}
+
+// The primary stayed out of rotation: the first read replica in rotation becomes the primary
+// (writes go there; it no longer serves reads). The old primary does not come back as one.
+void ServicePool::promote() {
+  for (const ReplicaIndex r : slotReplica_) {
+    if (r == primary_ || !balancer_.targets()[replicas_[r].slot].available) continue;
+    health::HealthEvent e;
+    e.time = network_.simulator().now();
+    e.target = r;
+    e.from = "replica";
+    e.to = "primary";
+    e.available = true;
+    e.why = health::Why::kPromoted;
+    e.duration = promoteAfter_;
+    primary_ = r;
+    balancer_.setAvailable(replicas_[r].slot, false);
+    network_.healthChanged(index_, r, e, "database failover");
+    return;
+  }
 }
 
 void ServicePool::setCondition(ReplicaIndex r, Condition condition, double speedFactor) {

@@ -127,6 +127,7 @@ class ServicePool final : public core::EventHandler {
     kConnectTimeout,   // | hop << 8 | try << 16
     kResponseTimeout,  // | hop << 8 | try << 16
     kRetry,
+    kPromote,  // payload: the primary when its promotion timer started
   };
   // How an attempt at a replica failed, as the caller sees it.
   enum class Failure : std::uint8_t {
@@ -147,6 +148,7 @@ class ServicePool final : public core::EventHandler {
   void releaseWorker(ReplicaIndex replica);
   void drainWaiting();
   void notify(ReplicaIndex replica);
+  void promote();
   // The current attempt of the request at this tier failed: it is tried again, or the
   // error goes back to the caller.
   void attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorCause cause, Failure how);
@@ -183,6 +185,8 @@ class ServicePool final : public core::EventHandler {
   TimeoutSpec timeouts_;
   std::optional<RetrySpec> retries_;
   std::vector<bool> idempotent_;  // by class: may be retried after it was sent
+  ReplicaIndex primary_ = 0;      // database: the replica that takes the writes
+  double promoteAfter_ = 0.0;
   std::uint32_t inFlight_ = 0;    // attempts at this tier under way
   std::uint32_t retriesInFlight_ = 0;
 };

@@ -319,6 +319,10 @@ struct TierSpec {
   std::optional<PassiveHealthSpec> passiveHealth;
   TimeoutSpec timeouts;
   std::optional<RetrySpec> retries;
+  // Database: when its health checks keep the primary out of rotation for this long, the
+  // first read replica in rotation is promoted and takes the writes (Patroni's leader TTL,
+  // an RDS Multi-AZ failover); 0: the primary is never replaced.
+  double promoteAfter = 0.0;
 };
 
 // A region and its availability zones (AWS us-east-1: us-east-1a, us-east-1b, ...).

@@ -167,7 +167,7 @@ void parseRetries(const Reader& in, const YAML::Node& node, const std::string& w
 
 const std::vector<std::string>& resilienceTierKeys() {
   static const std::vector<std::string> keys = {"health_check", "passive_health", "timeouts",
-                                                "retries"};
+                                                "retries", "promote_after"};
   return keys;
 }
 
@@ -185,6 +185,14 @@ void parseTierResilience(const Reader& in, const YAML::Node& node, const std::st
     }
   }
   if (const auto r = node["retries"]) parseRetries(in, r, what + " retries", tier);
+  if (const auto p = node["promote_after"]) {
+    if (tier.kind != models::TierKind::kDatabase || !node["health_check"]) {
+      in.fail(p, what +
+                     " promote_after needs kind: database with a health_check (the checks "
+                     "find the primary down)");
+    }
+    tier.promoteAfter = in.duration(p, what + " promote_after", true);
+  }
 }
 
 std::vector<models::FaultSpec> parseFaults(Reader& in, const YAML::Node& node,

@@ -18,6 +18,7 @@ namespace lbsim::scenarios {
 //   timeouts: {connect: 5s, response: 60s}
 //   retries: {style: nginx, tries: 3, on: [error, timeout, http_503], budget: 20%}
 //            {style: haproxy, retries: 3, redispatch: true, on: [conn-failure]}
+//   promote_after: 30s   (databases: a read replica takes over a primary down this long)
 const std::vector<std::string>& resilienceTierKeys();
 void parseTierResilience(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
                          models::TierSpec& out);

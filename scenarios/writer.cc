@@ -244,6 +244,9 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       }
       out << YAML::EndMap;
     }
+    if (t.promoteAfter > 0.0) {
+      out << YAML::Key << "promote_after" << YAML::Value << formatDuration(t.promoteAfter);
+    }
     if (const auto& r = t.retries) {
       const bool haproxy = r->style == models::RetrySpec::Style::kHaproxy;
       out << YAML::Key << "retries" << YAML::Value << YAML::Flow << YAML::BeginMap;

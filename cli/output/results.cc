@@ -1,5 +1,7 @@
 #include "cli/output/results.h"
 
+#include "models/fault_injector.h"
+
 #include <algorithm>
 
 #include <cmath>
@@ -197,6 +199,14 @@ std::string textReport(const models::ScenarioSpec& spec, const models::Experimen
       more << "  " << pad(t.id + " stale reads", nameWidth + 16)
            << withCi(find(result, p + "stale_reads"), 1.0, 0) << " per replication\n";
     }
+    if (t.retries) {
+      more << "  " << pad(t.id + " retries", nameWidth + 16)
+           << withCi(find(result, p + "retries"), 1.0, 0) << " per replication\n";
+    }
+    if (t.healthCheck || t.passiveHealth) {
+      more << "  " << pad(t.id + " health changes", nameWidth + 16)
+           << withCi(find(result, p + "health_changes"), 1.0, 0) << " per replication\n";
+    }
     const std::string limits = p + "rate_limits/";
     for (const auto& f : result.figures) {
       if (f.path.rfind(limits, 0) != 0) continue;
@@ -206,6 +216,44 @@ std::string textReport(const models::ScenarioSpec& spec, const models::Experimen
     }
   }
   if (!more.str().empty()) out << "\nmechanisms\n" << more.str();
+  // Errors by cause, end to end, when there are any.
+  {
+    std::ostringstream causes;
+    for (std::size_t k = 0; k < models::kErrorCauseCount; ++k) {
+      const std::string name(models::errorCauseName(static_cast<models::ErrorCause>(k)));
+      const auto* f = find(result, "end_to_end/all/errors/" + name);
+      if (f == nullptr || !(f->estimate.mean > 0.0)) continue;
+      causes << "  " << pad(name, nameWidth + 16) << withCi(f, 1.0, 0) << "\n";
+    }
+    if (!causes.str().empty()) {
+      out << "\nclient errors by cause (per replication)\n" << causes.str();
+      out << "  " << pad("availability", nameWidth + 16)
+          << withCi(find(result, "end_to_end/all/availability"), 100.0, 3) << " %\n";
+    }
+  }
+  // Each fault of the timeline: how long until health checks took it out, what users saw.
+  if (!spec.faults.empty()) {
+    out << "\nfaults (seconds from the fault's start; back in rotation: from its end)\n";
+    auto seconds = [&](const std::string& path) {
+      const auto* f = find(result, path);
+      if (f == nullptr || !std::isfinite(f->estimate.mean)) return std::string("never");
+      return withCi(f, 1.0, 1) + " s";
+    };
+    for (std::size_t i = 0; i < spec.faults.size(); ++i) {
+      const std::string p = "faults/" + std::to_string(i + 1) + "/";
+      out << "  " << i + 1 << ". " << models::faultName(spec.faults[i]) << " at "
+          << scenarios::formatDuration(spec.faults[i].at) << " ("
+          << withCi(find(result, p + "replicas"), 1.0, 0) << " replicas)\n";
+      out << "     " << pad("first out of rotation", 31) << seconds(p + "first_out_s") << "\n";
+      out << "     " << pad("all out of rotation", 31) << seconds(p + "all_out_s") << "\n";
+      out << "     " << pad("client errors until then", 31)
+          << withCi(find(result, p + "errors_until_all_out"), 1.0, 0) << "\n";
+      out << "     " << pad("client errors while it lasted", 31)
+          << withCi(find(result, p + "errors_during"), 1.0, 0) << "\n";
+      out << "     " << pad("last client error", 31) << seconds(p + "last_error_s") << "\n";
+      out << "     " << pad("back in rotation", 31) << seconds(p + "back_in_rotation_s") << "\n";
+    }
+  }
   out << "\nerrors are counts per replication after warm-up; causes in summary.json\n";
   return out.str();
 }

@@ -135,6 +135,11 @@ std::string describe(const HealthEvent& e) {
           SV(e.cause), until.c_str());
     case Why::kClosedByLateSuccess:
       return "a request sent before the circuit opened succeeded: closed, failure count cleared";
+    case Why::kPromoted:
+      return format(
+          "the primary was out of rotation for %s: this read replica is promoted and takes the "
+          "writes",
+          formatSeconds(e.duration).c_str());
   }
   return {};
 }

@@ -44,6 +44,7 @@ enum class Why : std::uint8_t {
   kRecoveryTimeoutElapsed,   // breaker: recovery_timeout elapsed: half-open
   kReopenedByLateFailure,    // breaker: a request in flight failed while open: open again
   kClosedByLateSuccess,      // breaker: a request in flight succeeded while open: closed
+  kPromoted,  // database: the primary stayed down `duration`: this replica takes the writes
 };
 
 // A decision of a health mechanism with its reason, in the system's own words: the state

@@ -311,6 +311,46 @@ tiers:
   EXPECT_LT(budgeted, unlimited);
 }
 
+// A database primary behind HAProxy checks (inter 5s fall 3, free checks every 5 s) with
+// promote_after 10s: it crashes at 32 s, the checks at 35, 40 and 45 s fail and mark it
+// DOWN at 45 s, and at 55 s the first read replica in rotation (db-replica-1) is promoted.
+// Writes (one a second) fail from 32 s up to 55 s and succeed again from 56 s on; reads go
+// on at the other read replica meanwhile.
+TEST_F(ResilienceTest, ADatabaseReplicaIsPromotedWhenThePrimaryStaysDown) {
+  run(R"(name: promote
+duration: 100s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 100s, rate: 1/s}]
+  mix: [{class: write}]
+classes: [{id: write, route: [db], demands: {db: {op: write}}}]
+tiers:
+  - id: db
+    kind: database
+    service: {dist: deterministic, value: 5ms}
+    primary: {workers: 4}
+    read_replicas: {count: 2, workers: 4}
+    health_check: {haproxy: "check inter 5s rise 2 fall 3", demand: 0ms}
+    promote_after: 10s
+faults:
+  - {fault: crash, tier: db, replicas: [db-primary], at: 32s}
+)");
+  bool promoted = false;
+  for (const auto& h : recorder_->health) {
+    if (h.why == models::health::Why::kPromoted) {
+      promoted = true;
+      EXPECT_DOUBLE_EQ(h.time, 55.0);
+      EXPECT_EQ(h.replica, "db-replica-1");
+    }
+  }
+  EXPECT_TRUE(promoted);
+  for (const auto& e : recorder_->ends) {
+    const double sent = e.time - e.latency;
+    EXPECT_EQ(e.failed, sent >= 32.0 && sent < 55.0) << "sent at " << sent;
+  }
+  EXPECT_EQ(recorder_->failed(), 23u);  // writes at 32, 33, ..., 54 s
+}
+
 class ResilienceLoaderTest : public ::testing::Test {
  protected:
   models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
