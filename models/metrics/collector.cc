@@ -178,11 +178,17 @@ void Collector::onHealthChanged(TierIndex tier, ReplicaIndex replica,
     for (std::size_t i = 0; i < f.replicas.size(); ++i) {
       if (f.replicas[i] != std::pair<TierIndex, ReplicaIndex>{tier, replica}) continue;
       f.out[i] = !event.available;
-      const bool anyOut = std::find(f.out.begin(), f.out.end(), true) != f.out.end();
-      const bool allOut = std::find(f.out.begin(), f.out.end(), false) == f.out.end();
-      if (!event.available && f.firstOut < 0.0) f.firstOut = now;
-      if (allOut && f.allOut < 0.0) f.allOut = now;
-      if (!anyOut && f.ended >= 0.0 && f.backIn < 0.0) f.backIn = now;
+      if (!event.available) {
+        f.everOut[i] = true;
+        if (f.firstOut < 0.0) f.firstOut = now;
+        const bool allOut = std::find(f.everOut.begin(), f.everOut.end(), false) == f.everOut.end();
+        if (allOut && f.allOut < 0.0) f.allOut = now;
+      } else if (f.ended >= 0.0) {
+        f.back[i] = true;
+        if (f.backIn < 0.0 && std::find(f.back.begin(), f.back.end(), false) == f.back.end()) {
+          f.backIn = now;
+        }
+      }
     }
   }
 }
@@ -194,12 +200,17 @@ void Collector::onFault(const FaultNotice& notice, double now) {
     if (f.occurrences++ == 0) f.started = now;
     if (f.ended < 0.0 && std::find(f.replicas.begin(), f.replicas.end(), at) == f.replicas.end()) {
       f.replicas.push_back(at);
-      f.out.push_back(!network_.tier(notice.tier).inRotation(notice.replica));
+      const bool out = !network_.tier(notice.tier).inRotation(notice.replica);
+      f.out.push_back(out);
+      f.everOut.push_back(out);
+      f.back.push_back(false);
     }
   } else if (f.ended < 0.0) {
     f.ended = now;
-    // Replicas that never left rotation are back at once.
-    if (std::find(f.out.begin(), f.out.end(), true) == f.out.end()) f.backIn = now;
+    // Replicas in rotation when it ends are back at once.
+    for (std::size_t i = 0; i < f.out.size(); ++i)
+      f.back[i] = !f.out[i];
+    if (std::find(f.back.begin(), f.back.end(), false) == f.back.end()) f.backIn = now;
   }
 }
 

@@ -89,12 +89,14 @@ class Collector final : public NetworkObserver {
   // back after it ended. Not reset by the warm-up: a fault is an event of the whole run.
   struct FaultStats {
     std::vector<std::pair<TierIndex, ReplicaIndex>> replicas;  // those it hit (first start)
-    std::vector<bool> out;                                     // by replicas: out of rotation
+    std::vector<bool> out;                                     // by replicas: out of rotation now
+    std::vector<bool> everOut;  // taken out of rotation at least once since the start
+    std::vector<bool> back;     // in rotation at some moment since the end
     double started = -1.0;
     double ended = -1.0;
     double firstOut = -1.0;  // first replica taken out of rotation
-    double allOut = -1.0;    // every replica out of rotation
-    double backIn = -1.0;    // every replica back in rotation after the end
+    double allOut = -1.0;    // every replica taken out of rotation (at least once)
+    double backIn = -1.0;    // every replica back in rotation (at least once) after the end
     std::uint64_t occurrences = 0;
     std::uint64_t errorsBeforeOut = 0;  // client errors from the start until all were out
     std::uint64_t errorsDuring = 0;     // client errors from the start until it ended
