@@ -181,8 +181,7 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
       case Condition::kUp:
         break;
       case Condition::kCrashed:
-        if (replica.slot != kNone) balancer_.refused(replica.slot);
-        attemptFailed(index, chosen, ErrorCause::kBadGateway, Failure::kRefused);
+        attemptLost(index, chosen, ErrorCause::kBadGateway, Failure::kRefused);
         return;
       case Condition::kUnreachable:
         request.parked = true;
@@ -235,11 +234,8 @@ void ServicePool::admit(RequestIndex index, ReplicaIndex chosen) {
       network_.releaseProbe(index);
       return;
     }
-    if (replica.slot != kNone) {
-      balancer_.refused(replica.slot);
-      drainWaiting();
-    }
-    attemptFailed(index, chosen, ErrorCause::kQueueFull, Failure::kStatus);
+    attemptLost(index, chosen, ErrorCause::kQueueFull, Failure::kStatus);
+    drainWaiting();
   }
 }
 
@@ -273,9 +269,8 @@ void ServicePool::handleEvent(const core::Event& event) {
       const auto attempt = static_cast<std::uint8_t>(event.kind >> 16);
       if (request.hop != hop || request.tries[hop] != attempt || !request.parked) break;
       request.parked = false;
-      const ReplicaIndex r = request.replicaAt[hop];
-      if (replicas_[r].slot != kNone) balancer_.refused(replicas_[r].slot);
-      attemptFailed(index, r, ErrorCause::kGatewayTimeout, Failure::kConnectTimeout);
+      attemptLost(index, request.replicaAt[hop], ErrorCause::kGatewayTimeout,
+                  Failure::kConnectTimeout);
       break;
     }
     case kResponseTimeout: {
@@ -341,6 +336,19 @@ void ServicePool::responseTimeout(RequestIndex index, std::uint16_t hop) {
   }
   attemptFailed(up, r, ErrorCause::kGatewayTimeout, Failure::kResponseTimeout);
   drainWaiting();
+}
+
+// The attempt failed at the replica before any response: the balancer's count drops (the
+// request never finished there) and the caller decides what next — unless the caller had
+// already given up on it (an orphan at the hop where it was left), which counted it then.
+void ServicePool::attemptLost(RequestIndex index, ReplicaIndex replica, ErrorCause cause,
+                              Failure how) {
+  if (network_.request(index).orphanHop == network_.request(index).hop) {
+    network_.dropOrphan(index);
+    return;
+  }
+  if (replicas_[replica].slot != kNone) balancer_.refused(replicas_[replica].slot);
+  attemptFailed(index, replica, cause, how);
 }
 
 void ServicePool::attemptEnded(const Request& request) {
@@ -488,8 +496,7 @@ void ServicePool::serviceDone(RequestIndex index) {
     } else if (c == Condition::kHung || c == Condition::kUnreachable) {
       request.parked = true;
     } else {
-      if (replicas_[r].slot != kNone) balancer_.refused(replicas_[r].slot);
-      attemptFailed(index, r, ErrorCause::kBadGateway, Failure::kReset);
+      attemptLost(index, r, ErrorCause::kBadGateway, Failure::kReset);
     }
     return;
   }
@@ -653,8 +660,7 @@ void ServicePool::setCondition(ReplicaIndex r, Condition condition, double speed
       }
       network_.releaseProbe(index);
     } else if (condition == Condition::kCrashed) {
-      if (replica.slot != kNone) balancer_.refused(replica.slot);
-      attemptFailed(index, r, ErrorCause::kBadGateway, Failure::kReset);
+      attemptLost(index, r, ErrorCause::kBadGateway, Failure::kReset);
     } else {
       request.parked = true;
     }

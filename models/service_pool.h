@@ -153,6 +153,7 @@ class ServicePool final : public core::EventHandler {
   // error goes back to the caller.
   void attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorCause cause, Failure how);
   bool mayRetry(const Request& request, ErrorCause cause, Failure how) const;
+  void attemptLost(RequestIndex index, ReplicaIndex replica, ErrorCause cause, Failure how);
   void retry(RequestIndex index);
   void attemptEnded(const Request& request);
   bool lastTryRedispatches(const Request& request) const;
@@ -187,7 +188,7 @@ class ServicePool final : public core::EventHandler {
   std::vector<bool> idempotent_;  // by class: may be retried after it was sent
   ReplicaIndex primary_ = 0;      // database: the replica that takes the writes
   double promoteAfter_ = 0.0;
-  std::uint32_t inFlight_ = 0;    // attempts at this tier under way
+  std::uint32_t inFlight_ = 0;  // attempts at this tier under way
   std::uint32_t retriesInFlight_ = 0;
 };
 

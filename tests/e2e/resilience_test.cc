@@ -241,6 +241,34 @@ tiers:
   EXPECT_EQ(network_->requestsInFlight(), 0u);
 }
 
+// An orphan whose replica then crashes is dropped there: its caller already gave up on it
+// and counted the attempt as ended, so the balancer's count of the replica is not lowered a
+// second time (it would wrap below zero and the replica would never be picked again).
+TEST_F(ResilienceTest, AnOrphanLostAtACrashedReplicaIsNotCountedTwice) {
+  run(R"(name: orphan-crash
+duration: 200s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 100s, rate: 1/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [app, db]}]
+tiers:
+  - {id: app, service: {dist: deterministic, value: 10ms}, replicas: 1, replica: {workers: 8}}
+  - {id: db, service: {dist: deterministic, value: 3s}, replicas: 2, replica: {workers: 4},
+     timeouts: {response: 1s}}
+faults:
+  - {fault: crash, tier: db, replicas: [db-1], at: 50.5s, for: 10s}
+)",
+      200.0);
+  EXPECT_EQ(recorder_->ends.size(), 100u);
+  for (const auto& target : network_->tier(1).balancer().targets())
+    EXPECT_EQ(target.active, 0u);
+  EXPECT_EQ(network_->requestsInFlight(), 0u);
+  // After the crash db-1 still takes its share (round robin): it was not lost to a count
+  // that wrapped around.
+  EXPECT_GT(figure("tiers/db/replicas/db-1/share"), 0.4);
+}
+
 // nginx proxy_next_upstream error (the default) with tries: a request refused by the
 // crashed app-2 goes to the next server at once: no client sees an error, and the retries
 // equal the refusals.
