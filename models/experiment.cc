@@ -55,6 +55,9 @@ ReplicationResult runReplication(const ScenarioSpec& spec, std::uint32_t r,
   result.figures = collector.figures(spec.duration);
   result.series = collector.series();
   result.events = sim.eventsProcessed();
+  result.log = collector.log();
+  for (LogRecord& l : result.log)
+    l.replication = r;
   return result;
 }
 
@@ -66,6 +69,7 @@ ExperimentResult runExperiment(const ScenarioSpec& spec, const balancing::Policy
     runs.push_back(runReplication(spec, r, policies, hooks));
     out.seeds.push_back(runs.back().seed);
     out.events += runs.back().events;
+    out.log.insert(out.log.end(), runs.back().log.begin(), runs.back().log.end());
     if (runs.back().interrupted) {
       out.interrupted = true;
       return out;

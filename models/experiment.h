@@ -37,6 +37,7 @@ struct ReplicationResult {
   std::uint64_t events = 0;
   std::size_t peakRequestsInFlight = 0;
   bool interrupted = false;
+  std::vector<LogRecord> log;  // health, autoscaler and fault decisions, in time order
 };
 
 // One summary figure over the replications: the values and their 95% confidence interval.
@@ -52,6 +53,7 @@ struct ExperimentResult {
   core::TimeSeriesTable series;
   std::vector<std::uint64_t> seeds;  // per replication
   std::uint64_t events = 0;
+  std::vector<LogRecord> log;  // every replication's, one after the other
   bool interrupted = false;
 };
 

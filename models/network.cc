@@ -1,5 +1,6 @@
 #include "models/network.h"
 
+#include "models/autoscaler_driver.h"
 #include "models/fault_injector.h"
 #include "models/traffic/clients.h"
 
@@ -119,6 +120,12 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
         std::make_unique<core::Zipf>(spec_.traffic.clients, spec_.traffic.clientSkew);
   }
   if (!spec_.faults.empty()) faults_ = std::make_unique<FaultInjector>(*this, runSeed);
+  for (TierIndex t = 0; t < spec_.tiers.size(); ++t) {
+    if (spec_.tiers[t].autoscaler) {
+      autoscalers_.push_back(
+          std::make_unique<AutoscalerDriver>(*this, t, *spec_.tiers[t].autoscaler));
+    }
+  }
   requests_.reserve(4096);
   sessions_.reserve(4096);
   simulator_.reserveEvents(4096);
@@ -204,6 +211,8 @@ void Network::start() {
   for (auto& tier : tiers_)
     tier->startHealth();
   if (faults_) faults_->start();
+  for (auto& a : autoscalers_)
+    a->start();
   if (spec_.traffic.replay && !spec_.traffic.replay->requests->empty()) {
     simulator_.schedule(spec_.traffic.replay->requests->front().time, handler_, kReplay, 0);
   }

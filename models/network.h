@@ -27,6 +27,7 @@ namespace lbsim::models {
 // created), "clients" (which client of the population a user is) and "policy:<tier>" for
 // each tier's balancing policy.
 class FaultInjector;
+class AutoscalerDriver;
 
 class Network final : public core::EventHandler {
  public:
@@ -110,6 +111,10 @@ class Network final : public core::EventHandler {
                      std::string_view mechanism) {
     for (NetworkObserver* o : observers_)
       o->onHealthChanged(tier, replica, event, mechanism, now());
+  }
+  void autoscaled(TierIndex tier, const AutoscaleNotice& notice) {
+    for (NetworkObserver* o : observers_)
+      o->onAutoscaled(tier, notice, now());
   }
   void faultChanged(const FaultNotice& notice) {
     for (NetworkObserver* o : observers_)
@@ -202,6 +207,7 @@ class Network final : public core::EventHandler {
   std::uint32_t nextClient_ = 0;
   double traceFraction_ = 0.0;
   std::unique_ptr<FaultInjector> faults_;
+  std::vector<std::unique_ptr<AutoscalerDriver>> autoscalers_;
 };
 
 }  // namespace lbsim::models

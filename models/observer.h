@@ -21,6 +21,16 @@ struct FaultNotice {
   ReplicaIndex replica = 0;
 };
 
+// An autoscaler's decision about a tier (models/autoscaler_driver.h), with its reason in the
+// controller's words (ScaleUpLimit, DesiredWithinRange, ScaleOut, CpuAboveThreshold...).
+struct AutoscaleNotice {
+  std::int32_t before = 0;   // desired replicas before the decision
+  std::int32_t desired = 0;  // after it
+  std::int32_t ready = 0;    // replicas ready at the time
+  std::string reason;
+  std::string message;
+};
+
 // What the model tells the world. Statistics, the time series, traces and the GUI are all
 // observers; the model never formats or stores output itself. Every callback happens at
 // the current simulated time `now`.
@@ -65,6 +75,11 @@ class NetworkObserver {
     (void)replica;
     (void)event;
     (void)mechanism;
+    (void)now;
+  }
+  virtual void onAutoscaled(TierIndex tier, const AutoscaleNotice& notice, double now) {
+    (void)tier;
+    (void)notice;
     (void)now;
   }
   virtual void onFault(const FaultNotice& notice, double now) {

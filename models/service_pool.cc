@@ -62,7 +62,9 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
       healthStream_(core::RandomStream::named(network.runSeed(), "health:" + spec.id)),
       timeouts_(spec.timeouts),
       retries_(spec.retries),
-      promoteAfter_(spec.promoteAfter) {
+      promoteAfter_(spec.promoteAfter),
+      lifecycleStream_(core::RandomStream::named(network.runSeed(), "lifecycle:" + spec.id)) {
+  if (spec.autoscaler) lifecycle_ = spec.autoscaler->lifecycle;
   replicas_.resize(spec.targets.size());
   for (std::size_t r = 0; r < spec.targets.size(); ++r) {
     const TargetSpec& t = spec.targets[r];
@@ -111,6 +113,14 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     auto health = std::make_unique<TierHealth>(*this, network, spec, &healthStream_);
     if (health->any()) health_ = std::move(health);
   }
+  // Autoscaled tiers start with their initial replicas; the others are not there yet.
+  if (spec.initialReplicas > 0) {
+    for (ReplicaIndex r = spec.initialReplicas; r < replicas_.size(); ++r) {
+      replicas_[r].lifecycle = Lifecycle::kAbsent;
+      replicas_[r].condition = Condition::kCrashed;
+      if (replicas_[r].slot != kNone) balancer_.setAvailable(replicas_[r].slot, false);
+    }
+  }
   if (spec.balancer.stickiness) {
     balancer_.enableStickiness(spec.balancer.stickiness->duration,
                                spec.balancer.stickiness->refresh, &network.simulator().clock());
@@ -145,6 +155,7 @@ void ServicePool::place(RequestIndex index, std::uint64_t exclude, ReplicaIndex 
       waiting_.push(index);
       break;
     case balancing::Choice::kNoTarget:
+      ++failures_;
       network_.fail(index, index_, last, noTarget);
       break;
   }
@@ -175,6 +186,7 @@ void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
 void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
   {
     Replica& replica = replicas_[chosen];
+    ++replica.arrivals;
     Request& request = network_.request(index);
     request.generation[request.hop] = replica.generation;
     switch (replica.condition) {
@@ -292,6 +304,22 @@ void ServicePool::handleEvent(const core::Event& event) {
     case kPromote:
       if (event.payload == primary_ && health_ && !health_->healthy(primary_)) promote();
       break;
+    case kReplicaReady:
+    case kWarmupOver:
+    case kDrainDeadline: {
+      const auto r = static_cast<ReplicaIndex>(event.payload & 0xffffffffu);
+      if (replicas_[r].lifeSerial != static_cast<std::uint32_t>(event.payload >> 32)) break;
+      if (event.kind == kReplicaReady) {
+        replicaReady(r);
+      } else if (event.kind == kWarmupOver) {
+        replicas_[r].speed = replicas_[r].baseSpeed;
+      } else if (replicas_[r].lifecycle == Lifecycle::kDraining) {
+        // The deregistration delay is over: what it still holds is cut off.
+        setCondition(r, Condition::kCrashed, 1.0);
+        replicaGone(r);
+      }
+      break;
+    }
     default:
       break;
   }
@@ -425,6 +453,7 @@ void ServicePool::attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorC
                                 Failure how) {
   Request& request = network_.request(index);
   attemptEnded(request);
+  ++failures_;
   if (health_ && replica != kNone) {
     const health::CheckResult result = how == Failure::kRefused || how == Failure::kReset
                                            ? health::CheckResult::kRefused
@@ -580,8 +609,9 @@ void ServicePool::healthChanged(ReplicaIndex r) {
   }
   if (replica.slot == kNone) return;
   // A promoted replica takes the writes and leaves the read pool.
-  const bool available =
-      (health_ == nullptr || health_->healthy(r)) && !(database_ && r == primary_);
+  const bool available = replica.lifecycle == Lifecycle::kReady &&
+                         (health_ == nullptr || health_->healthy(r)) &&
+                         !(database_ && r == primary_);
   if (balancer_.targets()[replica.slot].available == available) return;
   balancer_.setAvailable(replica.slot, available);
   if (available) drainWaiting();
@@ -629,6 +659,88 @@ void ServicePool::promote() {
     network_.healthChanged(index_, r, e, "database failover");
     return;
   }
+}
+
+std::uint32_t ServicePool::scheduledReplicas() const {
+  std::uint32_t n = 0;
+  for (const Replica& r : replicas_)
+    n += r.lifecycle == Lifecycle::kStarting || r.lifecycle == Lifecycle::kReady ? 1 : 0;
+  return n;
+}
+
+std::uint32_t ServicePool::readyReplicas() const {
+  std::uint32_t n = 0;
+  for (const Replica& r : replicas_)
+    n += r.lifecycle == Lifecycle::kReady ? 1 : 0;
+  return n;
+}
+
+void ServicePool::scaleTo(std::uint32_t count) {
+  std::uint32_t now = scheduledReplicas();
+  // Up: the first replicas not running (a draining one is left to finish).
+  for (ReplicaIndex r = 0; r < replicas_.size() && now < count; ++r) {
+    if (replicas_[r].lifecycle != Lifecycle::kAbsent) continue;
+    startReplica(r);
+    ++now;
+  }
+  // Down: starting replicas first, then ready ones, the last started first (a ReplicaSet
+  // deletes unready pods before ready ones, and newer before older).
+  for (const Lifecycle which : {Lifecycle::kStarting, Lifecycle::kReady}) {
+    for (auto r = static_cast<ReplicaIndex>(replicas_.size()); r-- > 0 && now > count;) {
+      if (replicas_[r].lifecycle != which) continue;
+      if (which == Lifecycle::kStarting) {
+        replicaGone(r);
+      } else {
+        drainReplica(r);
+      }
+      --now;
+    }
+  }
+}
+
+void ServicePool::startReplica(ReplicaIndex r) {
+  Replica& replica = replicas_[r];
+  ++replica.lifeSerial;
+  replica.lifecycle = Lifecycle::kStarting;
+  replica.createdAt = network_.simulator().now();
+  const double startup = lifecycle_ ? lifecycle_->startup.sample(lifecycleStream_) : 0.0;
+  network_.simulator().schedule(replica.createdAt + startup, handler_, kReplicaReady,
+                                lifePayload(r));
+}
+
+void ServicePool::replicaReady(ReplicaIndex r) {
+  Replica& replica = replicas_[r];
+  replica.lifecycle = Lifecycle::kReady;
+  replica.readyAt = network_.simulator().now();
+  double factor = 1.0;
+  if (lifecycle_ && lifecycle_->warmup > 0.0 && lifecycle_->warmupSpeed != 1.0) {
+    factor = lifecycle_->warmupSpeed;
+    network_.simulator().schedule(replica.readyAt + lifecycle_->warmup, handler_, kWarmupOver,
+                                  lifePayload(r));
+  }
+  setCondition(r, Condition::kUp, factor);
+  healthChanged(r);
+}
+
+void ServicePool::drainReplica(ReplicaIndex r) {
+  Replica& replica = replicas_[r];
+  replica.lifecycle = Lifecycle::kDraining;
+  healthChanged(r);  // out of rotation at once
+  const double drain = lifecycle_ ? lifecycle_->drain : 0.0;
+  network_.simulator().schedule(network_.simulator().now() + drain, handler_, kDrainDeadline,
+                                lifePayload(r));
+  notify(r);  // gone at once if it holds nothing
+}
+
+void ServicePool::replicaGone(ReplicaIndex r) {
+  Replica& replica = replicas_[r];
+  ++replica.lifeSerial;
+  replica.lifecycle = Lifecycle::kAbsent;
+  if (replica.condition == Condition::kUp) {
+    replica.condition = Condition::kCrashed;  // refuses anything that still reaches it
+    ++replica.generation;
+  }
+  healthChanged(r);
 }
 
 void ServicePool::setCondition(ReplicaIndex r, Condition condition, double speedFactor) {
@@ -683,7 +795,15 @@ void ServicePool::drainWaiting() {
 }
 
 void ServicePool::notify(ReplicaIndex r) {
-  const Replica& replica = replicas_[r];
+  Replica& replica = replicas_[r];
+  const double now = network_.simulator().now();
+  replica.busyIntegral += replica.busyThen * (now - replica.changedAt);
+  replica.changedAt = now;
+  replica.busyThen = replica.busy;
+  if (replica.lifecycle == Lifecycle::kDraining && replica.busy == 0 && replica.queue.empty() &&
+      (replica.slot == kNone || balancer_.targets()[replica.slot].active == 0)) {
+    replicaGone(r);
+  }
   network_.replicaChanged(index_, r, replica.busy,
                           static_cast<std::uint32_t>(replica.queue.size()));
 }

@@ -37,6 +37,8 @@ class ServicePool final : public core::EventHandler {
     kHung,         // takes requests, answers none
     kUnreachable,  // nothing reaches it: connecting times out
   };
+  // Where a replica is in its life (autoscaled tiers; others are always kReady).
+  enum class Lifecycle : std::uint8_t { kAbsent, kStarting, kReady, kDraining };
   struct Replica {
     std::string name;
     std::uint32_t workers = 1;
@@ -48,7 +50,18 @@ class ServicePool final : public core::EventHandler {
     Condition condition = Condition::kUp;
     std::uint16_t generation = 0;  // changes when it crashes or hangs: what it held is gone
     double baseSpeed = 1.0;        // its speed without a slow-down fault
+    Lifecycle lifecycle = Lifecycle::kReady;
+    std::uint32_t lifeSerial = 0;  // tells this life's timers from an earlier one's
+    double createdAt = 0.0;
+    double readyAt = 0.0;
+    // For the autoscalers' metrics: the integral of busy workers up to `changedAt` (when
+    // `busyThen` became the count), and the requests that reached it.
+    double busyIntegral = 0.0;
+    double changedAt = 0.0;
+    std::uint32_t busyThen = 0;
+    std::uint64_t arrivals = 0;
     core::RingQueue<RequestIndex> queue;
+    double busySeconds(double now) const { return busyIntegral + busyThen * (now - changedAt); }
   };
 
   // The tier's balancing policy is created from `policies`, with its own random stream.
@@ -85,6 +98,15 @@ class ServicePool final : public core::EventHandler {
   // The health mechanisms changed their view of the replica: the balancer follows.
   void healthChanged(ReplicaIndex replica);
   const TierHealth* health() const { return health_.get(); }
+  // --- autoscaling ---
+  // Starts or stops replicas so that `count` are starting or ready (the autoscaler's desired
+  // count), within the tier's targets.
+  void scaleTo(std::uint32_t count);
+  // Replicas starting or ready (what a scale target has), and those ready.
+  std::uint32_t scheduledReplicas() const;
+  std::uint32_t readyReplicas() const;
+  // Attempts at this tier that failed (refused, reset, timed out, no replica, queue full).
+  std::uint64_t failures() const { return failures_; }
   // Arms the response timeout of the request's attempt at this tier at hop `hop`.
   void armResponseTimer(RequestIndex index, std::uint16_t hop);
   // The response from downstream has reached this hop's replica: a held worker is freed.
@@ -127,7 +149,10 @@ class ServicePool final : public core::EventHandler {
     kConnectTimeout,   // | hop << 8 | try << 16
     kResponseTimeout,  // | hop << 8 | try << 16
     kRetry,
-    kPromote,  // payload: the primary when its promotion timer started
+    kPromote,        // payload: the primary when its promotion timer started
+    kReplicaReady,   // payload: replica | life serial << 32
+    kWarmupOver,     // payload: replica | life serial << 32
+    kDrainDeadline,  // payload: replica | life serial << 32
   };
   // How an attempt at a replica failed, as the caller sees it.
   enum class Failure : std::uint8_t {
@@ -149,6 +174,13 @@ class ServicePool final : public core::EventHandler {
   void drainWaiting();
   void notify(ReplicaIndex replica);
   void promote();
+  void startReplica(ReplicaIndex replica);
+  void replicaReady(ReplicaIndex replica);
+  void drainReplica(ReplicaIndex replica);
+  void replicaGone(ReplicaIndex replica);
+  std::uint64_t lifePayload(ReplicaIndex r) const {
+    return r | (static_cast<std::uint64_t>(replicas_[r].lifeSerial) << 32);
+  }
   // The current attempt of the request at this tier failed: it is tried again, or the
   // error goes back to the caller.
   void attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorCause cause, Failure how);
@@ -188,8 +220,11 @@ class ServicePool final : public core::EventHandler {
   std::vector<bool> idempotent_;  // by class: may be retried after it was sent
   ReplicaIndex primary_ = 0;      // database: the replica that takes the writes
   double promoteAfter_ = 0.0;
+  std::optional<LifecycleSpec> lifecycle_;  // autoscaled tiers
+  core::RandomStream lifecycleStream_;
   std::uint32_t inFlight_ = 0;  // attempts at this tier under way
   std::uint32_t retriesInFlight_ = 0;
+  std::uint64_t failures_ = 0;
 };
 
 // The replicas of a tier that its balancer spreads requests over: all of them, except

@@ -12,4 +12,28 @@ double defaultTimeseriesInterval(double duration) {
   return 3600.0 * static_cast<double>(static_cast<long long>(wanted / 3600.0) + 1);
 }
 
+std::int32_t AutoscalerSpec::minReplicas() const {
+  switch (kind) {
+    case Kind::kHpa:
+      return hpa.minReplicas.value_or(1);
+    case Kind::kAsg:
+      return asg.minSize;
+    case Kind::kThreshold:
+      return threshold.minInstances;
+  }
+  return 1;
+}
+
+std::int32_t AutoscalerSpec::maxReplicas() const {
+  switch (kind) {
+    case Kind::kHpa:
+      return hpa.maxReplicas;
+    case Kind::kAsg:
+      return asg.maxSize;
+    case Kind::kThreshold:
+      return threshold.maxInstances;
+  }
+  return 1;
+}
+
 }  // namespace lbsim::models

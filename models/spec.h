@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "core/distributions.h"
+#include "models/autoscaling/aws_target_tracking.h"
+#include "models/autoscaling/hpa_controller.h"
+#include "models/autoscaling/threshold_rule.h"
 #include "models/balancing/policy.h"
 
 namespace lbsim::models {
@@ -293,6 +296,51 @@ struct RetrySpec {
   std::uint32_t minConcurrency = 3;
 };
 
+// --- autoscaling (models/autoscaler_driver.h drives it) ---
+
+// A replica's life: created by a scale-up, it is starting (scheduling, image pull, boot:
+// `startup`) and takes requests once ready; for `warmup` after that it serves at
+// `warmupSpeed` times its speed (a JIT or cache warming up). A scale-down takes it out of
+// rotation at once; it finishes what it holds and is gone, or is stopped after `drain`
+// (ALB deregistration_delay.timeout_seconds) with what it still holds reset.
+struct LifecycleSpec {
+  core::Distribution startup = core::Distribution::deterministic(30.0);
+  double drain = 300.0;
+  double warmup = 0.0;
+  double warmupSpeed = 1.0;
+};
+
+// What a replica uses, for the autoscalers' Resource metrics: CPU is `cpuPerBusyWorker`
+// cores per busy worker, as a share of `cpuRequest` (500m of a 2-core limit: a request of
+// 0.5); memory is `memoryBase` plus `memoryPerRequest` per request in the replica, as a
+// share of `memoryRequest`. Bytes and cores.
+struct ResourceSpec {
+  double cpuRequest = 1.0;
+  double cpuPerBusyWorker = 1.0;
+  double memoryRequest = 512.0 * 1024 * 1024;
+  double memoryBase = 256.0 * 1024 * 1024;
+  double memoryPerRequest = 1.0 * 1024 * 1024;
+};
+
+// The autoscaler of a tier: a Kubernetes HPA, an EC2 Auto Scaling group with target tracking
+// policies, or a threshold script, read from the operators' own files (`source`, as
+// resolved). Metrics come from a pipeline that samples every `metricsResolution` seconds
+// (metrics-server's --metric-resolution, CloudWatch's period) averaged over that window.
+struct AutoscalerSpec {
+  enum class Kind { kHpa, kAsg, kThreshold };
+  Kind kind = Kind::kHpa;
+  std::string source;  // the file it was read from
+  autoscaling::HpaSpec hpa;
+  autoscaling::HpaControllerConfig hpaConfig;
+  autoscaling::AsgSpec asg;
+  autoscaling::ThresholdRule threshold;
+  double metricsResolution = 15.0;
+  LifecycleSpec lifecycle;
+  ResourceSpec resources;
+  std::int32_t minReplicas() const;
+  std::int32_t maxReplicas() const;
+};
+
 struct TierSpec {
   std::string id;
   TierKind kind = TierKind::kServicePool;
@@ -323,6 +371,10 @@ struct TierSpec {
   // first read replica in rotation is promoted and takes the writes (Patroni's leader TTL,
   // an RDS Multi-AZ failover); 0: the primary is never replaced.
   double promoteAfter = 0.0;
+  // Autoscaled tiers have targets for their largest size; the first `initialReplicas` run
+  // at the start (0: all of them).
+  std::optional<AutoscalerSpec> autoscaler;
+  std::uint32_t initialReplicas = 0;
 };
 
 // A region and its availability zones (AWS us-east-1: us-east-1a, us-east-1b, ...).

@@ -115,6 +115,24 @@ std::string timeseriesCsv(const core::TimeSeriesTable& series) {
   return out;
 }
 
+std::string eventsCsv(const std::vector<models::LogRecord>& log) {
+  // RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled.
+  auto field = [](const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (const char c : s)
+      out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  };
+  std::string out = "replication,time,tier,replica,source,change,reason\n";
+  for (const auto& l : log) {
+    out += std::to_string(l.replication + 1) + ',' + csvNumber(l.time) + ',' + field(l.tier) + ',' +
+           field(l.replica) + ',' + field(l.source) + ',' + field(l.change) + ',' +
+           field(l.reason) + '\n';
+  }
+  return out;
+}
+
 std::string textReport(const models::ScenarioSpec& spec, const models::ExperimentResult& result) {
   std::ostringstream out;
   out << "lbsim: " << spec.name << " — " << spec.replications << " replication"
@@ -231,6 +249,24 @@ std::string textReport(const models::ScenarioSpec& spec, const models::Experimen
           << withCi(find(result, "end_to_end/all/availability"), 100.0, 3) << " %\n";
     }
   }
+  // Autoscaled tiers: how far they scaled and what it cost.
+  {
+    std::ostringstream scaling;
+    for (const auto& t : spec.tiers) {
+      if (!t.autoscaler) continue;
+      const std::string p = "tiers/" + t.id + "/autoscaler/";
+      scaling << "  " << pad(t.id, nameWidth)
+              << pad(withCi(find(result, p + "scale_changes"), 1.0, 1), 14)
+              << pad(withCi(find(result, p + "max_desired"), 1.0, 1), 14)
+              << pad(withCi(find(result, p + "final_desired"), 1.0, 1), 14)
+              << withCi(find(result, p + "replica_hours"), 1.0, 2) << "\n";
+    }
+    if (!scaling.str().empty()) {
+      out << "\nautoscaling (whole run)\n  " << pad("", nameWidth) << pad("changes", 14)
+          << pad("max desired", 14) << pad("final", 14) << "replica-hours\n"
+          << scaling.str();
+    }
+  }
   // Each fault of the timeline: how long until health checks took it out, what users saw.
   if (!spec.faults.empty()) {
     out << "\nfaults (seconds from the fault's start; back in rotation: from its end)\n";
@@ -263,6 +299,7 @@ void writeResultsFolder(const std::filesystem::path& folder, const models::Scena
   std::filesystem::create_directories(folder);
   writeFileAtomically(folder / "scenario.resolved.yaml", resolvedYaml);
   writeFileAtomically(folder / "timeseries.csv", timeseriesCsv(result.series));
+  writeFileAtomically(folder / "events.csv", eventsCsv(result.log));
   writeFileAtomically(folder / "summary.json", summaryJson(spec, result).dump(2) + "\n");
 }
 

@@ -20,10 +20,15 @@ nlohmann::ordered_json summaryJson(const models::ScenarioSpec& spec,
 // timeseries.csv: tidy rows `time,metric,node,class,value`; an undefined value is empty.
 std::string timeseriesCsv(const core::TimeSeriesTable& series);
 
+// events.csv: the event log, `replication,time,tier,replica,source,change,reason`: every
+// decision of a health mechanism or an autoscaler and every fault, in time order per
+// replication.
+std::string eventsCsv(const std::vector<models::LogRecord>& log);
+
 // The short report printed after a run: per class end to end, then per tier.
 std::string textReport(const models::ScenarioSpec& spec, const models::ExperimentResult& result);
 
-// Writes summary.json, timeseries.csv and scenario.resolved.yaml into `folder`
+// Writes summary.json, timeseries.csv, events.csv and scenario.resolved.yaml into `folder`
 // (created if needed), each atomically.
 void writeResultsFolder(const std::filesystem::path& folder, const models::ScenarioSpec& spec,
                         const models::ExperimentResult& result, const std::string& resolvedYaml);

@@ -67,10 +67,18 @@ Collector::Collector(Network& network) : network_(network), classes_(network.cla
                            "end_to_end", "all"});
   }
   faults_.resize(spec.faults.size());
+  scaling_.resize(spec.tiers.size());
   const bool faulty = !spec.faults.empty();
   for (const TierSpec& t : spec.tiers) {
     TierSeriesIds ids{};
     if (t.retries) ids.retries = series_.addSeries({"retries_rps", t.id, "all"});
+    if (t.autoscaler) {
+      ScalingStats& s = scaling_[tierIds_.size()];
+      s.desiredSeries = series_.addSeries({"replicas_desired", t.id, "all"});
+      s.readySeries = series_.addSeries({"replicas_ready", t.id, "all"});
+      s.desired = s.maxDesired =
+          static_cast<std::int32_t>(t.initialReplicas > 0 ? t.initialReplicas : t.targets.size());
+    }
     if (faulty || t.healthCheck || t.passiveHealth) {
       ids.up = series_.addSeries({"replicas_up", t.id, "all"});
       ids.inRotation = series_.addSeries({"replicas_in_rotation", t.id, "all"});
@@ -170,9 +178,35 @@ void Collector::onAttemptFailed(const Request&, TierIndex tier, ReplicaIndex, Er
   }
 }
 
+void Collector::addLog(LogRecord record) {
+  if (log_.size() >= kMaxLog) {
+    ++logDropped_;
+    return;
+  }
+  log_.push_back(std::move(record));
+}
+
+void Collector::onAutoscaled(TierIndex tier, const AutoscaleNotice& notice, double now) {
+  ScalingStats& s = scaling_[tier];
+  if (notice.desired == notice.before) return;
+  s.desiredSeconds += s.desired * (now - s.since);
+  s.since = now;
+  s.desired = notice.desired;
+  s.maxDesired = std::max(s.maxDesired, notice.desired);
+  ++s.changes;
+  addLog({0, now, network_.tier(tier).id(), "", "autoscaler",
+          "desired " + std::to_string(notice.before) + " -> " + std::to_string(notice.desired) +
+              " (ready " + std::to_string(notice.ready) + ")",
+          notice.reason + (notice.message.empty() ? "" : ": " + notice.message)});
+}
+
 void Collector::onHealthChanged(TierIndex tier, ReplicaIndex replica,
-                                const health::HealthEvent& event, std::string_view, double now) {
+                                const health::HealthEvent& event, std::string_view mechanism,
+                                double now) {
   ++tiers_[tier].healthChanges;
+  addLog({0, now, network_.tier(tier).id(), network_.tier(tier).replicas()[replica].name,
+          std::string(mechanism), std::string(event.from) + " -> " + std::string(event.to),
+          health::describe(event)});
   for (FaultStats& f : faults_) {
     if (f.started < 0.0) continue;
     for (std::size_t i = 0; i < f.replicas.size(); ++i) {
@@ -194,6 +228,10 @@ void Collector::onHealthChanged(TierIndex tier, ReplicaIndex replica,
 }
 
 void Collector::onFault(const FaultNotice& notice, double now) {
+  addLog({0, now, network_.tier(notice.tier).id(),
+          network_.tier(notice.tier).replicas()[notice.replica].name, "fault",
+          std::string(notice.kind) + (notice.started ? " starts" : " ends"),
+          std::string(notice.name)});
   FaultStats& f = faults_[notice.fault];
   const std::pair<TierIndex, ReplicaIndex> at{notice.tier, notice.replica};
   if (notice.started) {
@@ -387,6 +425,16 @@ Figures Collector::figures(double now) const {
       }
     }
   }
+  for (TierIndex t = 0; t < scaling_.size(); ++t) {
+    if (!spec.tiers[t].autoscaler) continue;
+    const ScalingStats& s = scaling_[t];
+    const std::string ap = "tiers/" + spec.tiers[t].id + "/autoscaler/";
+    out.push_back({ap + "scale_changes", static_cast<double>(s.changes)});
+    out.push_back({ap + "max_desired", static_cast<double>(s.maxDesired)});
+    out.push_back({ap + "final_desired", static_cast<double>(s.desired)});
+    out.push_back(
+        {ap + "replica_hours", (s.desiredSeconds + s.desired * (now - s.since)) / 3600.0});
+  }
   // Per fault, times from its start (seconds); NaN when it did not happen.
   for (std::size_t i = 0; i < faults_.size(); ++i) {
     const FaultStats& f = faults_[i];
@@ -441,6 +489,10 @@ void Collector::sample(double now) {
       series_.set(ids.retries, static_cast<double>(s.intervalRetries) / span);
     }
     s.intervalRetries = 0;
+    if (scaling_[t].desiredSeries != kNoSeries) {
+      series_.set(scaling_[t].desiredSeries, static_cast<double>(scaling_[t].desired));
+      series_.set(scaling_[t].readySeries, static_cast<double>(network_.tier(t).readyReplicas()));
+    }
     if (ids.up != kNoSeries) {
       const ServicePool& pool = network_.tier(t);
       double up = 0.0, inRotation = 0.0;

@@ -29,6 +29,9 @@ class Collector final : public NetworkObserver {
   // Takes one time-series sample covering (previous sample, now].
   void sample(double now);
   const core::TimeSeriesTable& series() const { return series_; }
+  // The run's decisions and faults (at most kMaxLog lines; later ones are counted only).
+  const std::vector<LogRecord>& log() const { return log_; }
+  static constexpr std::size_t kMaxLog = 100000;
 
   void onRequestCreated(const Request& request, double now) override;
   void onHopFinished(const Request& request, TierIndex tier, ReplicaIndex replica,
@@ -41,6 +44,7 @@ class Collector final : public NetworkObserver {
   void onHealthChanged(TierIndex tier, ReplicaIndex replica, const health::HealthEvent& event,
                        std::string_view mechanism, double now) override;
   void onFault(const FaultNotice& notice, double now) override;
+  void onAutoscaled(TierIndex tier, const AutoscaleNotice& notice, double now) override;
   void onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                         std::uint32_t queued, double now) override;
   void onCacheLookup(const Request& request, TierIndex tier, ReplicaIndex replica, bool hit,
@@ -133,6 +137,20 @@ class Collector final : public NetworkObserver {
   SeriesIds allIds_{};
   std::vector<TierSeriesIds> tierIds_;
   std::vector<FaultStats> faults_;
+  std::vector<LogRecord> log_;
+  std::uint64_t logDropped_ = 0;
+  void addLog(LogRecord record);
+  // Per autoscaled tier: decisions that changed the count, the largest desired count, and
+  // the integral of the desired count (replica-seconds, what the replicas cost).
+  struct ScalingStats {
+    std::uint64_t changes = 0;
+    std::int32_t maxDesired = 0;
+    std::int32_t desired = 0;
+    double since = 0.0;
+    double desiredSeconds = 0.0;
+    std::size_t desiredSeries = kNoSeries, readySeries = kNoSeries;
+  };
+  std::vector<ScalingStats> scaling_;  // by tier
   std::array<std::size_t, kErrorCauseCount> causeIds_{};
   ErrorCounts intervalCauses_{};
   core::LatencyHistogram intervalLatency_;
