@@ -18,6 +18,7 @@
 #include "scenarios/replay.h"
 #include "scenarios/resilience.h"
 #include "scenarios/routing.h"
+#include "scenarios/tier_autoscaling.h"
 #include "scenarios/topology.h"
 #include "scenarios/traffic_shape.h"
 #include "scenarios/units.h"
@@ -57,7 +58,7 @@ const std::vector<std::string> kTierKeys = {
     "id", "kind", "service", "balancer", "replicas", "replica", "targets", "primary",
     "read_replicas", "next", "zones", "region", "hold_worker", "routing", "cache",
     "limit_req_zones", "limit_req_status", "rate_limits", "replication_lag",
-    "health_check", "passive_health", "timeouts", "retries", "promote_after"};
+    "health_check", "passive_health", "timeouts", "retries", "promote_after", "autoscaling"};
 // clang-format on
 const std::vector<std::string> kTargetKeys = {"name",   "workers", "queue_limit", "speed",
                                               "weight", "maxconn", "backup",      "zone"};
@@ -474,6 +475,9 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   if (tier.targets.empty()) {
     in.fail(node, what + " has no replicas; allowed: replicas of 1 or more");
   }
+  parseTierAutoscaling(in, node, what, tier, [&](const YAML::Node& n, const std::string& w) {
+    return parseLatency(in, n, w);
+  });
   // Placement: `zones` spreads the replicas over the zones in turn (replica i in zone
   // i mod n), as an Auto Scaling group or a topology spread constraint balances them;
   // `region` does the same over the region's zones; a target's own `zone` wins.

@@ -10,12 +10,6 @@
 
 namespace lbsim::scenarios {
 
-namespace {
-
-using yaml::listed;
-
-// A relative log path is looked up next to the scenario file first, then from the working
-// directory (where a resolved scenario, written elsewhere, names it from).
 std::string resolveLogPath(const std::string& file, const std::string& scenarioFile) {
   namespace fs = std::filesystem;
   const fs::path p(file);
@@ -25,6 +19,10 @@ std::string resolveLogPath(const std::string& file, const std::string& scenarioF
   if (fs::exists(beside, ec)) return beside.lexically_normal().generic_string();
   return p.lexically_normal().generic_string();
 }
+
+namespace {
+
+using yaml::listed;
 
 }  // namespace
 

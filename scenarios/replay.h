@@ -22,6 +22,11 @@ namespace lbsim::scenarios {
 //     default_class: static           # paths no rule takes (else such a line is an error)
 //     demand: {tier: app, from: request_time}   # the logged time as that tier's demand
 // Reads the log (errors located in it), maps every line to a class and fills `requests`.
+// A file named in a scenario (a log, an HPA manifest): a relative path is looked up next to
+// the scenario file first, then from the working directory (where a resolved scenario,
+// written elsewhere, names it from).
+std::string resolveLogPath(const std::string& file, const std::string& scenarioFile);
+
 models::ReplaySpec parseReplay(const yaml::Reader& in, const YAML::Node& node,
                                const std::string& scenarioFile,
                                const std::vector<models::ClassSpec>& classes);

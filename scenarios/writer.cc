@@ -244,6 +244,35 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       }
       out << YAML::EndMap;
     }
+    if (const auto& a = t.autoscaler) {
+      static constexpr const char* kKinds[] = {"hpa", "asg", "script"};
+      out << YAML::Key << "autoscaling" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << kKinds[static_cast<int>(a->kind)] << YAML::Value << a->source;
+      out << YAML::Key << "initial" << YAML::Value << t.initialReplicas;
+      out << YAML::Key << "startup" << YAML::Value;
+      emitDistribution(out, a->lifecycle.startup);
+      out << YAML::Key << "drain" << YAML::Value << formatDuration(a->lifecycle.drain);
+      if (a->lifecycle.warmup > 0.0) {
+        out << YAML::Key << "warmup" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "for" << YAML::Value << formatDuration(a->lifecycle.warmup);
+        out << YAML::Key << "speed" << YAML::Value << formatNumber(a->lifecycle.warmupSpeed);
+        out << YAML::EndMap;
+      }
+      const models::ResourceSpec& r = a->resources;
+      out << YAML::Key << "resources" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "cpu" << YAML::Value << formatNumber(r.cpuRequest);
+      out << YAML::Key << "cpu_per_busy_worker" << YAML::Value << formatNumber(r.cpuPerBusyWorker);
+      out << YAML::Key << "memory" << YAML::Value << formatNumber(r.memoryRequest);
+      out << YAML::Key << "memory_base" << YAML::Value << formatNumber(r.memoryBase);
+      out << YAML::Key << "memory_per_request" << YAML::Value << formatNumber(r.memoryPerRequest);
+      out << YAML::EndMap;
+      out << YAML::Key << "metrics_resolution" << YAML::Value
+          << formatDuration(a->metricsResolution);
+      if (a->kind == models::AutoscalerSpec::Kind::kHpa) {
+        out << YAML::Key << "sync_period" << YAML::Value << formatDuration(a->hpaConfig.syncPeriod);
+      }
+      out << YAML::EndMap;
+    }
     if (t.promoteAfter > 0.0) {
       out << YAML::Key << "promote_after" << YAML::Value << formatDuration(t.promoteAfter);
     }
