@@ -6,6 +6,13 @@
 
 namespace lbsim::core {
 
+// An item type that knows how to make itself as good as new more cheaply than assigning a
+// fresh value (a request with large arrays that are always written before they are read).
+template <typename T>
+concept ResetsInPlace = requires(T& t) {
+  t.resetForReuse();
+};
+
 // Objects addressed by a 32-bit index, recycled through a free list: requests, sessions
 // and other short-lived entities live here so that events can refer to them by index and
 // nothing is allocated per entity once the pool has grown to the peak population.
@@ -26,7 +33,11 @@ class IndexPool {
     if (!free_.empty()) {
       const Index index = free_.back();
       free_.pop_back();
-      items_[index] = T{};
+      if constexpr (ResetsInPlace<T>) {
+        items_[index].resetForReuse();
+      } else {
+        items_[index] = T{};
+      }
       return index;
     }
     items_.emplace_back();

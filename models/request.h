@@ -23,7 +23,8 @@ inline constexpr std::uint16_t kNoRegion = 0xffff;
 //
 // A request is a call down its route: the replica at each hop forwards it to the next tier
 // and gets the response back, so the replica picked at every hop and the time the hop's
-// balancer picked it are kept until the response has come back through that hop.
+// balancer picked it are kept until the response has come back through that hop. A field
+// added here must be reset in resetForReuse below.
 struct Request {
   std::uint64_t id = 0;              // sequence number in the run, for traces
   std::uint64_t seed = 0;            // seeds the request's network latency draws
@@ -63,6 +64,31 @@ struct Request {
   // hung since has a new generation, and what it held for the request is gone.
   std::uint16_t generation[kMaxRouteLength] = {};
   std::uint8_t tries[kMaxRouteLength] = {};  // attempts made at each hop
+
+  // Back to a new request's values for reuse from the pool, except the per-hop arrays that
+  // are always written before they are read (demand at creation for every hop of the route,
+  // pickedAt and replicaAt when a hop's replica is picked): 288 of its 400 bytes.
+  void resetForReuse() {
+    id = seed = cacheKey = 0;
+    cls = client = clientAddress = 0;
+    sessionKey = 0;
+    session = kNone;
+    hop = heldWorkers = cacheMisses = 0;
+    region = kNoRegion;
+    traced = failed = alive = probe = parked = false;
+    cause = 0;
+    orphanHop = 0xffff;
+    failTier = 0;
+    triedHop = 0xffff;
+    failReplica = kNone;
+    triedSlots = 0;
+    replica = kNone;
+    created = hopArrival = serviceStart = 0.0;
+    for (std::uint32_t h = 0; h < kMaxRouteLength; ++h) {
+      generation[h] = 0;
+      tries[h] = 0;
+    }
+  }
 };
 // 400 bytes today; the demands could be drawn per hop from `seed` when the request gets
 // there instead of being stored (96 bytes), the performance issue's next step.
