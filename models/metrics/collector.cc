@@ -167,11 +167,15 @@ void Collector::onRequestCompleted(const Request& request, double now) {
   ++intervalCompleted_;
 }
 
-void Collector::onAttemptFailed(const Request&, TierIndex tier, ReplicaIndex, ErrorCause cause,
-                                bool retried, double) {
+void Collector::onAttemptFailed(const Request& request, TierIndex tier, ReplicaIndex,
+                                ErrorCause cause, bool retried, double) {
   TierStats& t = tiers_[tier];
-  ++t.errors[static_cast<std::size_t>(cause)];
-  ++t.intervalErrors;
+  // An error response that came back from downstream and is retried here was counted where
+  // it was produced; only the retry counts here.
+  if (!(retried && request.failed)) {
+    ++t.errors[static_cast<std::size_t>(cause)];
+    ++t.intervalErrors;
+  }
   if (retried) {
     ++t.retries;
     ++t.intervalRetries;

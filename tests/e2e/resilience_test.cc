@@ -288,6 +288,34 @@ faults:
             static_cast<double>(recorder_->attempts.size()));
 }
 
+// A 503 produced at the database comes back through app as a response; nginx in front of
+// app (retries on http_503) passes the request to the other app replica. The error is
+// counted where it was produced (db), the retry at app, and app itself produced no error.
+TEST_F(ResilienceTest, ARetriedErrorResponseIsCountedWhereItWasProduced) {
+  run(R"(name: retry-5xx
+duration: 60s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 60s, rate: 20/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [app, db]}]
+tiers:
+  - id: app
+    service: {dist: deterministic, value: 1ms}
+    replicas: 2
+    replica: {workers: 10}
+    retries: {style: nginx, tries: 2, on: [http_503]}
+  - {id: db, service: {dist: deterministic, value: 100ms}, replicas: 1,
+     replica: {workers: 1, queue_limit: 0}}
+)");
+  const double produced = figure("tiers/db/errors/503_queue_full");
+  EXPECT_GT(produced, 0.0);
+  EXPECT_EQ(figure("tiers/app/errors/503_queue_full"), 0.0);
+  EXPECT_GT(figure("tiers/app/retries"), 0.0);
+  // Every client error is a 503 from db whose retry failed too; each came from db.
+  EXPECT_EQ(figure("end_to_end/all/errors/503_queue_full") + figure("tiers/app/retries"), produced);
+}
+
 // HAProxy `retries 3` + `option redispatch`: after a refused connection it waits the
 // turn-around min(timeout connect, 1 s) = 1 s and tries the same server again, twice, and
 // redispatches the last retry to another server at once: 2 s + 10 ms for a request that
