@@ -95,7 +95,7 @@ void AutoscalerDriver::scrape() {
     s.time = now;
     s.window = window;
     s.cpuCores = (busy - lastBusySeconds_[r]) / window * res.cpuPerBusyWorker;
-    const double held = static_cast<double>(replica.busy + replica.queue.size());
+    const double held = static_cast<double>(replica.busy + replica.waiting());
     s.inFlight = held;
     s.memoryBytes = res.memoryBase + res.memoryPerRequest * held;
     const auto arrivals = static_cast<double>(replica.arrivals - lastArrivals_[r]);

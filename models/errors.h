@@ -18,6 +18,8 @@ enum class ErrorCause : std::uint8_t {
   kDenied,             // 403: HAProxy `deny`, a Cloudflare challenge or block status
   kBadGateway,         // 502: the replica refused the connection or reset it (crashed)
   kGatewayTimeout,     // 504: no answer within the caller's connect or response timeout
+  kQueueTimeout,       // 503: waited longer than the replica's queue_timeout (HAProxy timeout
+                       // queue, PgBouncer query_wait_timeout)
   kCount
 };
 
@@ -25,9 +27,9 @@ inline constexpr std::size_t kErrorCauseCount = static_cast<std::size_t>(ErrorCa
 
 inline std::string_view errorCauseName(ErrorCause cause) {
   constexpr std::array<std::string_view, kErrorCauseCount> kNames = {
-      "503_queue_full", "502_no_healthy_upstream", "404_not_found",
-      "fixed_response", "429_rate_limited",        "503_rate_limited",
-      "403_denied",     "502_bad_gateway",         "504_gateway_timeout"};
+      "503_queue_full",      "502_no_healthy_upstream", "404_not_found", "fixed_response",
+      "429_rate_limited",    "503_rate_limited",        "403_denied",    "502_bad_gateway",
+      "504_gateway_timeout", "503_queue_timeout"};
   return kNames[static_cast<std::size_t>(cause)];
 }
 

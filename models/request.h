@@ -45,6 +45,7 @@ struct Request {
   // Stuck at the replica of its current hop (a hung or unreachable one): only a timeout of
   // its caller ends it.
   bool parked = false;
+  bool queued = false;     // waiting in the queue of the replica at its current hop
   std::uint8_t cause = 0;  // the ErrorCause of a failed response
   // A request whose caller timed out: the part of it still downstream of hop `orphanHop`
   // goes on (the servers do not know), and ends silently when its response gets back there.
@@ -75,7 +76,7 @@ struct Request {
     session = kNone;
     hop = heldWorkers = cacheMisses = 0;
     region = kNoRegion;
-    traced = failed = alive = probe = parked = false;
+    traced = failed = alive = probe = parked = queued = false;
     cause = 0;
     orphanHop = 0xffff;
     failTier = 0;

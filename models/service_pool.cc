@@ -76,7 +76,10 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     replica.baseSpeed = t.speed;
     replica.zone = network.zoneIndex(t.zone);
     // Room for the usual queue from the start, so that steady state never grows it.
-    replica.queue = core::RingQueue<RequestIndex>(std::min<std::uint32_t>(t.queueLimit, 64));
+    replica.queue = core::RingQueue<std::uint64_t>(std::min<std::uint32_t>(t.queueLimit, 64));
+    replica.reserve = t.reserveWorkers;
+    replica.reserveAfter = t.reserveAfter;
+    replica.queueTimeout = t.queueTimeout;
     totalWorkers_ += t.workers;
   }
   {
@@ -237,8 +240,22 @@ void ServicePool::admit(RequestIndex index, ReplicaIndex chosen) {
   Replica& replica = replicas_[chosen];
   if (replica.busy < replica.workers) {
     startService(chosen, index);
-  } else if (replica.queue.size() < replica.queueLimit) {
-    replica.queue.push(index);
+  } else if (replica.waiting() < replica.queueLimit) {
+    Request& request = network_.request(index);
+    replica.queue.push(timerPayload(index));
+    request.queued = true;
+    const double now = network_.simulator().now();
+    request.serviceStart = now;  // when it started waiting, until a worker takes it
+    if (!request.probe) {
+      if (replica.queueTimeout > 0.0) {
+        network_.simulator().schedule(now + replica.queueTimeout, handler_,
+                                      kQueueTimeout | timerKind(request), timerPayload(index));
+      }
+      if (replica.reserve > 0) {
+        network_.simulator().schedule(now + replica.reserveAfter, handler_,
+                                      kReserveDue | timerKind(request), timerPayload(index));
+      }
+    }
     notify(chosen);
   } else {
     if (network_.request(index).probe) {
@@ -301,6 +318,25 @@ void ServicePool::handleEvent(const core::Event& event) {
     case kRetry:
       if (timerValid(index, event.payload)) retry(index);
       break;
+    case kQueueTimeout:
+    case kReserveDue: {
+      if (!timerValid(index, event.payload)) break;
+      Request& request = network_.request(index);
+      const auto hop = static_cast<std::uint16_t>((event.kind >> 8) & 0xffu);
+      const auto attempt = static_cast<std::uint8_t>(event.kind >> 16);
+      if (request.hop != hop || request.tries[hop] != attempt || !request.queued) break;
+      const ReplicaIndex r = request.replica;
+      if ((event.kind & 0xffu) == kReserveDue) {
+        serveQueue(r);
+        break;
+      }
+      // Waited too long: out of the queue (its entry is skipped later) with a 503.
+      request.queued = false;
+      ++replicas_[r].stale;
+      notify(r);
+      attemptLost(index, r, ErrorCause::kQueueTimeout, Failure::kStatus);
+      break;
+    }
     case kPromote:
       if (event.payload == primary_ && health_ && !health_->healthy(primary_)) promote();
       break;
@@ -393,6 +429,7 @@ int statusOf(ErrorCause cause) {
   switch (cause) {
     case ErrorCause::kQueueFull:
     case ErrorCause::kRateLimited503:
+    case ErrorCause::kQueueTimeout:
       return 503;
     case ErrorCause::kNoHealthyUpstream:
     case ErrorCause::kBadGateway:
@@ -548,11 +585,35 @@ void ServicePool::releaseWorker(ReplicaIndex r) {
   Replica& replica = replicas_[r];
   assert(replica.busy > 0);
   --replica.busy;
-  if (!replica.queue.empty()) {
-    startService(r, replica.queue.pop());
-  } else {
-    notify(r);
+  serveQueue(r);
+}
+
+void ServicePool::serveQueue(ReplicaIndex r) {
+  Replica& replica = replicas_[r];
+  const double now = network_.simulator().now();
+  bool started = false;
+  while (!replica.queue.empty()) {
+    const std::uint64_t entry = replica.queue.front();
+    const auto index = static_cast<RequestIndex>(entry & 0xffffffffu);
+    Request& request = network_.request(index);
+    if (!request.alive || !request.queued ||
+        static_cast<std::uint32_t>(request.id) != static_cast<std::uint32_t>(entry >> 32)) {
+      replica.queue.pop();  // it left the queue before its turn
+      assert(replica.stale > 0);
+      --replica.stale;
+      continue;
+    }
+    // PgBouncer: a client that has waited reserve_pool_timeout may use a reserve connection.
+    const bool free =
+        replica.busy < replica.workers || (replica.busy < replica.workers + replica.reserve &&
+                                           now - request.serviceStart >= replica.reserveAfter);
+    if (!free) break;
+    replica.queue.pop();
+    request.queued = false;
+    startService(r, index);
+    started = true;
   }
+  if (!started) notify(r);
 }
 
 void ServicePool::releaseHeld(RequestIndex index) {
@@ -761,8 +822,18 @@ void ServicePool::setCondition(ReplicaIndex r, Condition condition, double speed
   ++replica.generation;
   replica.busy = 0;
   std::vector<RequestIndex> queued;
-  while (!replica.queue.empty())
-    queued.push_back(replica.queue.pop());
+  while (!replica.queue.empty()) {
+    const std::uint64_t entry = replica.queue.pop();
+    const auto index = static_cast<RequestIndex>(entry & 0xffffffffu);
+    Request& request = network_.request(index);
+    if (!request.alive || !request.queued ||
+        static_cast<std::uint32_t>(request.id) != static_cast<std::uint32_t>(entry >> 32)) {
+      continue;
+    }
+    request.queued = false;
+    queued.push_back(index);
+  }
+  replica.stale = 0;
   notify(r);
   for (const RequestIndex index : queued) {
     Request& request = network_.request(index);
@@ -800,12 +871,11 @@ void ServicePool::notify(ReplicaIndex r) {
   replica.busyIntegral += replica.busyThen * (now - replica.changedAt);
   replica.changedAt = now;
   replica.busyThen = replica.busy;
-  if (replica.lifecycle == Lifecycle::kDraining && replica.busy == 0 && replica.queue.empty() &&
+  if (replica.lifecycle == Lifecycle::kDraining && replica.busy == 0 && replica.waiting() == 0 &&
       (replica.slot == kNone || balancer_.targets()[replica.slot].active == 0)) {
     replicaGone(r);
   }
-  network_.replicaChanged(index_, r, replica.busy,
-                          static_cast<std::uint32_t>(replica.queue.size()));
+  network_.replicaChanged(index_, r, replica.busy, static_cast<std::uint32_t>(replica.waiting()));
 }
 
 }  // namespace lbsim::models

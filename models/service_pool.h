@@ -43,6 +43,10 @@ class ServicePool final : public core::EventHandler {
     std::string name;
     std::uint32_t workers = 1;
     std::uint32_t queueLimit = kUnboundedQueue;
+    std::uint32_t reserve = 0;  // extra workers for requests that waited `reserveAfter`
+    double reserveAfter = 0.0;
+    double queueTimeout = 0.0;  // 0: none
+    std::uint32_t stale = 0;    // queue entries of requests that left it (timed out, reserve)
     double speed = 1.0;
     std::uint32_t busy = 0;
     std::uint32_t slot = kNone;    // index among the balancer's targets, if it is one
@@ -60,7 +64,10 @@ class ServicePool final : public core::EventHandler {
     double changedAt = 0.0;
     std::uint32_t busyThen = 0;
     std::uint64_t arrivals = 0;
-    core::RingQueue<RequestIndex> queue;
+    // Waiting requests: index | id << 32 (an entry whose request left the queue early is
+    // skipped when it comes up); `waiting()` is how many really wait.
+    core::RingQueue<std::uint64_t> queue;
+    std::size_t waiting() const { return queue.size() - stale; }
     double busySeconds(double now) const { return busyIntegral + busyThen * (now - changedAt); }
   };
 
@@ -153,6 +160,8 @@ class ServicePool final : public core::EventHandler {
     kReplicaReady,   // payload: replica | life serial << 32
     kWarmupOver,     // payload: replica | life serial << 32
     kDrainDeadline,  // payload: replica | life serial << 32
+    kQueueTimeout,   // | hop << 8 | try << 16
+    kReserveDue,     // | hop << 8 | try << 16
   };
   // How an attempt at a replica failed, as the caller sees it.
   enum class Failure : std::uint8_t {
@@ -171,6 +180,9 @@ class ServicePool final : public core::EventHandler {
   void startService(ReplicaIndex replica, RequestIndex index);
   void serviceDone(RequestIndex index);
   void releaseWorker(ReplicaIndex replica);
+  // Starts waiting requests while a worker is free (a reserve one for those that waited long
+  // enough); drops the entries of requests that left the queue.
+  void serveQueue(ReplicaIndex replica);
   void drainWaiting();
   void notify(ReplicaIndex replica);
   void promote();

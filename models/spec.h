@@ -168,6 +168,13 @@ struct TargetSpec {
   std::uint32_t maxConn = 0;  // most requests the balancer sends it at once (0: no limit)
   bool backup = false;        // used only when no primary is available
   std::string zone{};         // availability zone it runs in; empty: not placed in a zone
+  // Extra workers for requests that have waited `reserveAfter` in the queue (PgBouncer's
+  // reserve_pool_size and reserve_pool_timeout).
+  std::uint32_t reserveWorkers = 0;
+  double reserveAfter = 5.0;
+  // A request waiting longer than this in the queue is answered 503 (HAProxy `timeout
+  // queue`, PgBouncer query_wait_timeout); 0: it waits as long as it takes.
+  double queueTimeout = 0.0;
 };
 
 // Session affinity by cookie at a balancer.

@@ -58,12 +58,15 @@ const std::vector<std::string> kTierKeys = {
     "id", "kind", "service", "balancer", "replicas", "replica", "targets", "primary",
     "read_replicas", "next", "zones", "region", "hold_worker", "routing", "cache",
     "limit_req_zones", "limit_req_status", "rate_limits", "replication_lag",
-    "health_check", "passive_health", "timeouts", "retries", "promote_after", "autoscaling"};
+    "health_check", "passive_health", "timeouts", "retries", "promote_after", "autoscaling",
+    "pgbouncer"};
 // clang-format on
-const std::vector<std::string> kTargetKeys = {"name",   "workers", "queue_limit", "speed",
-                                              "weight", "maxconn", "backup",      "zone"};
-const std::vector<std::string> kReadReplicaKeys = {"count",   "workers", "queue_limit", "speed",
-                                                   "maxconn", "weight",  "backup",      "targets"};
+const std::vector<std::string> kTargetKeys = {
+    "name",   "workers", "queue_limit",     "speed",         "weight",       "maxconn",
+    "backup", "zone",    "reserve_workers", "reserve_after", "queue_timeout"};
+const std::vector<std::string> kReadReplicaKeys = {
+    "count",  "workers", "queue_limit",   "speed",           "maxconn",      "weight",
+    "backup", "targets", "queue_timeout", "reserve_workers", "reserve_after"};
 
 // --- distributions -----------------------------------------------------------------------
 
@@ -231,6 +234,16 @@ void applyTargetFields(const Reader& in, const YAML::Node& node, const std::stri
   if (const auto n = node["maxconn"]) {
     t.maxConn = static_cast<std::uint32_t>(
         in.unsignedInteger(n, what + " maxconn (0 for no limit)", 0, 100000000));
+  }
+  if (const auto n = node["reserve_workers"]) {
+    t.reserveWorkers =
+        static_cast<std::uint32_t>(in.unsignedInteger(n, what + " reserve_workers", 0, 1000000));
+  }
+  if (const auto n = node["reserve_after"]) {
+    t.reserveAfter = in.duration(n, what + " reserve_after", false);
+  }
+  if (const auto n = node["queue_timeout"]) {
+    t.queueTimeout = in.duration(n, what + " queue_timeout", true);
   }
 }
 
@@ -475,6 +488,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   if (tier.targets.empty()) {
     in.fail(node, what + " has no replicas; allowed: replicas of 1 or more");
   }
+  parseTierPgBouncer(in, node, what, tier);
   parseTierAutoscaling(in, node, what, tier, [&](const YAML::Node& n, const std::string& w) {
     return parseLatency(in, n, w);
   });

@@ -5,6 +5,7 @@
 
 #include "models/fault_injector.h"
 #include "models/health/settings_text.h"
+#include "models/pool/pgbouncer_settings.h"
 #include "models/tier_health.h"
 
 namespace lbsim::scenarios {
@@ -192,6 +193,42 @@ void parseTierResilience(const Reader& in, const YAML::Node& node, const std::st
                      "find the primary down)");
     }
     tier.promoteAfter = in.duration(p, what + " promote_after", true);
+  }
+}
+
+void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::string& what,
+                        models::TierSpec& tier) {
+  const YAML::Node p = node["pgbouncer"];
+  if (!p) return;
+  models::pool::PgBouncerConfig config;
+  try {
+    config = models::pool::parsePgBouncerIni(in.scalar(p, what + " pgbouncer"));
+  } catch (const std::invalid_argument& e) {
+    in.fail(p, what + " pgbouncer: " + e.what());
+  }
+  const auto& s = config.settings;
+  if (s.poolMode == models::pool::PoolMode::kSession) {
+    in.fail(p, what +
+                   " pgbouncer: pool_mode session (a server connection per client for its "
+                   "whole session) is not modelled; allowed: transaction, statement");
+  }
+  std::uint32_t poolSize = s.defaultPoolSize;
+  if (config.databases.size() == 1 && config.databases.front().poolSize) {
+    poolSize = *config.databases.front().poolSize;
+  }
+  if (s.maxDbConnections != 0) poolSize = std::min(poolSize, s.maxDbConnections);
+  if (poolSize == 0) in.fail(p, what + " pgbouncer: a pool of 0 server connections serves nothing");
+  std::uint32_t reserve = s.reservePoolSize;
+  if (config.databases.size() == 1 && config.databases.front().reservePoolSize) {
+    reserve = *config.databases.front().reservePoolSize;
+  }
+  tier.holdWorker = true;
+  for (models::TargetSpec& t : tier.targets) {
+    t.workers = poolSize;
+    t.reserveWorkers = reserve;
+    t.reserveAfter = s.reservePoolTimeout;
+    t.queueTimeout = s.queryWaitTimeout;
+    t.queueLimit = s.maxClientConn > poolSize ? s.maxClientConn - poolSize : 0;
   }
 }
 

@@ -23,6 +23,20 @@ const std::vector<std::string>& resilienceTierKeys();
 void parseTierResilience(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
                          models::TierSpec& out);
 
+// A connection pool tier in PgBouncer's own settings (pgbouncer.ini lines):
+//   pgbouncer: |
+//     pool_mode = transaction
+//     default_pool_size = 50
+//     reserve_pool_size = 10
+//     reserve_pool_timeout = 5
+//     max_client_conn = 1000
+//     query_wait_timeout = 120
+// Every replica (a PgBouncer) gets the pool's server connections as workers held for the
+// transaction (hold_worker), the reserve pool for clients that waited reserve_pool_timeout,
+// max_client_conn - pool size waiting clients, and query_wait_timeout as its queue timeout.
+void parseTierPgBouncer(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
+                        models::TierSpec& out);
+
 // The scenario's fault timeline:
 //   faults:
 //     - {fault: crash, tier: app, replicas: [app-2], at: 2m, for: 1m}

@@ -78,6 +78,13 @@ void emitTarget(YAML::Emitter& out, const models::TargetSpec& t, bool withBackup
   if (t.maxConn != 0) out << YAML::Key << "maxconn" << YAML::Value << t.maxConn;
   if (withBackup) out << YAML::Key << "backup" << YAML::Value << (t.backup ? "true" : "false");
   if (!t.zone.empty()) out << YAML::Key << "zone" << YAML::Value << t.zone;
+  if (t.reserveWorkers != 0) {
+    out << YAML::Key << "reserve_workers" << YAML::Value << t.reserveWorkers;
+    out << YAML::Key << "reserve_after" << YAML::Value << formatDuration(t.reserveAfter);
+  }
+  if (t.queueTimeout > 0.0) {
+    out << YAML::Key << "queue_timeout" << YAML::Value << formatDuration(t.queueTimeout);
+  }
   out << YAML::EndMap;
 }
 

@@ -3,6 +3,7 @@
 // so the timelines are worked out by hand in each test from the systems' documented rules.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -405,6 +406,41 @@ faults:
     EXPECT_EQ(e.failed, sent >= 32.0 && sent < 55.0) << "sent at " << sent;
   }
   EXPECT_EQ(recorder_->failed(), 23u);  // writes at 32, 33, ..., 54 s
+}
+
+// PgBouncer's reserve pool and query_wait_timeout on one replica with one worker, one
+// reserve worker after 2 s and a 5 s queue timeout, 10 s requests arriving a second apart:
+// A is served at once (10 s); B waits 2 s and takes the reserve worker (12 s); C, D and E
+// find both taken and give up after 5 s with 503; F's 5 s are up just as A ends, and the
+// end of A's service was scheduled first, so F takes A's worker after waiting 5 s (15 s).
+TEST_F(ResilienceTest, AReservePoolAndAQueueTimeoutFollowPgBouncersRules) {
+  run(R"(name: pool
+duration: 60s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 6s, rate: 1/s}]
+  mix: [{class: q}]
+classes: [{id: q, route: [pool]}]
+tiers:
+  - id: pool
+    service: {dist: deterministic, value: 10s}
+    replicas: 1
+    replica: {workers: 1, reserve_workers: 1, reserve_after: 2s, queue_timeout: 5s}
+)");
+  ASSERT_EQ(recorder_->ends.size(), 6u);
+  std::vector<EndRecord> byArrival = recorder_->ends;
+  std::sort(byArrival.begin(), byArrival.end(), [](const EndRecord& a, const EndRecord& b) {
+    return a.time - a.latency < b.time - b.latency;
+  });
+  const double expected[] = {10.0, 12.0, 5.0, 5.0, 5.0, 15.0};
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_NEAR(byArrival[i].latency, expected[i], 1e-9) << "request " << i;
+    const bool timedOut = i >= 2 && i <= 4;
+    EXPECT_EQ(byArrival[i].failed, timedOut) << "request " << i;
+    if (timedOut) {
+      EXPECT_EQ(byArrival[i].cause, ErrorCause::kQueueTimeout);
+    }
+  }
 }
 
 class ResilienceLoaderTest : public ::testing::Test {
