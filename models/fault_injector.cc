@@ -17,6 +17,8 @@ std::string_view faultKindName(FaultSpec::Kind kind) {
       return "unreachable";
     case FaultSpec::Kind::kSlow:
       return "slow";
+    case FaultSpec::Kind::kLink:
+      return "link";
   }
   return "fault";
 }
@@ -29,10 +31,18 @@ std::string faultName(const FaultSpec& fault) {
     out += (i == 0 ? " " : ",") + fault.replicas[i];
   if (!fault.zone.empty()) out += " zone " + fault.zone;
   if (!fault.region.empty()) out += " region " + fault.region;
+  if (fault.kind == FaultSpec::Kind::kLink) out += " " + fault.linkFrom + " -> " + fault.linkTo;
   return out;
 }
 
 std::vector<FaultInjector::Target> faultTargets(const ScenarioSpec& spec, const FaultSpec& fault) {
+  // A link fault is about the network between two tiers: one target, the receiving tier.
+  if (fault.kind == FaultSpec::Kind::kLink) {
+    for (TierIndex t = 0; t < spec.tiers.size(); ++t) {
+      if (spec.tiers[t].id == fault.linkTo) return {{t, kNone}};
+    }
+    throw std::invalid_argument("unknown tier '" + fault.linkTo + "'");
+  }
   std::vector<std::string> regionZones;
   if (!fault.region.empty()) {
     const auto r = std::find_if(spec.regions.begin(), spec.regions.end(),
@@ -120,9 +130,15 @@ void FaultInjector::handleEvent(const core::Event& event) {
 void FaultInjector::begin(std::uint32_t i, std::uint32_t j) {
   const FaultSpec& fault = network_.spec().faults[i];
   const Target& target = targets_[i][j];
+  if (fault.kind == FaultSpec::Kind::kLink) {
+    network_.setLinkFault(i, true);
+  } else {
+    ++active_[target.tier][target.replica];
+  }
   ServicePool& pool = network_.tier(target.tier);
-  ++active_[target.tier][target.replica];
   switch (fault.kind) {
+    case FaultSpec::Kind::kLink:
+      break;
     case FaultSpec::Kind::kCrash:
       pool.setCondition(target.replica, ServicePool::Condition::kCrashed, 1.0);
       break;
@@ -149,10 +165,15 @@ void FaultInjector::begin(std::uint32_t i, std::uint32_t j) {
 void FaultInjector::end(std::uint32_t i, std::uint32_t j) {
   const FaultSpec& fault = network_.spec().faults[i];
   const Target& target = targets_[i][j];
-  std::uint32_t& active = active_[target.tier][target.replica];
-  if (active > 0) --active;
-  if (active == 0)
-    network_.tier(target.tier).setCondition(target.replica, ServicePool::Condition::kUp, 1.0);
+  if (fault.kind == FaultSpec::Kind::kLink) {
+    network_.setLinkFault(i, false);
+  } else {
+    std::uint32_t& active = active_[target.tier][target.replica];
+    if (active > 0) --active;
+    if (active == 0) {
+      network_.tier(target.tier).setCondition(target.replica, ServicePool::Condition::kUp, 1.0);
+    }
+  }
   network_.faultChanged(
       {i, names_[i], faultKindName(fault.kind), false, target.tier, target.replica});
   if (fault.timeToFailure) {

@@ -119,6 +119,13 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     clientPopularity_ =
         std::make_unique<core::Zipf>(spec_.traffic.clients, spec_.traffic.clientSkew);
   }
+  linkFaults_.resize(spec_.faults.size());
+  for (std::uint32_t f = 0; f < spec_.faults.size(); ++f) {
+    const FaultSpec& fault = spec_.faults[f];
+    if (fault.kind != FaultSpec::Kind::kLink) continue;
+    linkFaults_[f].from = fault.linkFrom == "client" ? kNone : indexOf(spec_.tiers, fault.linkFrom);
+    linkFaults_[f].to = indexOf(spec_.tiers, fault.linkTo);
+  }
   if (!spec_.faults.empty()) faults_ = std::make_unique<FaultInjector>(*this, runSeed);
   for (TierIndex t = 0; t < spec_.tiers.size(); ++t) {
     if (spec_.tiers[t].autoscaler) {
@@ -205,6 +212,49 @@ double Network::linkLatency(const Request& request, std::uint16_t hopZone,
   core::RandomStream stream(request.seed +
                             0x9e3779b97f4a7c15ULL * (2u * request.hop + direction + 1u));
   return d->sample(stream);
+}
+
+void Network::setLinkFault(std::uint32_t fault, bool active) {
+  LinkFault& l = linkFaults_[fault];
+  if (active) {
+    if (l.active++ == 0) ++linkFaultsActive_;
+  } else if (l.active > 0 && --l.active == 0) {
+    --linkFaultsActive_;
+  }
+}
+
+bool Network::linkMatches(const Request& request, std::uint32_t fault) const {
+  const LinkFault& l = linkFaults_[fault];
+  if (l.active == 0) return false;
+  const TierIndex to = routes_[request.cls][request.hop];
+  const TierIndex from = request.hop == 0 ? kNone : routes_[request.cls][request.hop - 1u];
+  return l.to == to && l.from == from;
+}
+
+double Network::linkFaultDelay(const Request& request, std::uint32_t direction) const {
+  double extra = 0.0;
+  for (std::uint32_t f = 0; f < linkFaults_.size(); ++f) {
+    const auto& d = spec_.faults[f].extraLatency;
+    if (!d || !linkMatches(request, f)) continue;
+    core::RandomStream stream(request.seed ^ 0x94d049bb133111ebULL ^
+                              (0x9e3779b97f4a7c15ULL * (4u * request.hop + 2u * direction +
+                                                        request.tries[request.hop] + 1u)));
+    extra += d->sample(stream);
+  }
+  return extra;
+}
+
+bool Network::linkLost(const Request& request) const {
+  if (linkFaultsActive_ == 0) return false;
+  for (std::uint32_t f = 0; f < linkFaults_.size(); ++f) {
+    const double p = spec_.faults[f].errorRate;
+    if (p <= 0.0 || !linkMatches(request, f)) continue;
+    core::RandomStream stream(request.seed ^ 0xbf58476d1ce4e5b9ULL ^
+                              (0x9e3779b97f4a7c15ULL * (request.hop + 1u)) ^
+                              (static_cast<std::uint64_t>(request.tries[request.hop]) << 56));
+    if (stream.uniform01() < p) return true;
+  }
+  return false;
 }
 
 void Network::start() {
@@ -501,10 +551,13 @@ void Network::answerHere(RequestIndex index, TierIndex tier, ReplicaIndex replic
 
 void Network::respond(RequestIndex index) {
   const Request& request = requests_[index];
-  if (latencyModelled_) {
+  if (latencyModelled_ || linkFaultsActive_ > 0) {
     const TierIndex t = routes_[request.cls][request.hop];
-    const double latency =
-        linkLatency(request, tiers_[t]->replicas()[request.replicaAt[request.hop]].zone, 1);
+    double latency =
+        latencyModelled_
+            ? linkLatency(request, tiers_[t]->replicas()[request.replicaAt[request.hop]].zone, 1)
+            : 0.0;
+    if (linkFaultsActive_ > 0) latency += linkFaultDelay(request, 1);
     if (latency > 0.0) {
       simulator_.schedule(now() + latency, handler_, kResponseArrives, index);
       return;

@@ -90,8 +90,14 @@ class Network final : public core::EventHandler {
   // One-way latency of the request's current hop from the upstream replica (or the
   // client) to a replica in zone `to`.
   double forwardLatency(const Request& request, std::uint16_t to) {
-    return latencyModelled_ ? linkLatency(request, to, 0) : 0.0;
+    double latency = latencyModelled_ ? linkLatency(request, to, 0) : 0.0;
+    if (linkFaultsActive_ > 0) latency += linkFaultDelay(request, 0);
+    return latency;
   }
+  // Link faults (FaultSpec::Kind::kLink): fault `fault` starts or ends; whether the attempt
+  // at the request's current hop is lost on a faulty link (a draw of its own).
+  void setLinkFault(std::uint32_t fault, bool active);
+  bool linkLost(const Request& request) const;
   // --- failures, retries, timeouts and health ---
   std::uint64_t runSeed() const { return runSeed_; }
   // An attempt at `tier` failed and its caller tries the request again.
@@ -168,6 +174,8 @@ class Network final : public core::EventHandler {
   // direction 0: towards the tier at the current hop; 1: the response back from it.
   double linkLatency(const Request& request, std::uint16_t hopZone, std::uint32_t direction);
   void buildZones();
+  double linkFaultDelay(const Request& request, std::uint32_t direction) const;
+  bool linkMatches(const Request& request, std::uint32_t fault) const;
 
   ScenarioSpec spec_;
   std::uint64_t runSeed_ = 0;
@@ -207,6 +215,13 @@ class Network final : public core::EventHandler {
   std::uint32_t nextClient_ = 0;
   double traceFraction_ = 0.0;
   std::unique_ptr<FaultInjector> faults_;
+  struct LinkFault {
+    TierIndex from = kNone;  // kNone: the clients
+    TierIndex to = 0;
+    std::uint32_t active = 0;
+  };
+  std::vector<LinkFault> linkFaults_;  // by fault index (only kLink ones are used)
+  std::uint32_t linkFaultsActive_ = 0;
   std::vector<std::unique_ptr<AutoscalerDriver>> autoscalers_;
 };
 

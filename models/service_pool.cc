@@ -190,6 +190,10 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
   {
     Replica& replica = replicas_[chosen];
     ++replica.arrivals;
+    if (network_.linkLost(network_.request(index))) {
+      attemptLost(index, chosen, ErrorCause::kBadGateway, Failure::kRefused);
+      return;
+    }
     Request& request = network_.request(index);
     request.generation[request.hop] = replica.generation;
     switch (replica.condition) {

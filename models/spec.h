@@ -425,10 +425,13 @@ struct NetworkSpec {
 //  - hang: the process accepts requests but never answers; callers wait for their timeout.
 //  - unreachable: the host or network is gone: connecting times out, nothing answers.
 //  - slow: the replica serves at `speed` times its speed (0.2: five times slower).
+//  - link: the network between two tiers (`linkFrom`, a tier id or "client", to `linkTo`)
+//    adds `extraLatency` each way and fails `errorRate` of the attempts crossing it (as a
+//    reset connection, 502).
 // It lasts `duration` seconds (infinity: to the end of the run), then the replica is back as
 // it was, empty.
 struct FaultSpec {
-  enum class Kind { kCrash, kHang, kUnreachable, kSlow };
+  enum class Kind { kCrash, kHang, kUnreachable, kSlow, kLink };
   Kind kind = Kind::kCrash;
   std::string name;  // for the report; empty: described from the fields
   double at = 0.0;
@@ -436,7 +439,10 @@ struct FaultSpec {
   std::string tier;                   // empty: every tier (with zone or region)
   std::vector<std::string> replicas;  // empty: every replica of the tier (or zone, region)
   std::string zone, region;
-  double speed = 1.0;  // kSlow
+  double speed = 1.0;                              // kSlow
+  std::string linkFrom, linkTo;                    // kLink
+  std::optional<core::Distribution> extraLatency;  // kLink
+  double errorRate = 0.0;                          // kLink
   // Random failures instead of one at `at`: each replica fails after a time to failure and
   // is back after a time to repair, again and again (independent per replica).
   std::optional<core::Distribution> timeToFailure;

@@ -243,15 +243,52 @@ std::vector<models::FaultSpec> parseFaults(Reader& in, const YAML::Node& node,
       const std::string what = "fault " + std::to_string(i + 1);
       in.expectMap(f, what,
                    {"name", "fault", "tier", "replicas", "zone", "region", "at", "for", "speed",
-                    "mttf", "mttr"});
+                    "mttf", "mttr", "from", "to", "latency", "errors"});
       models::FaultSpec fault;
       const std::string kind = in.oneOf(in.required(f, "fault", what), what + " fault",
-                                        {"crash", "hang", "unreachable", "slow"});
+                                        {"crash", "hang", "unreachable", "slow", "link"});
       using K = models::FaultSpec::Kind;
       fault.kind = kind == "crash"  ? K::kCrash
                    : kind == "hang" ? K::kHang
                    : kind == "slow" ? K::kSlow
+                   : kind == "link" ? K::kLink
                                     : K::kUnreachable;
+      const bool link = fault.kind == K::kLink;
+      for (const char* k : {"from", "to", "latency", "errors"}) {
+        if (f[k] && !link) in.fail(f[k], what + " " + k + " is for fault: link");
+      }
+      if (link) {
+        for (const char* k : {"tier", "replicas", "zone", "region"}) {
+          if (f[k]) {
+            in.fail(f[k], what + " fault: link takes from and to, not " + std::string(k));
+          }
+        }
+        std::vector<std::string> ids;
+        for (const auto& tier : spec.tiers)
+          ids.push_back(tier.id);
+        const auto known = [&](const std::string& id) {
+          return std::find(ids.begin(), ids.end(), id) != ids.end();
+        };
+        fault.linkFrom = in.scalar(in.required(f, "from", what), what + " from");
+        fault.linkTo = in.scalar(in.required(f, "to", what), what + " to");
+        if (fault.linkFrom != "client" && !known(fault.linkFrom)) {
+          in.fail(f["from"], what + ": unknown tier '" + fault.linkFrom + "'; allowed: client, " +
+                                 listed(ids));
+        }
+        if (!known(fault.linkTo)) {
+          in.fail(f["to"], what + ": unknown tier '" + fault.linkTo + "'; allowed: " + listed(ids));
+        }
+        if (const auto l = f["latency"]) fault.extraLatency = latency(l, what + " latency");
+        if (const auto e = f["errors"]) {
+          fault.errorRate = in.percent(e, what + " errors") / 100.0;
+          if (fault.errorRate < 0.0 || fault.errorRate > 1.0) {
+            in.fail(e, what + " errors must be from 0% to 100%");
+          }
+        }
+        if (!fault.extraLatency && fault.errorRate == 0.0) {
+          in.fail(f, what + " fault: link needs latency or errors (or both)");
+        }
+      }
       if (const auto n = f["name"]) fault.name = in.scalar(n, what + " name");
       if (const auto t = f["tier"]) {
         fault.tier = in.scalar(t, what + " tier");
@@ -286,7 +323,7 @@ std::vector<models::FaultSpec> parseFaults(Reader& in, const YAML::Node& node,
       if (!fault.zone.empty() && !fault.region.empty()) {
         in.fail(f["region"], what + " names a zone and a region; allowed: one of them");
       }
-      if (fault.tier.empty() && fault.zone.empty() && fault.region.empty()) {
+      if (!link && fault.tier.empty() && fault.zone.empty() && fault.region.empty()) {
         in.fail(f, what + " names no place; allowed: tier (with replicas), zone or region");
       }
       if (!fault.zone.empty()) {

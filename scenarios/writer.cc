@@ -438,7 +438,7 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     out << YAML::EndMap;
   }
   if (!spec.faults.empty()) {
-    static constexpr const char* kKinds[] = {"crash", "hang", "unreachable", "slow"};
+    static constexpr const char* kKinds[] = {"crash", "hang", "unreachable", "slow", "link"};
     out << YAML::Key << "faults" << YAML::Value << YAML::BeginSeq;
     for (const auto& f : spec.faults) {
       out << YAML::BeginMap;
@@ -453,6 +453,17 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       out << YAML::Key << "at" << YAML::Value << formatDuration(f.at);
       if (f.duration != std::numeric_limits<double>::infinity()) {
         out << YAML::Key << "for" << YAML::Value << formatDuration(f.duration);
+      }
+      if (f.kind == models::FaultSpec::Kind::kLink) {
+        out << YAML::Key << "from" << YAML::Value << f.linkFrom;
+        out << YAML::Key << "to" << YAML::Value << f.linkTo;
+        if (f.extraLatency) {
+          out << YAML::Key << "latency" << YAML::Value;
+          emitDistribution(out, *f.extraLatency);
+        }
+        if (f.errorRate > 0.0) {
+          out << YAML::Key << "errors" << YAML::Value << formatNumber(f.errorRate * 100.0) + "%";
+        }
       }
       if (f.kind == models::FaultSpec::Kind::kSlow) {
         out << YAML::Key << "speed" << YAML::Value << formatNumber(f.speed);

@@ -233,14 +233,16 @@ void Collector::onHealthChanged(TierIndex tier, ReplicaIndex replica,
 
 void Collector::onFault(const FaultNotice& notice, double now) {
   addLog({0, now, network_.tier(notice.tier).id(),
-          network_.tier(notice.tier).replicas()[notice.replica].name, "fault",
-          std::string(notice.kind) + (notice.started ? " starts" : " ends"),
+          notice.replica == kNone ? std::string()
+                                  : network_.tier(notice.tier).replicas()[notice.replica].name,
+          "fault", std::string(notice.kind) + (notice.started ? " starts" : " ends"),
           std::string(notice.name)});
   FaultStats& f = faults_[notice.fault];
   const std::pair<TierIndex, ReplicaIndex> at{notice.tier, notice.replica};
   if (notice.started) {
     if (f.occurrences++ == 0) f.started = now;
-    if (f.ended < 0.0 && std::find(f.replicas.begin(), f.replicas.end(), at) == f.replicas.end()) {
+    if (f.ended < 0.0 && notice.replica != kNone &&
+        std::find(f.replicas.begin(), f.replicas.end(), at) == f.replicas.end()) {
       f.replicas.push_back(at);
       const bool out = !network_.tier(notice.tier).inRotation(notice.replica);
       f.out.push_back(out);

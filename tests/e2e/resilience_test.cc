@@ -443,6 +443,33 @@ tiers:
   }
 }
 
+// A link fault between lb and app adds 50 ms each way from 10 s to 20 s: 10 + 2 x 50 ms for
+// the requests that cross it both ways while it lasts; one from the clients to lb loses
+// every attempt from 30 s to 35 s (502).
+TEST_F(ResilienceTest, ALinkFaultAddsLatencyAndLosesAttempts) {
+  run(std::string(kThreeReplicas) + R"(faults:
+  - {fault: link, from: lb, to: app, latency: 50ms, at: 10s, for: 10s}
+  - {fault: link, from: client, to: lb, errors: 100%, at: 30s, for: 5s}
+)");
+  for (const auto& e : recorder_->ends) {
+    const double sent = e.time - e.latency;
+    if (sent >= 30.0 && sent < 35.0) {
+      EXPECT_TRUE(e.failed) << sent;
+      EXPECT_EQ(e.cause, ErrorCause::kBadGateway);
+      continue;
+    }
+    EXPECT_FALSE(e.failed) << sent;
+    const bool slow = sent >= 10.0 && sent + 0.060 < 20.0;
+    if (slow) {
+      EXPECT_NEAR(e.latency, 0.110, 1e-9) << sent;
+    }
+    if (sent < 9.9 || sent > 20.1) {
+      EXPECT_NEAR(e.latency, 0.010, 1e-9) << sent;
+    }
+  }
+  EXPECT_EQ(recorder_->failed(), 50u);  // 5 s x 10/s
+}
+
 class ResilienceLoaderTest : public ::testing::Test {
  protected:
   models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
