@@ -36,6 +36,14 @@ class ChartsView : public QWidget {
   // Every chart as <dir>/<name>.png and .svg; returns how many files were written.
   int exportAll(const QString& dir) const;
   QString fileName(int index) const { return charts_[static_cast<std::size_t>(index)].file; }
+  // Shows chart `index` alone, filling the view (-1: every chart); double-clicking a chart
+  // does the same, and double-clicking it again brings the others back.
+  void focusChart(int index);
+  int focusedChart() const { return focused_; }
+  // The replicas chart's tier (-1: every tier, in rotation or ready).
+  int replicaScope() const;
+  void setReplicaScope(int tier);
+  static constexpr int kReplicasChart = 2;
 
  public slots:
   // Redraws now (the throttled path is `scheduleRefresh`).
@@ -44,11 +52,16 @@ class ChartsView : public QWidget {
 
  protected:
   void showEvent(QShowEvent* event) override;
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
+  // A line of a chart, or a set of markers of the replicas chart.
+  enum class Kind { kLine, kDecisions, kTakenOut, kBackIn };
   struct Line {
     QString name;
     SeriesRef ref;
+    Kind kind = Kind::kLine;
+    int colour = -1;  // index into the palette; -1: the line's position
   };
   struct Chart {
     QString file;
@@ -58,14 +71,22 @@ class ChartsView : public QWidget {
     QStringList keys;  // what the chart shows now; rebuilt when it changes
   };
   std::vector<Line> linesFor(std::size_t chart) const;
-  void updateScope();  // the latency combo's tiers, in step with the run
+  std::vector<Line> replicaLines(QString& title) const;
+  QList<QPointF> pointsOf(ChartModel::Slot slot, const Line& line) const;
+  // What a marker near `at` stands for: the decision or health change, as text.
+  QString markerText(ChartModel::Slot slot, const Line& line, const QPointF& at) const;
+  void updateScope();  // the scope combos' tiers, in step with the run
   void drawNext();
   void draw(Chart& chart, const std::vector<Line>& lines);
 
   ChartModel& model_;
   QComboBox* latencyScope_;
+  QComboBox* replicaScope_;
+  QStringList scopeTiers_;  // the tiers the combos list
+  std::vector<int> scopeAutoscaled_;
   QTimer redraw_;
   bool dirty_ = false;
+  int focused_ = -1;
   std::size_t next_ = SIZE_MAX;  // next chart of an incremental redraw; >= size(): none
   std::vector<Chart> charts_;
 };
