@@ -259,6 +259,7 @@ void MainWindow::run() {
 void MainWindow::onBatch(const LiveBatch& batch) {
   chartModel_->addBatch(batch);
   state_ = batch.state;
+  topology_->setReplicaCounts(state_.tiers);
   if (!batch.samples.empty()) {
     latest_.assign(1, batch.samples.back());
     std::vector<double> u;
