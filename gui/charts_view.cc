@@ -224,7 +224,7 @@ std::vector<ChartsView::Line> ChartsView::replicaLines(QString& title) const {
   lines.push_back({tr("ready"), {Metric::kReady, tier}, Kind::kLine, 2});
   if (rotation) lines.push_back({tr("in rotation"), {Metric::kInRotation, tier}, Kind::kLine, 1});
   if (scaled)
-    lines.push_back({tr("scale decision"), {Metric::kDesired, tier}, Kind::kDecisions, 0});
+    lines.push_back({tr("scale decision"), {Metric::kDesired, tier}, Kind::kDecisions, 4});
   if (rotation) {
     lines.push_back({tr("taken out"), {Metric::kInRotation, tier}, Kind::kTakenOut, 3});
     lines.push_back({tr("back in"), {Metric::kInRotation, tier}, Kind::kBackIn, 2});

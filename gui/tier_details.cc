@@ -53,8 +53,9 @@ QString replicaTable(const models::TierSpec& t, const TierState* ts) {
       if (!absent && rs->condition != ReplicaState::Condition::kUp)
         condition = "<b><font color=#b00000>" + condition + "</font></b>";
       lifecycle = text(lifecycleName(rs->lifecycle));
-      rotation =
-          rs->inRotation ? QObject::tr("yes") : QObject::tr("<b><font color=#b00000>no</font></b>");
+      rotation = rs->primary      ? QObject::tr("primary: writes")
+                 : rs->inRotation ? QObject::tr("yes")
+                                  : QObject::tr("<b><font color=#b00000>no</font></b>");
     }
     h += QString(
              "<tr><td>%1%2</td><td>%3 / %4</td><td>%5 / %6</td><td>%7</td><td>%8</td>"
@@ -71,7 +72,7 @@ QString replicaTable(const models::TierSpec& t, const TierState* ts) {
   if (t.kind == models::TierKind::kDatabase && t.targets.size() > 1) {
     h += QObject::tr(
         "<p><small>The primary takes the writes and is not in the read rotation; a promoted "
-        "read replica leaves it.</small></p>");
+        "read replica takes them from then on.</small></p>");
   }
   return h;
 }
@@ -122,8 +123,8 @@ QString healthSection(const models::TierSpec& t, const TierState* ts) {
   QString h = QObject::tr("<h4>Health</h4>");
   if (!t.healthCheck && !t.passiveHealth) {
     h += QObject::tr(
-        "<p>No health check or passive health on this tier: only the lifecycle takes a replica "
-        "out of rotation.</p>");
+        "<p>No health check or passive health on this tier: a replica that fails stays in "
+        "rotation.</p>");
   }
   if (ts == nullptr) return h;
   QString list;

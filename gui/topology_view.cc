@@ -39,7 +39,7 @@ QString replicaLine(const models::TierSpec& t, const TierState* counts, bool rot
   const auto backups = std::count_if(t.targets.begin(), t.targets.end(),
                                      [](const models::TargetSpec& r) { return r.backup; });
   QString s = t.kind == models::TierKind::kDatabase
-                  ? QObject::tr("primary + %1 read replica(s)").arg(t.targets.size() - 1)
+                  ? QObject::tr("primary + %1 replica(s)").arg(t.targets.size() - 1)
                   : QObject::tr("%1 replica(s)").arg(t.targets.size());
   if (rotation && counts != nullptr) {
     s = QObject::tr("%1 of %2 in rotation")
@@ -200,10 +200,20 @@ void TopologyView::paintEvent(QPaintEvent*) {
     const double line = QFontMetricsF(base).height();
     const QStringList lines = boxLines(static_cast<int>(i));
     for (int k = 0; k < lines.size(); ++k) {
-      p.setFont(k == 0 ? bold : base);
-      // Too long for the box: elided, not cut.
-      const QString shown =
-          QFontMetricsF(p.font()).elidedText(lines[k], Qt::ElideRight, inner.width());
+      // Too long for the box: without the policy's label, in a smaller font (down to 80%),
+      // and only then elided, never cut.
+      QString text = lines[k];
+      QFont f = k == 0 ? bold : base;
+      if (k == 2 && QFontMetricsF(f).horizontalAdvance(text) > inner.width())
+        text = QString::fromStdString(spec_.tiers[i].balancer.policy);
+      const double size = f.pointSizeF();
+      for (double scale = 0.95;
+           scale >= 0.8 && size > 0.0 && QFontMetricsF(f).horizontalAdvance(text) > inner.width();
+           scale -= 0.05) {
+        f.setPointSizeF(size * scale);
+      }
+      p.setFont(f);
+      const QString shown = QFontMetricsF(f).elidedText(text, Qt::ElideRight, inner.width());
       p.drawText(inner.adjusted(0, k == 0 ? 0 : line * k + 2, 0, 0), Qt::AlignTop | Qt::AlignLeft,
                  shown);
     }

@@ -43,6 +43,7 @@ LiveObserver::LiveObserver(const models::ScenarioSpec& spec) : spec_(spec) {
     for (const models::TargetSpec& target : ts.targets)
       tier.workers += target.workers;
     tier.ready = tier.inRotation = static_cast<std::uint32_t>(ts.targets.size());
+    if (ts.kind == models::TierKind::kDatabase && ts.targets.size() > 1) tier.primary = 0;
     // As the Collector: the autoscaler starts from the initial count.
     tier.autoscaled = ts.autoscaler.has_value();
     tier.desired =
@@ -132,6 +133,7 @@ void LiveObserver::onHealthChanged(models::TierIndex tier, models::ReplicaIndex 
     change.nowInRotation = after;
   }
   tiers_[tier].replicas[replica].lastHealth = change;
+  if (event.why == models::health::Why::kPromoted) tiers_[tier].primary = replica;
   if (healthChanges_.size() < LiveSample::kMaxEventsPerSample) {
     healthChanges_.push_back(change);
   } else {
@@ -243,7 +245,8 @@ LiveState LiveObserver::state(double now) {
       const models::TargetSpec& target = spec.targets[r];
       const Replica& mine = tier.replicas[r];
       out.replicas.push_back({target.name, mine.busy, mine.queued, target.workers, target.backup,
-                              mine.condition, mine.lifecycle, mine.inRotation, mine.lastHealth});
+                              mine.condition, mine.lifecycle, mine.inRotation, r == tier.primary,
+                              mine.lastHealth});
     }
   }
   return st;

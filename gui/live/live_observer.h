@@ -80,6 +80,8 @@ class LiveObserver final : public models::NetworkObserver {
     std::int32_t desired = 0;
     std::uint32_t ready = 0, inRotation = 0;  // as last read from the network
     std::optional<ScaleDecision> lastDecision;
+    // A database with read replicas: the replica taking the writes (a promotion moves it).
+    std::uint32_t primary = models::kNone;
   };
   void advance(Tier& tier, Replica& replica, double now);
   void refresh();  // reads the replicas' states from the network, if attached

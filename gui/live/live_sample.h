@@ -97,7 +97,8 @@ struct ReplicaState {
   Condition condition = Condition::kUp;     // what a fault did to it
   Lifecycle lifecycle = Lifecycle::kReady;  // autoscaled tiers: starting, draining, absent
   bool inRotation = true;                   // the balancer sends it requests
-  std::optional<HealthChange> lastHealth;   // the last health change, if any
+  bool primary = false;  // a database's primary behind read replicas: it takes the writes
+  std::optional<HealthChange> lastHealth;  // the last health change, if any
 };
 // "up", "crashed", "hung", "unreachable"; "absent", "starting", "ready", "draining".
 std::string_view conditionName(models::ServicePool::Condition condition);
