@@ -431,14 +431,10 @@ void ChartsView::draw(Chart& c, const std::vector<Line>& lines) {
       for (const QPointF& p : pts)
         yMax = std::max(yMax, p.y());
       auto* xy = static_cast<QXYSeries*>(series[k++]);
-      // A live run only adds points; anything else (a new replication, the mean at the
-      // end) replaces them.
-      const qsizetype have = xy->count();
-      if (have > 0 && have <= pts.size() && xy->at(have - 1) == pts[have - 1]) {
-        if (have < pts.size()) xy->append(pts.mid(have));
-      } else {
-        xy->replace(pts);
-      }
+      // Replaced at once when changed: Qt Charts rebuilds a series' whole path (and its
+      // stroked shape) for every point appended, so appending the k points of a batch
+      // costs k rebuilds where one replace costs one.
+      if (xy->points() != pts) xy->replace(pts);
     }
   }
   const auto axes = chart->axes();

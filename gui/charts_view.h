@@ -19,10 +19,11 @@ namespace lbsim::gui {
 // run controller publishes, at most 10 times a second). Run B is drawn solid, the baseline
 // A dashed in the same colour. Each chart exports as PNG or SVG (right click).
 //
-// Redrawing the six charts costs the GUI thread tens of milliseconds, so the view redraws
-// at most every kRedrawMs and only while visible, one chart per turn of the event loop (so
-// input and painting get in between), appends the new points of a live run instead of
-// replacing them, and keeps its axes unless the data leave them.
+// Redrawing costs the GUI thread milliseconds per chart, so the view redraws at most every
+// kRedrawMs and only while visible, one chart per turn of the event loop (so input and
+// painting get in between), replaces a series' points in one call (Qt Charts rebuilds a
+// line's whole path for each point appended: appending a batch point by point stalled the
+// event loop for up to 100 ms), and keeps its axes unless the data leave them.
 class ChartsView : public QWidget {
   Q_OBJECT
  public:
