@@ -229,14 +229,25 @@ QString ChartModel::replicaName(Slot slot, int tier, std::uint32_t replica) cons
   return names[static_cast<std::size_t>(tier)][static_cast<qsizetype>(replica)];
 }
 
-std::vector<ScaleDecision> ChartModel::decisions(Slot slot, int tier) const {
-  std::vector<ScaleDecision> out;
-  for (const LiveSample& s : slots_[slot].samples) {
-    for (const ScaleDecision& d : s.decisions) {
-      if (static_cast<int>(d.tier) == tier) out.push_back(d);
+namespace {
+
+// The events of one tier in the samples' lists `list`, in time order.
+template <typename Event>
+std::vector<Event> eventsOf(const std::vector<LiveSample>& samples,
+                            std::vector<Event> LiveSample::*list, int tier) {
+  std::vector<Event> out;
+  for (const LiveSample& s : samples) {
+    for (const Event& e : s.*list) {
+      if (static_cast<int>(e.tier) == tier) out.push_back(e);
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<ScaleDecision> ChartModel::decisions(Slot slot, int tier) const {
+  return eventsOf(slots_[slot].samples, &LiveSample::decisions, tier);
 }
 
 QList<QPointF> ChartModel::decisionPoints(Slot slot, int tier) const {
@@ -247,13 +258,7 @@ QList<QPointF> ChartModel::decisionPoints(Slot slot, int tier) const {
 }
 
 std::vector<HealthChange> ChartModel::healthChanges(Slot slot, int tier) const {
-  std::vector<HealthChange> out;
-  for (const LiveSample& s : slots_[slot].samples) {
-    for (const HealthChange& h : s.healthChanges) {
-      if (static_cast<int>(h.tier) == tier) out.push_back(h);
-    }
-  }
-  return out;
+  return eventsOf(slots_[slot].samples, &LiveSample::healthChanges, tier);
 }
 
 QList<QPointF> ChartModel::healthPoints(Slot slot, int tier, bool out) const {

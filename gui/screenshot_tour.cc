@@ -53,6 +53,13 @@ void ScreenshotTour::step() {
                  window_.heartbeat().maxGapMs(), window_.heartbeat().beats());
   };
   RunController& run = window_.controller();
+  // While the run goes, this step again later.
+  const auto stillRunning = [&] {
+    if (!run.running()) return false;
+    --step_;
+    later(200);
+    return true;
+  };
   switch (step_++) {
     case 0: {
       // A copy of the scenario with two mistakes, to show the located error list.
@@ -110,11 +117,7 @@ void ScreenshotTour::step() {
       later(200);
       break;
     case 7:
-      if (run.running()) {
-        --step_;  // wait for the run to end
-        later(200);
-        break;
-      }
+      if (stillRunning()) break;
       report("baseline run");
       // What if the course upstream had five replicas and least_request (power of two)?
       window_.whatIf().setReplicas(3, 5);
@@ -128,11 +131,7 @@ void ScreenshotTour::step() {
       later(200);
       break;
     case 9:
-      if (run.running()) {
-        --step_;  // wait for the run to end
-        later(200);
-        break;
-      }
+      if (stillRunning()) break;
       report("what-if run");
       window_.showTab(MainWindow::kChartsTab);
       later(500);
@@ -168,11 +167,7 @@ void ScreenshotTour::step() {
       break;
     }
     case 13:
-      if (run.running()) {
-        --step_;  // wait for the run to end
-        later(200);
-        break;
-      }
+      if (stillRunning()) break;
       report("spike-10x-hpa run");
       later(500);
       break;
@@ -218,11 +213,7 @@ void ScreenshotTour::step() {
       later(300);
       break;
     case 20:
-      if (run.running()) {
-        --step_;
-        later(200);
-        break;
-      }
+      if (stillRunning()) break;
       QApplication::quit();
       break;
     default:
