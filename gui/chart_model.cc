@@ -31,12 +31,20 @@ double chartValue(const LiveSample& s, const SeriesRef& ref) {
       return t ? 100.0 * t->utilization : kNaN;
     case Metric::kQueueLength:
       return t ? t->queueLength : kNaN;
-    case Metric::kReplicas:
-      return t ? t->replicas : kNaN;
+    case Metric::kReady:
+      return t ? t->ready : kNaN;
+    case Metric::kDesired:
+      return t ? t->desired : kNaN;
+    case Metric::kInRotation:
+      return t ? t->inRotation : kNaN;
     case Metric::kCacheHitRatio:
       return s.cacheHitRatio ? 100.0 * *s.cacheHitRatio : kNaN;
   }
   return kNaN;
+}
+
+bool isCount(Metric metric) {
+  return metric == Metric::kReady || metric == Metric::kDesired || metric == Metric::kInRotation;
 }
 
 namespace {
@@ -53,6 +61,15 @@ struct Mean {
   }
   double get() const { return n > 0 ? sum / n : kNaN; }
 };
+
+// The fields of a tier's sample that the mean averages.
+constexpr double TierSample::*kTierFields[] = {
+    &TierSample::p50,         &TierSample::p95,    &TierSample::p99,
+    &TierSample::throughput,  &TierSample::errors, &TierSample::utilization,
+    &TierSample::queueLength, &TierSample::ready,  &TierSample::desired,
+    &TierSample::inRotation,
+};
+constexpr std::size_t kTierFieldCount = std::size(kTierFields);
 
 }  // namespace
 
@@ -73,7 +90,7 @@ std::vector<LiveSample> meanOverReplications(const std::vector<std::vector<LiveS
     m.tiers.resize(shape.tiers.size());
     Mean p50, p95, p99, arrivals, throughput, cache;
     std::vector<Mean> errors(m.errors.size());
-    std::vector<Mean> tier(shape.tiers.size() * 6);
+    std::vector<Mean> tier(shape.tiers.size() * kTierFieldCount);
     for (const auto& r : runs) {
       if (i >= r.size()) continue;
       const LiveSample& s = r[i];
@@ -86,11 +103,14 @@ std::vector<LiveSample> meanOverReplications(const std::vector<std::vector<LiveS
       for (std::size_t c = 0; c < s.errors.size(); ++c)
         errors[c].add(s.errors[c]);
       for (std::size_t t = 0; t < s.tiers.size() && t < shape.tiers.size(); ++t) {
-        const TierSample& ts = s.tiers[t];
-        const double v[6] = {ts.p50, ts.p95, ts.p99, ts.throughput, ts.errors, ts.utilization};
-        for (int k = 0; k < 6; ++k)
-          tier[t * 6 + k].add(v[k]);
+        for (std::size_t k = 0; k < kTierFieldCount; ++k)
+          tier[t * kTierFieldCount + k].add(s.tiers[t].*kTierFields[k]);
       }
+      // Every replication's events, so the markers show the spread of the decisions.
+      m.decisions.insert(m.decisions.end(), s.decisions.begin(), s.decisions.end());
+      m.healthChanges.insert(m.healthChanges.end(), s.healthChanges.begin(), s.healthChanges.end());
+      m.decisionsDropped += s.decisionsDropped;
+      m.healthChangesDropped += s.healthChangesDropped;
     }
     m.p50 = p50.get();
     m.p95 = p95.get();
@@ -101,22 +121,8 @@ std::vector<LiveSample> meanOverReplications(const std::vector<std::vector<LiveS
     for (std::size_t c = 0; c < m.errors.size(); ++c)
       m.errors[c] = errors[c].get();
     for (std::size_t t = 0; t < m.tiers.size(); ++t) {
-      TierSample& ts = m.tiers[t];
-      ts.p50 = tier[t * 6 + 0].get();
-      ts.p95 = tier[t * 6 + 1].get();
-      ts.p99 = tier[t * 6 + 2].get();
-      ts.throughput = tier[t * 6 + 3].get();
-      ts.errors = tier[t * 6 + 4].get();
-      ts.utilization = tier[t * 6 + 5].get();
-      Mean queue, replicas;
-      for (const auto& r : runs) {
-        if (i < r.size() && t < r[i].tiers.size()) {
-          queue.add(r[i].tiers[t].queueLength);
-          replicas.add(r[i].tiers[t].replicas);
-        }
-      }
-      ts.queueLength = queue.get();
-      ts.replicas = replicas.get();
+      for (std::size_t k = 0; k < kTierFieldCount; ++k)
+        m.tiers[t].*kTierFields[k] = tier[t * kTierFieldCount + k].get();
     }
     out.push_back(std::move(m));
   }
@@ -134,14 +140,28 @@ QStringList tierNames(const models::ScenarioSpec& spec) {
 
 }  // namespace
 
+void ChartModel::describe(SlotData& slot, const models::ScenarioSpec& spec) {
+  slot.tiers = tierNames(spec);
+  slot.duration = spec.duration;
+  slot.autoscaled.clear();
+  slot.replicaNames.assign(spec.tiers.size(), {});
+  slot.rotation = !spec.faults.empty();
+  for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
+    const models::TierSpec& tier = spec.tiers[t];
+    for (const models::TargetSpec& target : tier.targets)
+      slot.replicaNames[t] << QString::fromStdString(target.name);
+    if (tier.autoscaler) slot.autoscaled.push_back(static_cast<int>(t));
+    slot.rotation = slot.rotation || tier.healthCheck || tier.passiveHealth;
+  }
+}
+
 void ChartModel::beginRun(const models::ScenarioSpec& spec, const QString& label) {
   SlotData& b = slots_[kB];
   b = {};
   b.present = true;
   b.live = true;
   b.label = label;
-  b.tiers = tierNames(spec);
-  b.duration = spec.duration;
+  describe(b, spec);
   emit changed();
 }
 
@@ -161,8 +181,7 @@ void ChartModel::setFinished(SlotData& slot, const RunResult& result) {
   slot = {};
   slot.present = true;
   slot.label = QString::fromStdString(result.label);
-  slot.tiers = tierNames(result.spec);
-  slot.duration = result.spec.duration;
+  describe(slot, result.spec);
   // A stopped run shows what it had: its replications so far, the last one partial.
   std::vector<std::vector<LiveSample>> done;
   for (const auto& r : result.samples) {
@@ -188,11 +207,68 @@ void ChartModel::setBaseline(const std::shared_ptr<const RunResult>& result) {
 
 QList<QPointF> ChartModel::points(Slot slot, const SeriesRef& ref) const {
   QList<QPointF> out;
+  const bool steps = isCount(ref.metric);
+  double start = 0.0;
   for (const LiveSample& s : slots_[slot].samples) {
     const double v = chartValue(s, ref);
-    if (std::isfinite(v)) out.append(QPointF(s.time, v));
+    if (std::isfinite(v)) {
+      if (steps) out.append(QPointF(start, v));
+      out.append(QPointF(s.time, v));
+    }
+    start = s.time;
   }
   return out;
+}
+
+QString ChartModel::replicaName(Slot slot, int tier, std::uint32_t replica) const {
+  const auto& names = slots_[slot].replicaNames;
+  if (tier < 0 || static_cast<std::size_t>(tier) >= names.size() ||
+      replica >= static_cast<std::uint32_t>(names[static_cast<std::size_t>(tier)].size())) {
+    return QString::number(replica);
+  }
+  return names[static_cast<std::size_t>(tier)][static_cast<qsizetype>(replica)];
+}
+
+namespace {
+
+// The events of one tier in the samples' lists `list`, in time order.
+template <typename Event>
+std::vector<Event> eventsOf(const std::vector<LiveSample>& samples,
+                            std::vector<Event> LiveSample::*list, int tier) {
+  std::vector<Event> out;
+  for (const LiveSample& s : samples) {
+    for (const Event& e : s.*list) {
+      if (static_cast<int>(e.tier) == tier) out.push_back(e);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<ScaleDecision> ChartModel::decisions(Slot slot, int tier) const {
+  return eventsOf(slots_[slot].samples, &LiveSample::decisions, tier);
+}
+
+QList<QPointF> ChartModel::decisionPoints(Slot slot, int tier) const {
+  QList<QPointF> out;
+  for (const ScaleDecision& d : decisions(slot, tier))
+    out.append(QPointF(d.time, d.desired));
+  return out;
+}
+
+std::vector<HealthChange> ChartModel::healthChanges(Slot slot, int tier) const {
+  return eventsOf(slots_[slot].samples, &LiveSample::healthChanges, tier);
+}
+
+QList<QPointF> ChartModel::healthPoints(Slot slot, int tier, bool out) const {
+  QList<QPointF> points;
+  for (const HealthChange& h : healthChanges(slot, tier)) {
+    const bool shown =
+        out ? h.wasInRotation && !h.nowInRotation : !h.wasInRotation && h.nowInRotation;
+    if (shown) points.append(QPointF(h.time, h.inRotation));
+  }
+  return points;
 }
 
 bool ChartModel::hasCache() const {

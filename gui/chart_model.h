@@ -23,9 +23,14 @@ enum class Metric {
   kErrors,
   kUtilization,
   kQueueLength,
-  kReplicas,
+  kReady,  // replica counts: drawn as steps (points())
+  kDesired,
+  kInRotation,
   kCacheHitRatio,
 };
+// Whether a metric is a replica count, which holds over an interval rather than
+// describing it: points() draws it as steps.
+bool isCount(Metric metric);
 struct SeriesRef {
   Metric metric = Metric::kP99;
   int tier = -1;
@@ -62,8 +67,24 @@ class ChartModel : public QObject {
   double duration(Slot slot) const { return slots_[slot].duration; }
   std::uint32_t replication() const { return slots_[kB].replication; }
   const std::vector<LiveSample>& samples(Slot slot) const { return slots_[slot].samples; }
-  // Points (simulated seconds, chartValue), undefined values left out.
+  // Points (simulated seconds, chartValue), undefined values left out. A replica count is
+  // a step per sample, level over the interval that ends at the sample, so the change shows
+  // in the interval where it happened (where its decision marker is): (start, v), (end, v).
   QList<QPointF> points(Slot slot, const SeriesRef& ref) const;
+  // The autoscaler decisions that changed the tier's desired count, at (time, desired after);
+  // once a run is over, those of all its replications.
+  QList<QPointF> decisionPoints(Slot slot, int tier) const;
+  std::vector<ScaleDecision> decisions(Slot slot, int tier) const;
+  // The health changes that took one of the tier's replicas out of rotation (`out`) or put
+  // it back, at (time, replicas in rotation just after); changes that left the replica where
+  // it was are not marked.
+  QList<QPointF> healthPoints(Slot slot, int tier, bool out) const;
+  std::vector<HealthChange> healthChanges(Slot slot, int tier) const;
+  // Tiers with an autoscaler; whether replicas can leave rotation (faults or a health
+  // mechanism in the scenario).
+  std::vector<int> autoscaledTiers(Slot slot) const { return slots_[slot].autoscaled; }
+  bool tracksRotation(Slot slot) const { return slots_[slot].rotation; }
+  QString replicaName(Slot slot, int tier, std::uint32_t replica) const;
   // Whether any sample of either run has a cache hit ratio (a scenario without caches has
   // none, and the cache chart says so).
   bool hasCache() const;
@@ -77,11 +98,15 @@ class ChartModel : public QObject {
     bool live = false;
     QString label;
     QStringList tiers;
+    std::vector<int> autoscaled;
+    std::vector<QStringList> replicaNames;  // by tier
+    bool rotation = false;
     double duration = 0.0;  // simulated seconds: the charts' time axis
     std::uint32_t replication = 0;
     std::vector<LiveSample> samples;
   };
   void setFinished(SlotData& slot, const RunResult& result);
+  static void describe(SlotData& slot, const models::ScenarioSpec& spec);
   SlotData slots_[2];
 };
 

@@ -20,6 +20,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <exception>
 
 #include "cli/output/results.h"
@@ -63,8 +64,8 @@ MainWindow::MainWindow(const models::balancing::PolicyRegistry& policies, QWidge
   whatIf_ = new WhatIfPanel(*document_, side);
   topologySplit->setStretchFactor(0, 3);
   topologySplit->setStretchFactor(1, 1);
-  topologySplit->setSizes({960, 440});
-  side->setSizes({520, 380});
+  topologySplit->setSizes({1300, 580});
+  side->setSizes({640, 340});
   tabs_->addTab(topologySplit, tr("Topology"));
 
   charts_ = new ChartsView(*chartModel_, tabs_);
@@ -102,6 +103,7 @@ MainWindow::MainWindow(const models::balancing::PolicyRegistry& policies, QWidge
       duration_->setPlaceholderText(
           QString::fromStdString(scenarios::formatDuration(document_->spec().duration)));
       replications_->setSpecialValueText(tr("%1 (scenario)").arg(document_->spec().replications));
+      dropRunsOfOtherChains();
     } else {
       topology_->setScenario({});
     }
@@ -259,6 +261,7 @@ void MainWindow::run() {
 void MainWindow::onBatch(const LiveBatch& batch) {
   chartModel_->addBatch(batch);
   state_ = batch.state;
+  topology_->setReplicaCounts(state_.tiers);
   if (!batch.samples.empty()) {
     latest_.assign(1, batch.samples.back());
     std::vector<double> u;
@@ -323,6 +326,24 @@ void MainWindow::updateDetails() {
   const bool haveState = controller_->running() || last_ != nullptr;
   details_->setHtml(
       tierDetailsHtml(*spec, tier, latest, haveState ? &state_ : nullptr, last_.get()));
+}
+
+void MainWindow::dropRunsOfOtherChains() {
+  // Figures are matched by tier index: a run of other tiers is neither compared with this
+  // scenario's runs nor inspected on its topology.
+  const auto sameTiers = [this](const std::shared_ptr<const RunResult>& run) {
+    const auto& a = run->spec.tiers;
+    const auto& b = document_->spec().tiers;
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](const auto& x, const auto& y) { return x.id == y.id; });
+  };
+  if (baseline_ && !sameTiers(baseline_)) {
+    baseline_.reset();
+    pinned_ = false;
+    chartModel_->setBaseline(nullptr);
+  }
+  if (last_ && !sameTiers(last_)) last_.reset();
+  compareModel_->setRuns(baseline_, last_);
 }
 
 void MainWindow::updateActions() {

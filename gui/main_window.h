@@ -61,6 +61,7 @@ class MainWindow : public QMainWindow {
   void onFinished(std::shared_ptr<const RunResult> result);
   void updateDetails();
   void updateActions();
+  void dropRunsOfOtherChains();
   void addRecent(const QString& path);
   void rebuildRecentMenu();
   void exportResults();

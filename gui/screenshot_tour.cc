@@ -1,7 +1,9 @@
 #include "gui/screenshot_tour.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QListView>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -23,6 +25,9 @@ ScreenshotTour::ScreenshotTour(MainWindow& window, QString scenario, QString dir
     : QObject(parent), window_(window), scenario_(std::move(scenario)), dir_(std::move(dir)) {}
 
 void ScreenshotTour::start() {
+  // Room for the topology of a long chain beside the inspected tier, and for the charts'
+  // legends (docs/gui.md: a 1920x1080 screen).
+  window_.resize(1880, 1040);
   connect(&window_.controller(), &RunController::batch, this,
           [this](const LiveBatch& b) { progress_ = b.progress; });
   QTimer::singleShot(300, this, &ScreenshotTour::step);
@@ -36,6 +41,11 @@ void ScreenshotTour::grab(const QString& name) {
                path.toUtf8().constData());
 }
 
+QString ScreenshotTour::sibling(const QString& name) const {
+  const QString path = QFileInfo(scenario_).absoluteDir().filePath(name);
+  return QFileInfo::exists(path) ? path : QString();
+}
+
 void ScreenshotTour::step() {
   const auto later = [this](int ms) { QTimer::singleShot(ms, this, &ScreenshotTour::step); };
   const auto report = [this](const char* what) {
@@ -43,6 +53,13 @@ void ScreenshotTour::step() {
                  window_.heartbeat().maxGapMs(), window_.heartbeat().beats());
   };
   RunController& run = window_.controller();
+  // While the run goes, this step again later.
+  const auto stillRunning = [&] {
+    if (!run.running()) return false;
+    --step_;
+    later(200);
+    return true;
+  };
   switch (step_++) {
     case 0: {
       // A copy of the scenario with two mistakes, to show the located error list.
@@ -85,7 +102,7 @@ void ScreenshotTour::step() {
       break;
     case 4:
       run.pause();
-      window_.topology().select(3);  // course-service in cerebrum
+      window_.topology().select(3);  // user-service in cerebrum
       later(500);
       break;
     case 5:
@@ -100,11 +117,7 @@ void ScreenshotTour::step() {
       later(200);
       break;
     case 7:
-      if (run.running()) {
-        --step_;  // wait for the run to end
-        later(200);
-        break;
-      }
+      if (stillRunning()) break;
       report("baseline run");
       // What if the course upstream had five replicas and least_request (power of two)?
       window_.whatIf().setReplicas(3, 5);
@@ -118,11 +131,7 @@ void ScreenshotTour::step() {
       later(200);
       break;
     case 9:
-      if (run.running()) {
-        --step_;  // wait for the run to end
-        later(200);
-        break;
-      }
+      if (stillRunning()) break;
       report("what-if run");
       window_.showTab(MainWindow::kChartsTab);
       later(500);
@@ -138,8 +147,73 @@ void ScreenshotTour::step() {
       window_.showTab(MainWindow::kTopologyTab);
       later(300);
       break;
-    case 12:
+    case 12: {
       grab("topology");
+      // The replicas of an autoscaled pool: spike-10x-hpa, next to the scenario, one
+      // replication as fast as possible, its replicas chart enlarged.
+      const QString spike = sibling("spike-10x-hpa.yaml");
+      if (spike.isEmpty() || !window_.openScenario(spike)) {
+        step_ = 16;  // skip to the failover scenario
+        later(0);
+        break;
+      }
+      window_.setDurationOverride(QString());
+      window_.setReplicationsOverride(1);
+      window_.setSpeed(0.0);
+      window_.showTab(MainWindow::kChartsTab);
+      window_.charts().focusChart(ChartsView::kReplicasChart);
+      window_.run();
+      later(200);
+      break;
+    }
+    case 13:
+      if (stillRunning()) break;
+      report("spike-10x-hpa run");
+      later(500);
+      break;
+    case 14:
+      grab("replicas");
+      window_.charts().focusChart(-1);
+      later(0);
+      break;
+    case 15:
+    case 16: {
+      // A failover paused while the PostgreSQL primary is down (crashed at 480 s, out of
+      // rotation after HAProxy's checks at about 490 s, a replica promoted at about 520 s).
+      const QString failover = sibling("failover.yaml");
+      if (failover.isEmpty() || !window_.openScenario(failover)) {
+        QApplication::quit();
+        break;
+      }
+      step_ = 17;
+      window_.setDurationOverride(QString());
+      window_.setReplicationsOverride(1);
+      window_.setSpeed(60.0);
+      window_.showTab(MainWindow::kTopologyTab);
+      const auto& tiers = window_.document().spec().tiers;
+      for (std::size_t t = 0; t < tiers.size(); ++t) {
+        if (tiers[t].id == "postgres") window_.topology().select(static_cast<int>(t));
+      }
+      progress_ = 0.0;
+      window_.run();
+      later(200);
+      break;
+    }
+    case 17:
+      if (progress_ < 500.0 / 900.0) --step_;
+      later(50);
+      break;
+    case 18:
+      run.pause();
+      later(500);
+      break;
+    case 19:
+      grab("failover-paused");
+      run.stop();
+      later(300);
+      break;
+    case 20:
+      if (stillRunning()) break;
       QApplication::quit();
       break;
     default:

@@ -2,6 +2,9 @@
 
 #include <QObject>
 #include <cmath>
+#include <string_view>
+
+#include "models/health/health_event.h"
 
 namespace lbsim::gui {
 
@@ -21,6 +24,126 @@ QString figure(const RunResult& r, const std::string& path, double scale, int de
     return s;
   }
   return QStringLiteral("–");
+}
+
+QString text(std::string_view s) {
+  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())).toHtmlEscaped();
+}
+
+// Each replica's parameters and, from the snapshot, its load, condition, lifecycle and
+// whether the balancer sends it requests.
+QString replicaTable(const models::TierSpec& t, const TierState* ts) {
+  QString h = QObject::tr("<h4>Replicas</h4>");
+  h += QObject::tr(
+      "<table border=1 cellspacing=0 cellpadding=3><tr><th>replica</th><th>busy / workers</th>"
+      "<th>waiting / limit</th><th>weight</th><th>condition</th><th>lifecycle</th>"
+      "<th>in rotation</th></tr>");
+  for (std::size_t r = 0; r < t.targets.size(); ++r) {
+    const models::TargetSpec& target = t.targets[r];
+    const ReplicaState* rs = ts != nullptr && r < ts->replicas.size() ? &ts->replicas[r] : nullptr;
+    const QString limit = target.queueLimit == models::kUnboundedQueue
+                              ? QStringLiteral("∞")
+                              : QString::number(target.queueLimit);
+    QString condition = QStringLiteral("–"), lifecycle = QStringLiteral("–"),
+            rotation = QStringLiteral("–");
+    if (rs != nullptr) {
+      const bool absent = rs->lifecycle == ReplicaState::Lifecycle::kAbsent;
+      // An absent replica refuses what still reaches it, but it is not a fault.
+      condition = absent ? QStringLiteral("–") : text(conditionName(rs->condition));
+      if (!absent && rs->condition != ReplicaState::Condition::kUp)
+        condition = "<b><font color=#b00000>" + condition + "</font></b>";
+      lifecycle = text(lifecycleName(rs->lifecycle));
+      rotation = rs->primary      ? QObject::tr("primary: writes")
+                 : rs->inRotation ? QObject::tr("yes")
+                                  : QObject::tr("<b><font color=#b00000>no</font></b>");
+    }
+    h += QString(
+             "<tr><td>%1%2</td><td>%3 / %4</td><td>%5 / %6</td><td>%7</td><td>%8</td>"
+             "<td>%9</td><td>%10</td></tr>")
+             .arg(QString::fromStdString(target.name).toHtmlEscaped(),
+                  target.backup ? QObject::tr(" (backup)") : QString())
+             .arg(rs != nullptr ? QString::number(rs->busy) : QStringLiteral("–"))
+             .arg(target.workers)
+             .arg(rs != nullptr ? QString::number(rs->queued) : QStringLiteral("–"), limit)
+             .arg(target.weight)
+             .arg(condition, lifecycle, rotation);
+  }
+  h += "</table>";
+  if (t.kind == models::TierKind::kDatabase && t.targets.size() > 1) {
+    h += QObject::tr(
+        "<p><small>The primary takes the writes and is not in the read rotation; a promoted "
+        "read replica takes them from then on.</small></p>");
+  }
+  return h;
+}
+
+QString autoscalerKind(const models::AutoscalerSpec& a) {
+  switch (a.kind) {
+    case models::AutoscalerSpec::Kind::kHpa:
+      return QObject::tr("Kubernetes HPA");
+    case models::AutoscalerSpec::Kind::kAsg:
+      return QObject::tr("EC2 Auto Scaling group");
+    case models::AutoscalerSpec::Kind::kThreshold:
+      return QObject::tr("threshold script");
+  }
+  return {};
+}
+
+// The tier's autoscaler, its counts now and its last decision with the reason.
+QString autoscalerSection(const models::TierSpec& t, const TierState* ts) {
+  if (!t.autoscaler) return {};
+  const models::AutoscalerSpec& a = *t.autoscaler;
+  QString h = QObject::tr("<h4>Autoscaler</h4><p>%1 (%2), %3–%4 replicas.")
+                  .arg(autoscalerKind(a), QString::fromStdString(a.source).toHtmlEscaped())
+                  .arg(a.minReplicas())
+                  .arg(a.maxReplicas());
+  if (ts != nullptr) {
+    h += QObject::tr(" Now: desired %1, ready %2, in rotation %3.")
+             .arg(ts->desired, 0, 'f', 0)
+             .arg(ts->ready, 0, 'f', 0)
+             .arg(ts->inRotation, 0, 'f', 0);
+  }
+  h += "</p>";
+  if (ts == nullptr) return h;
+  if (!ts->lastDecision) return h + QObject::tr("<p>No decision yet.</p>");
+  const ScaleDecision& d = *ts->lastDecision;
+  h += QObject::tr("<p>Last decision at %1 s: desired %2 → %3 (ready %4)<br><i>%5</i>%6</p>")
+           .arg(d.time, 0, 'f', 1)
+           .arg(d.before)
+           .arg(d.desired)
+           .arg(d.ready)
+           .arg(QString::fromStdString(d.reason).toHtmlEscaped(),
+                d.message.empty() ? QString()
+                                  : ": " + QString::fromStdString(d.message).toHtmlEscaped());
+  return h;
+}
+
+// The last health change of each replica, with its reason.
+QString healthSection(const models::TierSpec& t, const TierState* ts) {
+  QString h = QObject::tr("<h4>Health</h4>");
+  if (!t.healthCheck && !t.passiveHealth) {
+    h += QObject::tr(
+        "<p>No health check or passive health on this tier: a replica that fails stays in "
+        "rotation.</p>");
+  }
+  if (ts == nullptr) return h;
+  QString list;
+  for (std::size_t r = 0; r < ts->replicas.size() && r < t.targets.size(); ++r) {
+    const ReplicaState& rs = ts->replicas[r];
+    if (!rs.lastHealth) continue;
+    const HealthChange& c = *rs.lastHealth;
+    list += QObject::tr("<li><b>%1</b> at %2 s, %3: %4 → %5. %6</li>")
+                .arg(QString::fromStdString(rs.name).toHtmlEscaped())
+                .arg(c.time, 0, 'f', 1)
+                .arg(text(c.mechanism), text(c.event.from), text(c.event.to),
+                     QString::fromStdString(models::health::describe(c.event)).toHtmlEscaped());
+  }
+  if (!list.isEmpty()) {
+    h += QObject::tr("<p>Last change of each replica:</p><ul>") + list + "</ul>";
+  } else if (t.healthCheck || t.passiveHealth) {
+    h += QObject::tr("<p>No health change yet.</p>");
+  }
+  return h;
 }
 
 }  // namespace
@@ -45,33 +168,12 @@ QString tierDetailsHtml(const models::ScenarioSpec& spec, int tier, const TierSa
   row(QObject::tr("holds worker downstream"), t.holdWorker ? "yes" : "no");
   h += "</table>";
 
-  h += QObject::tr("<h4>Replicas</h4>");
-  h += "<table border=1 cellspacing=0 cellpadding=2><tr><th>name</th><th>workers</th>"
-       "<th>queue limit</th><th>weight</th><th>busy</th><th>waiting</th><th>health</th></tr>";
   const TierState* ts = state != nullptr && tier < static_cast<int>(state->tiers.size())
                             ? &state->tiers[static_cast<std::size_t>(tier)]
                             : nullptr;
-  for (std::size_t r = 0; r < t.targets.size(); ++r) {
-    const models::TargetSpec& target = t.targets[r];
-    const bool live = ts != nullptr && r < ts->replicas.size();
-    h += QString(
-             "<tr><td>%1%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td>"
-             "<td>%8</td></tr>")
-             .arg(QString::fromStdString(target.name).toHtmlEscaped(),
-                  target.backup ? QObject::tr(" (backup)") : QString())
-             .arg(target.workers)
-             .arg(target.queueLimit == models::kUnboundedQueue ? QObject::tr("none")
-                                                               : QString::number(target.queueLimit))
-             .arg(target.weight)
-             .arg(live ? QString::number(ts->replicas[r].busy) : QStringLiteral("–"))
-             .arg(live ? QString::number(ts->replicas[r].queued) : QStringLiteral("–"))
-             .arg(QObject::tr("up"));
-  }
-  h += "</table>";
-  h += QObject::tr(
-      "<p><small>Health checks and autoscaling are not simulated yet: every "
-      "replica stays up and the count is fixed, so there is no autoscaler "
-      "decision to show.</small></p>");
+  h += replicaTable(t, ts);
+  h += autoscalerSection(t, ts);
+  h += healthSection(t, ts);
   if (state != nullptr) {
     h += QObject::tr("<p>At t = %1 s: %2 requests in flight, %3 user sessions active.</p>")
              .arg(state->now, 0, 'f', 1)

@@ -26,14 +26,28 @@ QColor utilizationColour(double u) {
   return QColor::fromHsvF(static_cast<float>((1.0 - clamped) * 120.0 / 360.0), 0.45f, 0.97f);
 }
 
-QString replicaLine(const models::TierSpec& t) {
+QString replicaLine(const models::TierSpec& t, const TierState* counts, bool rotation) {
+  if (t.autoscaler) {
+    const QString range =
+        QObject::tr("%1–%2").arg(t.autoscaler->minReplicas()).arg(t.autoscaler->maxReplicas());
+    if (counts == nullptr) return QObject::tr("autoscaled %1 replicas").arg(range);
+    return QObject::tr("%1 ready, %2 desired (%3)")
+        .arg(counts->ready, 0, 'f', 0)
+        .arg(counts->desired, 0, 'f', 0)
+        .arg(range);
+  }
   const auto backups = std::count_if(t.targets.begin(), t.targets.end(),
                                      [](const models::TargetSpec& r) { return r.backup; });
-  if (t.kind == models::TierKind::kDatabase) {
-    return QObject::tr("primary + %1 read replica(s)").arg(t.targets.size() - 1);
+  QString s = t.kind == models::TierKind::kDatabase
+                  ? QObject::tr("primary + %1 replica(s)").arg(t.targets.size() - 1)
+                  : QObject::tr("%1 replica(s)").arg(t.targets.size());
+  if (rotation && counts != nullptr) {
+    s = QObject::tr("%1 of %2 in rotation")
+            .arg(counts->inRotation, 0, 'f', 0)
+            .arg(t.targets.size());
+  } else if (backups > 0) {
+    s += QObject::tr(", %1 backup").arg(backups);
   }
-  QString s = QObject::tr("%1 replica(s)").arg(t.targets.size());
-  if (backups > 0) s += QObject::tr(", %1 backup").arg(backups);
   return s;
 }
 
@@ -64,6 +78,10 @@ void TopologyView::setScenario(const models::ScenarioSpec& spec) {
   }
   edges_.assign(edges.begin(), edges.end());
   utilization_.assign(spec.tiers.size(), std::nan(""));
+  counts_.clear();
+  rotation_ = !spec.faults.empty();
+  for (const models::TierSpec& t : spec.tiers)
+    rotation_ = rotation_ || t.healthCheck || t.passiveHealth;
   if (selected_ >= static_cast<int>(spec.tiers.size())) selected_ = -1;
   const int columns = layer_.empty() ? 1 : *std::max_element(layer_.begin(), layer_.end()) + 1;
   setMinimumWidth(
@@ -77,6 +95,22 @@ void TopologyView::setUtilization(const std::vector<double>& utilization) {
   utilization_ = utilization;
   utilization_.resize(spec_.tiers.size(), std::nan(""));
   update();
+}
+
+void TopologyView::setReplicaCounts(const std::vector<TierState>& tiers) {
+  counts_ = tiers;
+  update();
+}
+
+QStringList TopologyView::boxLines(int tier) const {
+  const models::TierSpec& t = spec_.tiers[static_cast<std::size_t>(tier)];
+  const double u = utilization_[static_cast<std::size_t>(tier)];
+  const TierState* counts = static_cast<std::size_t>(tier) < counts_.size()
+                                ? &counts_[static_cast<std::size_t>(tier)]
+                                : nullptr;
+  return {QString::fromStdString(t.id), replicaLine(t, counts, rotation_),
+          tr("policy %1").arg(QString::fromStdString(t.balancer.policy)),
+          std::isfinite(u) ? tr("utilization %1%").arg(100.0 * u, 0, 'f', 1) : tr("utilization –")};
 }
 
 void TopologyView::select(int tier) {
@@ -156,7 +190,6 @@ void TopologyView::paintEvent(QPaintEvent*) {
   QFont bold = base;
   bold.setBold(true);
   for (std::size_t i = 0; i < spec_.tiers.size(); ++i) {
-    const models::TierSpec& t = spec_.tiers[i];
     const QRectF r = boxes_[i];
     const bool sel = static_cast<int>(i) == selected_;
     p.setBrush(utilizationColour(utilization_[i]));
@@ -164,18 +197,26 @@ void TopologyView::paintEvent(QPaintEvent*) {
     p.drawRoundedRect(r, 8, 8);
     p.setPen(Qt::black);
     const QRectF inner = r.adjusted(8, 4, -8, -4);
-    p.setFont(bold);
-    p.drawText(inner, Qt::AlignTop | Qt::AlignLeft, QString::fromStdString(t.id));
-    p.setFont(base);
     const double line = QFontMetricsF(base).height();
-    const QString util = std::isfinite(utilization_[i])
-                             ? tr("utilization %1%").arg(100.0 * utilization_[i], 0, 'f', 1)
-                             : tr("utilization –");
-    const QStringList lines = {
-        replicaLine(t), tr("policy %1").arg(QString::fromStdString(t.balancer.policy)), util};
-    for (int k = 0; k < lines.size(); ++k)
-      p.drawText(inner.adjusted(0, line * (k + 1) + 2, 0, 0), Qt::AlignTop | Qt::AlignLeft,
-                 lines[k]);
+    const QStringList lines = boxLines(static_cast<int>(i));
+    for (int k = 0; k < lines.size(); ++k) {
+      // Too long for the box: without the policy's label, in a smaller font (down to 80%),
+      // and only then elided, never cut.
+      QString text = lines[k];
+      QFont f = k == 0 ? bold : base;
+      if (k == 2 && QFontMetricsF(f).horizontalAdvance(text) > inner.width())
+        text = QString::fromStdString(spec_.tiers[i].balancer.policy);
+      const double size = f.pointSizeF();
+      for (double scale = 0.95;
+           scale >= 0.8 && size > 0.0 && QFontMetricsF(f).horizontalAdvance(text) > inner.width();
+           scale -= 0.05) {
+        f.setPointSizeF(size * scale);
+      }
+      p.setFont(f);
+      const QString shown = QFontMetricsF(f).elidedText(text, Qt::ElideRight, inner.width());
+      p.drawText(inner.adjusted(0, k == 0 ? 0 : line * k + 2, 0, 0), Qt::AlignTop | Qt::AlignLeft,
+                 shown);
+    }
   }
 }
 

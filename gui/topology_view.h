@@ -4,6 +4,7 @@
 #include <QWidget>
 #include <vector>
 
+#include "gui/live/live_sample.h"
 #include "models/spec.h"
 
 namespace lbsim::gui {
@@ -21,6 +22,12 @@ class TopologyView : public QWidget {
   void setScenario(const models::ScenarioSpec& spec);
   // Fraction per tier in scenario order; NaN: unknown.
   void setUtilization(const std::vector<double>& utilization);
+  // Replica counts of a run (ready, desired, in rotation): autoscaled tiers show ready and
+  // desired, tiers whose replicas can leave rotation show how many are in it. Empty: the
+  // scenario's counts.
+  void setReplicaCounts(const std::vector<TierState>& tiers);
+  // The text lines of a tier's box, as drawn (elided to the box when too long).
+  QStringList boxLines(int tier) const;
   int selected() const { return selected_; }
   void select(int tier);
   // Column of each tier (0 = first after the clients), as laid out.
@@ -44,6 +51,8 @@ class TopologyView : public QWidget {
   std::vector<int> layer_;
   std::vector<std::pair<int, int>> edges_;  // (from, to); from -1: the clients
   std::vector<double> utilization_;
+  std::vector<TierState> counts_;
+  bool rotation_ = false;  // faults or health mechanisms: replicas can leave rotation
   std::vector<QRectF> boxes_;
   QRectF clients_;
   double boxWidth_ = 190.0;

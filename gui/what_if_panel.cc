@@ -18,7 +18,8 @@ WhatIfPanel::WhatIfPanel(ScenarioDocument& document, QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   auto* title = new QLabel(tr("<b>What if</b> — edit, then Run what-if; the run before "
-                              "becomes baseline A. Autoscaler targets: not simulated yet."),
+                              "becomes baseline A. An autoscaled tier's count is its "
+                              "autoscaler's (its settings are not editable here)."),
                            this);
   title->setWordWrap(true);
   layout->addWidget(title);
@@ -61,6 +62,11 @@ void WhatIfPanel::reload() {
     auto* replicas = new QSpinBox(table_);
     replicas->setRange(1, 512);
     replicas->setValue(static_cast<int>(tier.targets.size()));
+    if (tier.autoscaler) {
+      // Its targets are the autoscaler's maximum; the autoscaler decides how many run.
+      replicas->setEnabled(false);
+      replicas->setToolTip(tr("Autoscaled: the autoscaler sets the count"));
+    }
     table_->setCellWidget(t, 1, replicas);
     auto* policy = new QComboBox(table_);
     policy->addItems(policies);

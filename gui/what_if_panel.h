@@ -10,7 +10,8 @@ class ScenarioDocument;
 
 // What-if edits: each tier's replica count and balancing policy, applied to the document's
 // edited copy of the scenario (never to the file), then re-run and compared with the run
-// before. Autoscaler targets are not editable yet: autoscaling is not simulated.
+// before. An autoscaled tier's replica count is not editable (its autoscaler sets it), nor
+// are the autoscaler's settings.
 class WhatIfPanel : public QWidget {
   Q_OBJECT
  public:

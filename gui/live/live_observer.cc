@@ -1,13 +1,76 @@
 #include "gui/live/live_observer.h"
 
+#include "models/network.h"
+
 namespace lbsim::gui {
+
+std::string_view conditionName(models::ServicePool::Condition condition) {
+  using C = models::ServicePool::Condition;
+  switch (condition) {
+    case C::kUp:
+      return "up";
+    case C::kCrashed:
+      return "crashed";
+    case C::kHung:
+      return "hung";
+    case C::kUnreachable:
+      return "unreachable";
+  }
+  return "?";
+}
+
+std::string_view lifecycleName(models::ServicePool::Lifecycle lifecycle) {
+  using L = models::ServicePool::Lifecycle;
+  switch (lifecycle) {
+    case L::kAbsent:
+      return "absent";
+    case L::kStarting:
+      return "starting";
+    case L::kReady:
+      return "ready";
+    case L::kDraining:
+      return "draining";
+  }
+  return "?";
+}
 
 LiveObserver::LiveObserver(const models::ScenarioSpec& spec) : spec_(spec) {
   tiers_.resize(spec.tiers.size());
   for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
-    tiers_[t].replicas.resize(spec.tiers[t].targets.size());
-    for (const models::TargetSpec& target : spec.tiers[t].targets)
-      tiers_[t].workers += target.workers;
+    const models::TierSpec& ts = spec.tiers[t];
+    Tier& tier = tiers_[t];
+    tier.replicas.resize(ts.targets.size());
+    for (const models::TargetSpec& target : ts.targets)
+      tier.workers += target.workers;
+    tier.ready = tier.inRotation = static_cast<std::uint32_t>(ts.targets.size());
+    if (ts.kind == models::TierKind::kDatabase && ts.targets.size() > 1) tier.primary = 0;
+    // As the Collector: the autoscaler starts from the initial count.
+    tier.autoscaled = ts.autoscaler.has_value();
+    tier.desired =
+        static_cast<std::int32_t>(ts.initialReplicas > 0 ? ts.initialReplicas : ts.targets.size());
+  }
+}
+
+void LiveObserver::attach(const models::Network* network) {
+  network_ = network;
+  refresh();
+}
+
+void LiveObserver::refresh() {
+  if (network_ == nullptr) return;
+  for (std::size_t t = 0; t < tiers_.size() && t < network_->tierCount(); ++t) {
+    const models::ServicePool& pool = network_->tier(static_cast<models::TierIndex>(t));
+    Tier& tier = tiers_[t];
+    tier.inRotation = 0;
+    const auto& replicas = pool.replicas();
+    for (std::size_t r = 0; r < tier.replicas.size() && r < replicas.size(); ++r) {
+      Replica& mine = tier.replicas[r];
+      mine.condition = replicas[r].condition;
+      mine.lifecycle = replicas[r].lifecycle;
+      mine.inRotation = pool.inRotation(static_cast<models::ReplicaIndex>(r));
+      tier.inRotation += mine.inRotation ? 1 : 0;
+    }
+    tier.ready = pool.readyReplicas();
   }
 }
 
@@ -34,10 +97,65 @@ void LiveObserver::onRequestCompleted(const models::Request& request, double now
   latency_.record(now - request.created);
 }
 
-void LiveObserver::onRequestFailed(const models::Request&, models::TierIndex tier,
-                                   models::ReplicaIndex, models::ErrorCause cause, double) {
+void LiveObserver::onRequestFailed(const models::Request&, models::TierIndex, models::ReplicaIndex,
+                                   models::ErrorCause cause, double) {
   ++errors_[static_cast<std::size_t>(cause)];
+}
+
+void LiveObserver::onAttemptFailed(const models::Request&, models::TierIndex tier,
+                                   models::ReplicaIndex, models::ErrorCause, bool, double) {
+  // As the Collector's tier series errors_rps: every error produced at the tier, retried
+  // or not.
   if (tier < tiers_.size()) ++tiers_[tier].refused;
+}
+
+void LiveObserver::onHealthChanged(models::TierIndex tier, models::ReplicaIndex replica,
+                                   const models::health::HealthEvent& event,
+                                   std::string_view mechanism, double now) {
+  if (tier >= tiers_.size() || replica >= tiers_[tier].replicas.size()) return;
+  HealthChange change{now, tier, replica, mechanism, event, 0.0};
+  if (network_ != nullptr) {
+    // The pool's balancer follows the change just after it is told: count the others as
+    // they are and this replica as it will be.
+    const models::ServicePool& pool = network_->tier(tier);
+    const auto& replicas = pool.replicas();
+    std::uint32_t in = 0;
+    for (std::size_t r = 0; r < replicas.size(); ++r) {
+      if (r == replica) continue;
+      in += pool.inRotation(static_cast<models::ReplicaIndex>(r)) ? 1 : 0;
+    }
+    const bool after = replicas[replica].slot != models::kNone &&
+                       replicas[replica].lifecycle == ReplicaState::Lifecycle::kReady &&
+                       (pool.health() == nullptr || pool.health()->healthy(replica)) &&
+                       event.why != models::health::Why::kPromoted;
+    change.inRotation = in + (after ? 1 : 0);
+    change.wasInRotation = pool.inRotation(replica);
+    change.nowInRotation = after;
+  }
+  tiers_[tier].replicas[replica].lastHealth = change;
+  if (event.why == models::health::Why::kPromoted) tiers_[tier].primary = replica;
+  if (healthChanges_.size() < LiveSample::kMaxEventsPerSample) {
+    healthChanges_.push_back(change);
+  } else {
+    ++healthChangesDropped_;
+  }
+}
+
+void LiveObserver::onAutoscaled(models::TierIndex tier, const models::AutoscaleNotice& notice,
+                                double now) {
+  if (tier >= tiers_.size()) return;
+  Tier& t = tiers_[tier];
+  ScaleDecision d{now,          tier,          notice.before, notice.desired,
+                  notice.ready, notice.reason, notice.message};
+  t.desired = notice.desired;
+  if (notice.desired != notice.before) {
+    if (decisions_.size() < LiveSample::kMaxEventsPerSample) {
+      decisions_.push_back(d);
+    } else {
+      ++decisionsDropped_;
+    }
+  }
+  t.lastDecision = std::move(d);
 }
 
 void LiveObserver::onReplicaChanged(models::TierIndex tier, models::ReplicaIndex replica,
@@ -56,7 +174,15 @@ void LiveObserver::onCacheLookup(const models::Request&, models::TierIndex, mode
 }
 
 LiveSample LiveObserver::sample(double now) {
+  refresh();
   LiveSample s;
+  s.decisions = std::move(decisions_);
+  s.healthChanges = std::move(healthChanges_);
+  s.decisionsDropped = decisionsDropped_;
+  s.healthChangesDropped = healthChangesDropped_;
+  decisions_.clear();
+  healthChanges_.clear();
+  decisionsDropped_ = healthChangesDropped_ = 0;
   if (cacheLookups_ > 0) {
     s.cacheHitRatio = static_cast<double>(cacheHits_) / static_cast<double>(cacheLookups_);
   }
@@ -88,7 +214,9 @@ LiveSample LiveObserver::sample(double now) {
     ts.errors = static_cast<double>(t.refused) * perSecond;
     ts.utilization = dt > 0.0 && t.workers > 0.0 ? t.busyArea / (dt * t.workers) : 0.0;
     ts.queueLength = dt > 0.0 ? t.queuedArea / dt : 0.0;
-    ts.replicas = static_cast<double>(t.replicas.size());
+    ts.ready = t.ready;
+    ts.desired = t.autoscaled ? t.desired : kNaN;
+    ts.inRotation = t.inRotation;
     t.busyArea = t.queuedArea = 0.0;
     t.served = t.refused = 0;
     t.latency.reset();
@@ -100,16 +228,25 @@ LiveSample LiveObserver::sample(double now) {
   return s;
 }
 
-LiveState LiveObserver::state(double now) const {
+LiveState LiveObserver::state(double now) {
+  refresh();
   LiveState st;
   st.now = now;
   st.tiers.resize(tiers_.size());
   for (std::size_t i = 0; i < tiers_.size(); ++i) {
     const models::TierSpec& spec = spec_.tiers[i];
-    for (std::size_t r = 0; r < tiers_[i].replicas.size(); ++r) {
+    const Tier& tier = tiers_[i];
+    TierState& out = st.tiers[i];
+    out.ready = tier.ready;
+    out.desired = tier.autoscaled ? tier.desired : kNaN;
+    out.inRotation = tier.inRotation;
+    out.lastDecision = tier.lastDecision;
+    for (std::size_t r = 0; r < tier.replicas.size(); ++r) {
       const models::TargetSpec& target = spec.targets[r];
-      st.tiers[i].replicas.push_back({target.name, tiers_[i].replicas[r].busy,
-                                      tiers_[i].replicas[r].queued, target.workers, target.backup});
+      const Replica& mine = tier.replicas[r];
+      out.replicas.push_back({target.name, mine.busy, mine.queued, target.workers, target.backup,
+                              mine.condition, mine.lifecycle, mine.inRotation, r == tier.primary,
+                              mine.lastHealth});
     }
   }
   return st;

@@ -71,8 +71,14 @@ class Replication final : public core::EventHandler {
         kept_(kept),
         ownEvents_(ownEvents) {
     network.addObserver(&observer_);
+    observer_.attach(&network);
     core::Simulator& sim = network.simulator();
     handler_ = sim.addHandler(this);
+    // The replicas' states at the end, for the last sample (taken once the network is gone).
+    sim.at(duration_, [this](double) {
+      ++ownEvents_;
+      observer_.capture();
+    });
     sim.every(interval, interval, [this](double now) {
       ++ownEvents_;
       takeSample(now);
@@ -109,6 +115,7 @@ class Replication final : public core::EventHandler {
   // takes it) and what is left to publish. The network is gone by then.
   void finish(bool interrupted) {
     network_ = nullptr;
+    observer_.attach(nullptr);
     if (!interrupted && observer_.lastSampleTime() < duration_) takeSample(duration_);
     publish(duration_, true);
   }

@@ -24,7 +24,7 @@ LiveSample sample(double time, double p99, double utilization) {
   TierSample t;
   t.utilization = utilization;
   t.p99 = p99 / 3;
-  t.replicas = 3;
+  t.ready = 3;
   s.tiers.push_back(t);
   return s;
 }
@@ -66,7 +66,7 @@ class ChartModelTest : public QObject {
     QCOMPARE(chartValue(s, {Metric::kUtilization, 0}), 50.0);  // fraction -> %
     QCOMPARE(chartValue(s, {Metric::kErrors}), 2.0);           // all causes
     QCOMPARE(chartValue(s, {Metric::kErrors, -1, 1}), 0.5);    // one cause
-    QCOMPARE(chartValue(s, {Metric::kReplicas, 0}), 3.0);
+    QCOMPARE(chartValue(s, {Metric::kReady, 0}), 3.0);
     QVERIFY(std::isnan(chartValue(s, {Metric::kUtilization, 7})));  // no such tier
     QVERIFY(std::isnan(chartValue(s, {Metric::kCacheHitRatio})));   // no cache yet
   }
