@@ -105,6 +105,8 @@ class ServicePool final : public core::EventHandler {
   // The health mechanisms changed their view of the replica: the balancer follows.
   void healthChanged(ReplicaIndex replica);
   const TierHealth* health() const { return health_.get(); }
+  // Database: the replica that takes the writes (replica 0 until a promotion).
+  ReplicaIndex primary() const { return primary_; }
   // --- autoscaling ---
   // Starts or stops replicas so that `count` are starting or ready (the autoscaler's desired
   // count), within the tier's targets.
