@@ -95,9 +95,11 @@ FaultInjector::FaultInjector(Network& network, std::uint64_t runSeed)
     std::vector<core::RandomStream> streams;
     if (fault.timeToFailure) {
       for (const Target& target : targets_.back()) {
+        const std::string what = target.replica == kNone
+                                     ? std::string("link")
+                                     : spec.tiers[target.tier].targets[target.replica].name;
         streams.push_back(core::RandomStream::named(
-            runSeed, "fault:" + std::to_string(i) + ":" + spec.tiers[target.tier].id + ":" +
-                         spec.tiers[target.tier].targets[target.replica].name));
+            runSeed, "fault:" + std::to_string(i) + ":" + spec.tiers[target.tier].id + ":" + what));
       }
     }
     streams_.push_back(std::move(streams));

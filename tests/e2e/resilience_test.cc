@@ -470,6 +470,20 @@ TEST_F(ResilienceTest, ALinkFaultAddsLatencyAndLosesAttempts) {
   EXPECT_EQ(recorder_->failed(), 50u);  // 5 s x 10/s
 }
 
+// A link that fails at random (mean time to failure 20 s, 5 s to repair) loses attempts
+// only while it is down; the run is reproducible.
+TEST_F(ResilienceTest, ARandomLinkFaultRunsAndIsReproducible) {
+  const std::string yaml = std::string(kThreeReplicas) + R"(faults:
+  - {fault: link, from: lb, to: app, errors: 100%, mttf: {dist: exponential, mean: 20s}, mttr: 5s}
+)";
+  run(yaml);
+  const std::size_t failed = recorder_->failed();
+  EXPECT_GT(failed, 0u);
+  EXPECT_LT(failed, recorder_->ends.size());
+  run(yaml);
+  EXPECT_EQ(recorder_->failed(), failed);
+}
+
 class ResilienceLoaderTest : public ::testing::Test {
  protected:
   models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
