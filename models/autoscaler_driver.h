@@ -33,8 +33,6 @@ class AutoscalerDriver final : public core::EventHandler,
   void start();
   void handleEvent(const core::Event& event) override;
 
-  std::int32_t desired() const { return desired_; }
-
   // HpaMetricsSource
   std::vector<autoscaling::PodInfo> pods() const override;
   std::optional<autoscaling::PodMetrics> resourceMetric(const std::string& resource) const override;
@@ -83,7 +81,6 @@ class AutoscalerDriver final : public core::EventHandler,
   double tierRate_ = 0.0;
   double tierErrorRate_ = 0.0;
   std::uint64_t lastTierErrors_ = 0;
-  std::uint64_t lastTierArrivals_ = 0;
 };
 
 }  // namespace lbsim::models

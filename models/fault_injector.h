@@ -24,10 +24,8 @@ class FaultInjector final : public core::EventHandler {
 
   struct Target {
     TierIndex tier = 0;
-    ReplicaIndex replica = 0;
+    ReplicaIndex replica = 0;  // kNone for a link fault (the receiving tier)
   };
-  // The replicas each fault applies to.
-  const std::vector<std::vector<Target>>& targets() const { return targets_; }
 
  private:
   enum EventKind : std::uint32_t { kStart, kEnd };

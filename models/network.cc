@@ -244,8 +244,7 @@ double Network::linkFaultDelay(const Request& request, std::uint32_t direction) 
   return extra;
 }
 
-bool Network::linkLost(const Request& request) const {
-  if (linkFaultsActive_ == 0) return false;
+bool Network::linkLostOnFaultyLink(const Request& request) const {
   for (std::uint32_t f = 0; f < linkFaults_.size(); ++f) {
     const double p = spec_.faults[f].errorRate;
     if (p <= 0.0 || !linkMatches(request, f)) continue;

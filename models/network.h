@@ -97,7 +97,9 @@ class Network final : public core::EventHandler {
   // Link faults (FaultSpec::Kind::kLink): fault `fault` starts or ends; whether the attempt
   // at the request's current hop is lost on a faulty link (a draw of its own).
   void setLinkFault(std::uint32_t fault, bool active);
-  bool linkLost(const Request& request) const;
+  bool linkLost(const Request& request) const {
+    return linkFaultsActive_ > 0 && linkLostOnFaultyLink(request);
+  }
   // --- failures, retries, timeouts and health ---
   std::uint64_t runSeed() const { return runSeed_; }
   // An attempt at `tier` failed and its caller tries the request again.
@@ -175,6 +177,7 @@ class Network final : public core::EventHandler {
   double linkLatency(const Request& request, std::uint16_t hopZone, std::uint32_t direction);
   void buildZones();
   double linkFaultDelay(const Request& request, std::uint32_t direction) const;
+  bool linkLostOnFaultyLink(const Request& request) const;
   bool linkMatches(const Request& request, std::uint32_t fault) const;
 
   ScenarioSpec spec_;

@@ -419,6 +419,22 @@ void ServicePool::attemptLost(RequestIndex index, ReplicaIndex replica, ErrorCau
   attemptFailed(index, replica, cause, how);
 }
 
+void ServicePool::markTried(Request& request, ReplicaIndex replica) const {
+  const std::uint32_t slot = replicas_[replica].slot;
+  if (slot == kNone) return;
+  if (request.triedHop != request.hop) {
+    request.triedHop = request.hop;
+    request.triedSlots = 0;
+  }
+  request.triedSlots |= 1ULL << (slot & 63u);
+}
+
+bool ServicePool::queueEntryLive(std::uint64_t entry) const {
+  const Request& request = network_.request(static_cast<RequestIndex>(entry & 0xffffffffu));
+  return request.alive && request.queued &&
+         static_cast<std::uint32_t>(request.id) == static_cast<std::uint32_t>(entry >> 32);
+}
+
 void ServicePool::attemptEnded(const Request& request) {
   assert(inFlight_ > 0);
   --inFlight_;
@@ -510,13 +526,7 @@ void ServicePool::attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorC
   }
   network_.attemptFailed(index, index_, replica, cause);
   request.cause = static_cast<std::uint8_t>(cause);
-  if (replica != kNone && replicas_[replica].slot != kNone) {
-    if (request.triedHop != request.hop) {
-      request.triedHop = request.hop;
-      request.triedSlots = 0;
-    }
-    request.triedSlots |= 1ULL << (replicas_[replica].slot & 63u);
-  }
+  if (replica != kNone) markTried(request, replica);
   // HAProxy waits a turn-around of min(timeout connect, 1 s) before it tries the same server
   // again after a connection failure; nginx passes the request to the next server at once.
   double delay = 0.0;
@@ -602,8 +612,7 @@ void ServicePool::serveQueue(ReplicaIndex r) {
     const std::uint64_t entry = replica.queue.front();
     const auto index = static_cast<RequestIndex>(entry & 0xffffffffu);
     Request& request = network_.request(index);
-    if (!request.alive || !request.queued ||
-        static_cast<std::uint32_t>(request.id) != static_cast<std::uint32_t>(entry >> 32)) {
+    if (!queueEntryLive(entry)) {
       replica.queue.pop();  // it left the queue before its turn
       assert(replica.stale > 0);
       --replica.stale;
@@ -650,13 +659,7 @@ bool ServicePool::responseReturned(RequestIndex index) {
       // The caller passes the request to another replica instead of answering the error.
       network_.attemptFailed(index, index_, r, cause);
       request.failed = false;
-      if (replica.slot != kNone) {
-        if (request.triedHop != request.hop) {
-          request.triedHop = request.hop;
-          request.triedSlots = 0;
-        }
-        request.triedSlots |= 1ULL << (replica.slot & 63u);
-      }
+      markTried(request, r);
       retry(index);
       drainWaiting();
       return true;
@@ -830,12 +833,9 @@ void ServicePool::setCondition(ReplicaIndex r, Condition condition, double speed
   std::vector<RequestIndex> queued;
   while (!replica.queue.empty()) {
     const std::uint64_t entry = replica.queue.pop();
+    if (!queueEntryLive(entry)) continue;
     const auto index = static_cast<RequestIndex>(entry & 0xffffffffu);
     Request& request = network_.request(index);
-    if (!request.alive || !request.queued ||
-        static_cast<std::uint32_t>(request.id) != static_cast<std::uint32_t>(entry >> 32)) {
-      continue;
-    }
     request.queued = false;
     queued.push_back(index);
   }

@@ -105,8 +105,6 @@ class ServicePool final : public core::EventHandler {
   // The health mechanisms changed their view of the replica: the balancer follows.
   void healthChanged(ReplicaIndex replica);
   const TierHealth* health() const { return health_.get(); }
-  // Database: the replica that takes the writes (replica 0 until a promotion).
-  ReplicaIndex primary() const { return primary_; }
   // --- autoscaling ---
   // Starts or stops replicas so that `count` are starting or ready (the autoscaler's desired
   // count), within the tier's targets.
@@ -202,6 +200,10 @@ class ServicePool final : public core::EventHandler {
   void attemptLost(RequestIndex index, ReplicaIndex replica, ErrorCause cause, Failure how);
   void retry(RequestIndex index);
   void attemptEnded(const Request& request);
+  // Remembers the replica among those tried at the request's hop (nginx tries each once).
+  void markTried(Request& request, ReplicaIndex replica) const;
+  // Whether a queue entry (index | id << 32) is still a waiting request, not one that left.
+  bool queueEntryLive(std::uint64_t entry) const;
   bool lastTryRedispatches(const Request& request) const;
   static std::uint32_t timerKind(const Request& request) {
     return (static_cast<std::uint32_t>(request.hop) << 8) |

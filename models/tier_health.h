@@ -29,7 +29,6 @@ class TierHealth final : public core::EventHandler {
   TierHealth(ServicePool& pool, Network& network, const TierSpec& spec, core::RandomStream* rng);
 
   bool any() const { return !checkers_.empty() || passive_ != PassiveKind::kNone; }
-  bool activeChecks() const { return !checkers_.empty(); }
   // Schedules the first checks and the outlier detector's interval.
   void start();
 

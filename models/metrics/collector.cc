@@ -183,10 +183,7 @@ void Collector::onAttemptFailed(const Request& request, TierIndex tier, ReplicaI
 }
 
 void Collector::addLog(LogRecord record) {
-  if (log_.size() >= kMaxLog) {
-    ++logDropped_;
-    return;
-  }
+  if (log_.size() >= kMaxLog) return;
   log_.push_back(std::move(record));
 }
 

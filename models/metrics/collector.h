@@ -29,7 +29,7 @@ class Collector final : public NetworkObserver {
   // Takes one time-series sample covering (previous sample, now].
   void sample(double now);
   const core::TimeSeriesTable& series() const { return series_; }
-  // The run's decisions and faults (at most kMaxLog lines; later ones are counted only).
+  // The run's decisions and faults (the first kMaxLog lines; later ones are not kept).
   const std::vector<LogRecord>& log() const { return log_; }
   static constexpr std::size_t kMaxLog = 100000;
 
@@ -138,7 +138,6 @@ class Collector final : public NetworkObserver {
   std::vector<TierSeriesIds> tierIds_;
   std::vector<FaultStats> faults_;
   std::vector<LogRecord> log_;
-  std::uint64_t logDropped_ = 0;
   void addLog(LogRecord record);
   // Per autoscaled tier: decisions that changed the count, the largest desired count, and
   // the integral of the desired count (replica-seconds, what the replicas cost).
