@@ -77,6 +77,10 @@ class Network final : public core::EventHandler {
   // A database tier served the request at `replica`: writes start their replication lag,
   // reads at read replicas are checked against the user's last write.
   void databaseServed(RequestIndex index, TierIndex tier, ReplicaIndex replica);
+  // What the request asks of the database at its current hop (reads unless its class says).
+  DbOperation operation(const Request& request) const {
+    return hopOperation_[request.cls][request.hop];
+  }
   bool lastHop(const Request& request) const {
     return request.hop + 1u == routes_[request.cls].size();
   }

@@ -473,7 +473,7 @@ int statusOf(ErrorCause cause) {
 bool ServicePool::mayRetry(const Request& request, ErrorCause cause, Failure how) const {
   if (!retries_) return false;
   // A database write goes to the primary only: there is no other replica to pass it to.
-  if (database_ && request.replicaAt[request.hop] == primary_) return false;
+  if (database_ && network_.operation(request) == DbOperation::kWrite) return false;
   const RetrySpec& rs = *retries_;
   const std::uint32_t maxTries =
       rs.tries != 0 ? rs.tries : static_cast<std::uint32_t>(balancer_.size());
