@@ -325,6 +325,28 @@ void explainAsg(const ExplainAutoscalerArgs& args, const MetricTrace& trace) {
     if (p.disableScaleIn) std::cout << ", scale-in disabled";
     std::cout << "\n";
   }
+  for (const StepScalingPolicy& p : group.stepPolicies) {
+    std::cout << "  policy " << p.name << ": " << (p.simple ? "simple" : "step")
+              << " scaling, alarm " << p.metric << (p.aboveThreshold ? " >" : " <")
+              << (p.orEqual ? "= " : " ") << scenarios::formatNumber(p.alarmThreshold) << " in "
+              << p.datapointsToAlarm << " of " << p.evaluationPeriods << " datapoints; "
+              << toString(p.adjustmentType);
+    for (const StepAdjustment& s : p.steps) {
+      std::cout << " ";
+      if (!p.simple) {
+        std::cout << "[" << (s.lowerBound ? scenarios::formatNumber(*s.lowerBound) : "-inf") << ", "
+                  << (s.upperBound ? scenarios::formatNumber(*s.upperBound) : "inf") << "): ";
+      }
+      std::cout << (s.scalingAdjustment > 0 ? "+" : "") << s.scalingAdjustment;
+    }
+    if (p.simple) {
+      std::cout << ", cooldown "
+                << scenarios::formatDuration(p.cooldown.value_or(group.defaultCooldown));
+    } else {
+      std::cout << ", warm-up " << scenarios::formatDuration(instanceWarmup(group, p));
+    }
+    std::cout << "\n";
+  }
   std::cout << "  alarms (assumed): AlarmHigh " << group.alarms.highDatapoints
             << " datapoints above the target, AlarmLow " << group.alarms.lowDatapoints << " below "
             << scenarios::formatNumber(100 * group.alarms.lowFraction)
@@ -344,6 +366,12 @@ void explainAsg(const ExplainAutoscalerArgs& args, const MetricTrace& trace) {
     widths.push_back(std::max<std::size_t>(title.size(), 20) + 2);
     header += padRight(title, widths.back());
   }
+  for (const StepScalingPolicy& p : group.stepPolicies) {
+    const std::string title = p.metric + (p.aboveThreshold ? " >" : " <") +
+                              (p.orEqual ? "= " : " ") + scenarios::formatNumber(p.alarmThreshold);
+    widths.push_back(std::max<std::size_t>(title.size(), 20) + 2);
+    header += padRight(title, widths.back());
+  }
   std::cout << header << padLeft("new", 5) << "  reason\n";
   FoldedTable table(args.all);
   for (const AsgReplayStep& step : steps) {
@@ -356,6 +384,13 @@ void explainAsg(const ExplainAutoscalerArgs& args, const MetricTrace& trace) {
       if (e.proposal) cell += " -> " + std::to_string(*e.proposal);
       cells += padRight(cell, widths[i]);
     }
+    for (std::size_t i = 0; i < d.steps.size(); ++i) {
+      const StepEvaluation& e = d.steps[i];
+      std::string cell = e.value ? fixed(*e.value, 1) : "-";
+      cell += e.alarm ? (*e.alarm ? " ALARM" : " OK") : " -";
+      if (e.proposal) cell += " -> " + std::to_string(e.proposal->replicas);
+      cells += padRight(cell, widths[d.policies.size() + i]);
+    }
     const std::string reason = d.decision.reason + ": " + d.decision.message;
     const std::string counts =
         padLeft(std::to_string(d.desiredBefore), 9) + padLeft(std::to_string(step.counted), 9) +
@@ -366,6 +401,8 @@ void explainAsg(const ExplainAutoscalerArgs& args, const MetricTrace& trace) {
     std::string key = counts + std::to_string(d.desiredCapacity) + d.decision.reason;
     for (const PolicyEvaluation& e : d.policies)
       key += toString(e.alarm);
+    for (const StepEvaluation& e : d.steps)
+      key += e.alarm ? (*e.alarm ? "A" : "O") : "-";
     table.row(d.changed ? key + clockText(d.time) : key, text);
   }
   table.flush();

@@ -38,6 +38,8 @@ AutoscalerDriver::AutoscalerDriver(Network& network, TierIndex tier, const Autos
                                                                      network.simulator().clock());
       for (const auto& p : spec_.asg.policies)
         warmup_ = std::max(warmup_, autoscaling::instanceWarmup(spec_.asg, p));
+      for (const auto& p : spec_.asg.stepPolicies)
+        warmup_ = std::max(warmup_, autoscaling::instanceWarmup(spec_.asg, p));
       break;
     case AutoscalerSpec::Kind::kThreshold:
       threshold_.instances = desired_;
@@ -115,7 +117,9 @@ void AutoscalerDriver::scrape() {
 bool AutoscalerDriver::counted(ReplicaIndex r, bool warmedOnly) const {
   const auto& replica = network_.tier(tier_).replicas()[r];
   if (!samples_[r].valid || replica.lifecycle != ServicePool::Lifecycle::kReady) return false;
-  return !warmedOnly || network_.simulator().now() >= replica.readyAt + warmup_;
+  // The instances in service at the start were not launched by a policy: they do not warm up.
+  const bool initial = replica.createdAt == 0.0 && replica.readyAt == 0.0;
+  return !warmedOnly || initial || network_.simulator().now() >= replica.readyAt + warmup_;
 }
 
 double AutoscalerDriver::averageCpuPercent(bool warmedOnly) const {

@@ -87,7 +87,7 @@ FaultInjector::FaultInjector(Network& network, std::uint64_t runSeed)
   const ScenarioSpec& spec = network.spec();
   active_.resize(spec.tiers.size());
   for (TierIndex t = 0; t < spec.tiers.size(); ++t)
-    active_[t].assign(spec.tiers[t].targets.size(), 0);
+    active_[t].resize(spec.tiers[t].targets.size());
   for (std::uint32_t i = 0; i < spec.faults.size(); ++i) {
     const FaultSpec& fault = spec.faults[i];
     targets_.push_back(faultTargets(spec, fault));
@@ -119,6 +119,29 @@ void FaultInjector::start() {
   }
 }
 
+ImposedFaults FaultInjector::imposedOnNew(TierIndex tier, ReplicaIndex replica,
+                                          bool newHost) const {
+  ImposedFaults out;
+  for (const std::uint32_t i : active_[tier][replica]) {
+    const FaultSpec& fault = network_.spec().faults[i];
+    switch (fault.kind) {
+      case FaultSpec::Kind::kCrash:
+        out.crashed = out.crashed || !newHost;
+        break;
+      case FaultSpec::Kind::kUnreachable:
+        out.unreachable = true;
+        break;
+      case FaultSpec::Kind::kSlow:
+        if (!newHost) out.speed = fault.speed;
+        break;
+      case FaultSpec::Kind::kHang:
+      case FaultSpec::Kind::kLink:
+        break;
+    }
+  }
+  return out;
+}
+
 void FaultInjector::handleEvent(const core::Event& event) {
   const auto fault = static_cast<std::uint32_t>(event.payload >> 32);
   const auto target = static_cast<std::uint32_t>(event.payload & 0xffffffffu);
@@ -135,7 +158,7 @@ void FaultInjector::begin(std::uint32_t i, std::uint32_t j) {
   if (fault.kind == FaultSpec::Kind::kLink) {
     network_.setLinkFault(i, true);
   } else {
-    ++active_[target.tier][target.replica];
+    active_[target.tier][target.replica].push_back(i);
   }
   ServicePool& pool = network_.tier(target.tier);
   switch (fault.kind) {
@@ -170,9 +193,10 @@ void FaultInjector::end(std::uint32_t i, std::uint32_t j) {
   if (fault.kind == FaultSpec::Kind::kLink) {
     network_.setLinkFault(i, false);
   } else {
-    std::uint32_t& active = active_[target.tier][target.replica];
-    if (active > 0) --active;
-    if (active == 0) {
+    std::vector<std::uint32_t>& active = active_[target.tier][target.replica];
+    const auto it = std::find(active.begin(), active.end(), i);
+    if (it != active.end()) active.erase(it);
+    if (active.empty()) {
       network_.tier(target.tier).setCondition(target.replica, ServicePool::Condition::kUp, 1.0);
     }
   }

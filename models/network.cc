@@ -214,6 +214,10 @@ double Network::linkLatency(const Request& request, std::uint16_t hopZone,
   return d->sample(stream);
 }
 
+ImposedFaults Network::imposedOnNew(TierIndex tier, ReplicaIndex replica, bool newHost) const {
+  return faults_ ? faults_->imposedOnNew(tier, replica, newHost) : ImposedFaults{};
+}
+
 void Network::setLinkFault(std::uint32_t fault, bool active) {
   LinkFault& l = linkFaults_[fault];
   if (active) {

@@ -28,6 +28,7 @@ namespace lbsim::models {
 // each tier's balancing policy.
 class FaultInjector;
 class AutoscalerDriver;
+struct ImposedFaults;
 
 class Network final : public core::EventHandler {
  public:
@@ -106,6 +107,8 @@ class Network final : public core::EventHandler {
   }
   // --- failures, retries, timeouts and health ---
   std::uint64_t runSeed() const { return runSeed_; }
+  // What the faults under way do to a new process on the replica (FaultInjector).
+  ImposedFaults imposedOnNew(TierIndex tier, ReplicaIndex replica, bool newHost) const;
   // An attempt at `tier` failed and its caller tries the request again.
   void attemptFailed(RequestIndex index, TierIndex tier, ReplicaIndex replica, ErrorCause cause) {
     for (NetworkObserver* o : observers_)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "models/fault_injector.h"
 #include "models/network.h"
 #include "models/routing/path_rules.h"
 
@@ -344,6 +345,17 @@ void ServicePool::handleEvent(const core::Event& event) {
     case kPromote:
       if (event.payload == primary_ && health_ && !health_->healthy(primary_)) promote();
       break;
+    case kRestartOver: {
+      const auto r = static_cast<ReplicaIndex>(event.payload & 0xffffffffu);
+      if (replicas_[r].lifeSerial != static_cast<std::uint32_t>(event.payload >> 32) ||
+          replicas_[r].lifecycle != Lifecycle::kReady) {
+        break;
+      }
+      startProcess(r, false, 1.0);
+      if (health_) health_->replicaStarted(r);
+      healthChanged(r);
+      break;
+    }
     case kReplicaReady:
     case kWarmupOver:
     case kDrainDeadline: {
@@ -788,7 +800,48 @@ void ServicePool::replicaReady(ReplicaIndex r) {
     network_.simulator().schedule(replica.readyAt + lifecycle_->warmup, handler_, kWarmupOver,
                                   lifePayload(r));
   }
-  setCondition(r, Condition::kUp, factor);
+  startProcess(r, true, factor);
+  if (health_) health_->replicaStarted(r);
+  healthChanged(r);
+}
+
+void ServicePool::startProcess(ReplicaIndex r, bool newHost, double factor) {
+  Replica& replica = replicas_[r];
+  const ImposedFaults f = network_.imposedOnNew(index_, r, newHost);
+  const Condition condition = f.crashed       ? Condition::kCrashed
+                              : f.unreachable ? Condition::kUnreachable
+                                              : Condition::kUp;
+  if (condition == Condition::kUp || replica.condition == Condition::kUp) {
+    setCondition(r, condition, factor * f.speed);
+    return;
+  }
+  // Down before and after: a new process all the same.
+  replica.condition = condition;
+  replica.speed = replica.baseSpeed * factor * f.speed;
+  ++replica.generation;
+  replica.busy = 0;
+}
+
+void ServicePool::killProcess(ReplicaIndex r) {
+  Replica& replica = replicas_[r];
+  if (replica.condition == Condition::kUp) {
+    setCondition(r, Condition::kCrashed, replica.speed / replica.baseSpeed);
+  } else if (replica.condition == Condition::kHung) {
+    replica.condition = Condition::kCrashed;
+    ++replica.generation;
+  }
+}
+
+void ServicePool::restartProcess(ReplicaIndex r, double downtime) {
+  killProcess(r);
+  healthChanged(r);
+  network_.simulator().schedule(network_.simulator().now() + downtime, handler_, kRestartOver,
+                                lifePayload(r));
+}
+
+void ServicePool::replaceInstance(ReplicaIndex r) {
+  killProcess(r);
+  startReplica(r);
   healthChanged(r);
 }
 

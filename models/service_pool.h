@@ -104,6 +104,12 @@ class ServicePool final : public core::EventHandler {
                                                std::uint32_t serial, RequestIndex& request);
   // The health mechanisms changed their view of the replica: the balancer follows.
   void healthChanged(ReplicaIndex replica);
+  // A Kubernetes liveness restart: the container is killed (what it holds is reset) and a
+  // new one runs `downtime` seconds later; meanwhile connections are refused.
+  void restartProcess(ReplicaIndex replica, double downtime);
+  // Auto Scaling replaces an unhealthy instance: it is terminated (what it holds is reset)
+  // and a new one launched in its place, which starts as any new replica does.
+  void replaceInstance(ReplicaIndex replica);
   const TierHealth* health() const { return health_.get(); }
   // --- autoscaling ---
   // Starts or stops replicas so that `count` are starting or ready (the autoscaler's desired
@@ -162,6 +168,7 @@ class ServicePool final : public core::EventHandler {
     kDrainDeadline,  // payload: replica | life serial << 32
     kQueueTimeout,   // | hop << 8 | try << 16
     kReserveDue,     // | hop << 8 | try << 16
+    kRestartOver,    // payload: replica | life serial << 32
   };
   // How an attempt at a replica failed, as the caller sees it.
   enum class Failure : std::uint8_t {
@@ -190,6 +197,12 @@ class ServicePool final : public core::EventHandler {
   void replicaReady(ReplicaIndex replica);
   void drainReplica(ReplicaIndex replica);
   void replicaGone(ReplicaIndex replica);
+  // The process on the replica is killed: connections are refused, what it held is reset (a
+  // hung process's requests are left to their callers' timeouts).
+  void killProcess(ReplicaIndex replica);
+  // A new process runs on the replica from now, under the faults that outlive the old one;
+  // `factor`: its speed as a share of the replica's (a warm-up).
+  void startProcess(ReplicaIndex replica, bool newHost, double factor);
   std::uint64_t lifePayload(ReplicaIndex r) const {
     return r | (static_cast<std::uint64_t>(replicas_[r].lifeSerial) << 32);
   }

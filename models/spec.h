@@ -254,10 +254,22 @@ struct CacheSpec {
 // `demand` seconds (at the replica's speed) and waits in its queue like any request, so an
 // overloaded replica can fail its checks.
 struct HealthCheckSpec {
-  enum class Kind { kHaproxy, kAlb, kCloudflare, kDocker, kKubernetes };
+  enum class Kind { kHaproxy, kAlb, kCloudflare, kDocker, kKubernetes, kKong };
   Kind kind = Kind::kHaproxy;
   std::string settings;  // "check inter 5s rise 2 fall 3", "interval 30 timeout 5 ...", ...
   double demand = 0.001;
+};
+
+// A Kubernetes liveness probe: when it fails failureThreshold times in a row the kubelet
+// kills the container and starts a new one (restartPolicy Always). The replica refuses
+// connections for `restart` seconds (the new container's start) plus the kubelet's
+// crash-loop back-off for repeated restarts: none for the first, then 10 s, doubling, at
+// most 300 s, reset after 10 minutes without a restart. The new container is a new process:
+// a hang or slow-down ends with the old one; a crash fault (the container keeps crashing)
+// and an unreachable host or zone outlast it.
+struct LivenessSpec {
+  HealthCheckSpec probe;  // kind kKubernetes, settings "liveness ..."
+  double restart = 1.0;
 };
 
 // Passive health of a tier's replicas, judged from the results of real requests: nginx
@@ -371,6 +383,7 @@ struct TierSpec {
   std::vector<TargetSpec> targets;  // database: targets[0] is the primary
   BalancerSpec balancer;
   std::optional<HealthCheckSpec> healthCheck;
+  std::optional<LivenessSpec> liveness;
   std::optional<PassiveHealthSpec> passiveHealth;
   TimeoutSpec timeouts;
   std::optional<RetrySpec> retries;

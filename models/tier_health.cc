@@ -1,5 +1,7 @@
 #include "models/tier_health.h"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "models/health/settings_text.h"
@@ -20,8 +22,43 @@ health::ActiveCheckSpec activeCheckSpec(const HealthCheckSpec& spec) {
       return health::dockerHealthcheck(health::parseDockerHealthcheck(spec.settings));
     case HealthCheckSpec::Kind::kKubernetes:
       return health::kubernetesProbe(health::parseKubernetesProbe(spec.settings));
+    case HealthCheckSpec::Kind::kKong:
+      break;
   }
-  throw std::invalid_argument("unknown health check kind");
+  throw std::invalid_argument("Kong's active checks have a machine of their own");
+}
+
+namespace {
+// The kubelet's crash-loop back-off (pkg/kubelet: flowcontrol.Backoff with an initial 10 s
+// and a 300 s cap, MaxContainerBackOff): the first restart is at once, each further one waits
+// 10 s, then twice the last wait, at most 300 s; the series starts again when the last
+// restart is more than twice the cap (10 minutes) ago.
+constexpr double kBackoffInitial = 10.0;
+constexpr double kBackoffCap = 300.0;
+
+constexpr std::uint64_t checkPayload(ReplicaIndex r, std::uint32_t which, std::uint32_t high) {
+  return r | (static_cast<std::uint64_t>(which) << 31) | (static_cast<std::uint64_t>(high) << 32);
+}
+}  // namespace
+
+double TierHealth::Checks::nextAt(ReplicaIndex r) const {
+  return kong.empty() ? machines[r].nextCheckAt() : kong[r].nextCheckAt();
+}
+
+double TierHealth::Checks::timeout(ReplicaIndex r) const {
+  return kong.empty() ? machines[r].timeout() : kong[r].timeout();
+}
+
+bool TierHealth::Checks::available(ReplicaIndex r) const {
+  if (probes.empty()) return true;
+  return kong.empty() ? machines[r].available() : kong[r].available();
+}
+
+std::optional<health::HealthEvent> TierHealth::Checks::result(ReplicaIndex r, double started,
+                                                              double ended,
+                                                              health::CheckResult result) {
+  return kong.empty() ? machines[r].onCheckResult(started, ended, result)
+                      : kong[r].onCheckResult(started, ended, result);
 }
 
 TierHealth::TierHealth(ServicePool& pool, Network& network, const TierSpec& spec,
@@ -29,12 +66,39 @@ TierHealth::TierHealth(ServicePool& pool, Network& network, const TierSpec& spec
     : pool_(pool), network_(network), handler_(network.simulator().addHandler(this)), rng_(rng) {
   const std::size_t n = spec.targets.size();
   if (spec.healthCheck) {
-    const health::ActiveCheckSpec check = activeCheckSpec(*spec.healthCheck);
-    checkDemand_ = spec.healthCheck->demand;
-    checkers_.reserve(n);
+    Checks& c = checks_[kReadiness];
+    c.demand = spec.healthCheck->demand;
+    c.probes.resize(n);
+    using K = HealthCheckSpec::Kind;
+    if (spec.healthCheck->kind == K::kKong) {
+      const health::KongActiveSettings kong = health::parseKongActive(spec.healthCheck->settings);
+      for (std::size_t r = 0; r < n; ++r)
+        c.kong.emplace_back(kong, 0.0);
+    } else {
+      const health::ActiveCheckSpec check = activeCheckSpec(*spec.healthCheck);
+      c.machines.reserve(n);
+      for (std::size_t r = 0; r < n; ++r)
+        c.machines.emplace_back(check, 0.0);
+      c.freshTargets = spec.healthCheck->kind == K::kAlb || spec.healthCheck->kind == K::kDocker ||
+                       spec.healthCheck->kind == K::kKubernetes;
+    }
+  }
+  if (spec.liveness) {
+    Checks& c = checks_[kLiveness];
+    c.demand = spec.liveness->probe.demand;
+    c.mechanism = "liveness probe";
+    c.freshTargets = true;
+    c.probes.resize(n);
+    const health::ActiveCheckSpec check = activeCheckSpec(spec.liveness->probe);
+    c.machines.reserve(n);
     for (std::size_t r = 0; r < n; ++r)
-      checkers_.emplace_back(check, 0.0);
-    probes_.resize(n);
+      c.machines.emplace_back(check, 0.0);
+    restartTime_ = spec.liveness->restart;
+    restarts_.resize(n);
+  }
+  if (spec.autoscaler && spec.autoscaler->kind == AutoscalerSpec::Kind::kAsg &&
+      spec.autoscaler->asg.elbHealthCheck && spec.healthCheck) {
+    replaceAfter_ = spec.autoscaler->asg.healthCheckGracePeriod;
   }
   if (spec.passiveHealth) {
     const PassiveHealthSpec& p = *spec.passiveHealth;
@@ -64,15 +128,19 @@ TierHealth::TierHealth(ServicePool& pool, Network& network, const TierSpec& spec
 }
 
 void TierHealth::start() {
-  for (ReplicaIndex r = 0; r < checkers_.size(); ++r)
-    scheduleNextCheck(r);
+  for (const Which which : {kReadiness, kLiveness}) {
+    for (ReplicaIndex r = 0; r < checks_[which].probes.size(); ++r)
+      scheduleNextCheck(which, r);
+  }
   if (outlier_) {
     network_.simulator().schedule(outlier_->nextIntervalAt(), handler_, kOutlierInterval, 0);
   }
 }
 
 bool TierHealth::healthy(ReplicaIndex r) const {
-  if (!checkers_.empty() && !checkers_[r].available()) return false;
+  if (!checks_[kReadiness].available(r)) return false;
+  // A pod is not ready while its container is not running (its Service drops the endpoint).
+  if (!restarts_.empty() && restarts_[r].down) return false;
   const double now = network_.simulator().now();
   switch (passive_) {
     case PassiveKind::kNone:
@@ -144,52 +212,151 @@ void TierHealth::wakeAt(ReplicaIndex r, double time) {
   network_.simulator().schedule(std::max(time, now), handler_, kPassiveWake, r);
 }
 
-void TierHealth::scheduleNextCheck(ReplicaIndex r) {
-  const double at = checkers_[r].nextCheckAt();
-  if (at == health::kNever) return;
-  network_.simulator().schedule(std::max(at, network_.simulator().now()), handler_, kCheckStart, r);
+bool TierHealth::checked(const Checks& checks, ReplicaIndex r) const {
+  if (!checks.freshTargets) return true;
+  if (!restarts_.empty() && restarts_[r].down) return false;
+  const ServicePool::Lifecycle life = pool_.replicas()[r].lifecycle;
+  return life == ServicePool::Lifecycle::kReady || life == ServicePool::Lifecycle::kDraining;
 }
 
-void TierHealth::startCheck(ReplicaIndex r) {
-  Probe& probe = probes_[r];
+void TierHealth::scheduleNextCheck(Which which, ReplicaIndex r) {
+  Checks& checks = checks_[which];
+  const double at = checks.nextAt(r);
+  if (at == health::kNever || !checked(checks, r)) return;
+  const std::uint32_t tick = ++checks.probes[r].tick;
+  network_.simulator().schedule(std::max(at, network_.simulator().now()), handler_, kCheckStart,
+                                checkPayload(r, which, tick));
+}
+
+void TierHealth::startCheck(Which which, ReplicaIndex r) {
+  Checks& checks = checks_[which];
+  if (!checked(checks, r)) return;  // gone since: probing waits for a new process
+  Probe& probe = checks.probes[r];
   probe.serial = nextSerial_++;
   probe.started = network_.simulator().now();
   probe.request = kNone;
   const std::uint32_t serial = probe.serial;
-  network_.simulator().schedule(probe.started + checkers_[r].timeout(), handler_, kCheckTimeout,
-                                (static_cast<std::uint64_t>(serial) << 32) | r);
+  network_.simulator().schedule(probe.started + checks.timeout(r), handler_, kCheckTimeout,
+                                checkPayload(r, which, serial));
   const std::optional<health::CheckResult> now =
-      pool_.sendProbe(r, checkDemand_, serial, probe.request);
-  if (now) checkResult(r, *now);
+      pool_.sendProbe(r, checks.demand, serial, probe.request);
+  if (now) checkResult(which, r, *now);
 }
 
 void TierHealth::probeFinished(ReplicaIndex r, RequestIndex request, health::CheckResult result) {
   // A check that already timed out (or was superseded) is answered too late: it is dropped.
-  if (probes_[r].serial == 0 || probes_[r].request != request) return;
-  checkResult(r, result);
+  for (const Which which : {kReadiness, kLiveness}) {
+    const std::vector<Probe>& probes = checks_[which].probes;
+    if (probes.empty() || probes[r].serial == 0 || probes[r].request != request) continue;
+    checkResult(which, r, result);
+    return;
+  }
 }
 
-void TierHealth::checkResult(ReplicaIndex r, health::CheckResult result) {
-  Probe& probe = probes_[r];
+void TierHealth::checkResult(Which which, ReplicaIndex r, health::CheckResult result) {
+  Checks& checks = checks_[which];
+  Probe& probe = checks.probes[r];
   const double now = network_.simulator().now();
   const double started = probe.started;
   probe.serial = 0;
   probe.request = kNone;
-  const bool before = checkers_[r].available();
-  report(checkers_[r].onCheckResult(started, now, result), r, "active check");
-  if (before != checkers_[r].available()) pool_.healthChanged(r);
-  scheduleNextCheck(r);
+  const bool before = checks.available(r);
+  const std::optional<health::HealthEvent> event = checks.result(r, started, now, result);
+  report(event, r, checks.mechanism);
+  if (which == kLiveness) {
+    if (event && event->why == health::Why::kLivenessRestart) {
+      restartContainer(r);
+      return;  // probing waits for the new container
+    }
+  } else if (before != checks.available(r)) {
+    pool_.healthChanged(r);
+    const ServicePool::Replica& replica = pool_.replicas()[r];
+    if (replaceAfter_ && !checks.available(r) &&
+        replica.lifecycle == ServicePool::Lifecycle::kReady) {
+      // The group acts once the grace period after the instance came into service is over.
+      const double at = std::max(now, replica.readyAt + *replaceAfter_);
+      network_.simulator().schedule(at, handler_, kReplace,
+                                    r | (static_cast<std::uint64_t>(replica.lifeSerial) << 32));
+    }
+  }
+  scheduleNextCheck(which, r);
+}
+
+void TierHealth::restartContainer(ReplicaIndex r) {
+  const double now = network_.simulator().now();
+  if (pool_.replicas()[r].lifecycle != ServicePool::Lifecycle::kReady) return;  // going anyway
+  Restarts& s = restarts_[r];
+  if (s.count > 0 && now - s.last > 2.0 * kBackoffCap) s.count = 0;
+  const double backoff =
+      s.count == 0 ? 0.0
+                   : std::min(kBackoffCap,
+                              kBackoffInitial *
+                                  std::ldexp(1.0, static_cast<int>(std::min(s.count - 1, 16u))));
+  ++s.count;
+  s.last = now;
+  s.down = true;
+  // The pod is not ready while its container is not running.
+  Checks& readiness = checks_[kReadiness];
+  if (!readiness.probes.empty() && readiness.freshTargets) {
+    const bool before = readiness.available(r);
+    readiness.probes[r].serial = 0;
+    report(readiness.machines[r].newTarget(now), r, readiness.mechanism);
+    if (before != readiness.available(r)) pool_.healthChanged(r);
+  }
+  pool_.restartProcess(r, backoff + restartTime_);
+}
+
+void TierHealth::replicaStarted(ReplicaIndex r) {
+  const double now = network_.simulator().now();
+  if (!restarts_.empty()) restarts_[r].down = false;
+  for (const Which which : {kReadiness, kLiveness}) {
+    Checks& checks = checks_[which];
+    if (checks.probes.empty() || !checks.freshTargets) continue;
+    const bool before = checks.available(r);
+    checks.probes[r].serial = 0;  // a check under way was the old process's
+    checks.probes[r].request = kNone;
+    report(checks.machines[r].newTarget(now), r, checks.mechanism);
+    if (which == kReadiness && before != checks.available(r)) pool_.healthChanged(r);
+    scheduleNextCheck(which, r);
+  }
 }
 
 void TierHealth::handleEvent(const core::Event& event) {
   switch (event.kind) {
-    case kCheckStart:
-      startCheck(static_cast<ReplicaIndex>(event.payload));
+    case kCheckStart: {
+      const auto r = static_cast<ReplicaIndex>(event.payload & 0x7fffffffu);
+      const auto which = static_cast<Which>((event.payload >> 31) & 1u);
+      if (checks_[which].probes[r].tick == static_cast<std::uint32_t>(event.payload >> 32)) {
+        startCheck(which, r);
+      }
       break;
+    }
     case kCheckTimeout: {
-      const auto r = static_cast<ReplicaIndex>(event.payload & 0xffffffffu);
+      const auto r = static_cast<ReplicaIndex>(event.payload & 0x7fffffffu);
+      const auto which = static_cast<Which>((event.payload >> 31) & 1u);
       const auto serial = static_cast<std::uint32_t>(event.payload >> 32);
-      if (probes_[r].serial == serial) checkResult(r, health::CheckResult::kTimedOut);
+      if (checks_[which].probes[r].serial == serial) {
+        checkResult(which, r, health::CheckResult::kTimedOut);
+      }
+      break;
+    }
+    case kReplace: {
+      const auto r = static_cast<ReplicaIndex>(event.payload & 0xffffffffu);
+      const ServicePool::Replica& replica = pool_.replicas()[r];
+      if (replica.lifeSerial != static_cast<std::uint32_t>(event.payload >> 32) ||
+          replica.lifecycle != ServicePool::Lifecycle::kReady || checks_[kReadiness].available(r)) {
+        break;
+      }
+      health::HealthEvent e;
+      e.time = network_.simulator().now();
+      e.target = r;
+      e.from = "InService";
+      e.to = "Terminating";
+      e.available = false;
+      e.why = health::Why::kReplaced;
+      e.duration = *replaceAfter_;
+      network_.healthChanged(pool_.index(), r, e, "Auto Scaling health check");
+      pool_.replaceInstance(r);
       break;
     }
     case kPassiveWake: {

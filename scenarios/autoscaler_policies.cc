@@ -23,6 +23,126 @@ YAML::Node loadOne(const std::string& text, const std::string& fileName, const s
   return root;
 }
 
+std::string policyType(const yaml::Reader& in, const YAML::Node& node, const std::string& what) {
+  if (!node.IsMap() || !node["PolicyType"]) return "TargetTrackingScaling";
+  return in.oneOf(node["PolicyType"], what + " PolicyType",
+                  {"TargetTrackingScaling", "StepScaling", "SimpleScaling"});
+}
+
+// CloudWatch's names for the group's metrics, as target tracking names them.
+std::string alarmMetric(const std::string& name) {
+  if (name == "CPUUtilization") return "ASGAverageCPUUtilization";
+  if (name == "RequestCountPerTarget") return "ALBRequestCountPerTarget";
+  return name;
+}
+
+// A step or simple scaling policy (AWS::AutoScaling::ScalingPolicy) and, under `Alarm`, the
+// CloudWatch alarm (AWS::CloudWatch::Alarm) that invokes it.
+StepScalingPolicy readStepPolicy(const yaml::Reader& in, const YAML::Node& node,
+                                 const std::string& what, std::size_t index, bool simple,
+                                 double period) {
+  std::vector<std::string> keys = {"PolicyName", "PolicyType", "AdjustmentType",
+                                   "MinAdjustmentMagnitude", "Alarm"};
+  const std::vector<std::string> own =
+      simple ? std::vector<std::string>{"ScalingAdjustment", "Cooldown"}
+             : std::vector<std::string>{"StepAdjustments", "EstimatedInstanceWarmup",
+                                        "MetricAggregationType"};
+  keys.insert(keys.end(), own.begin(), own.end());
+  in.expectMap(node, what, keys);
+  StepScalingPolicy policy;
+  policy.simple = simple;
+  policy.name = node["PolicyName"] ? in.scalar(node["PolicyName"], what + " PolicyName")
+                                   : "policy-" + std::to_string(index + 1);
+  if (const YAML::Node t = node["AdjustmentType"]) {
+    const std::string type =
+        in.oneOf(t, what + " AdjustmentType",
+                 {"ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"});
+    policy.adjustmentType = type == "ChangeInCapacity" ? AdjustmentType::kChangeInCapacity
+                            : type == "PercentChangeInCapacity"
+                                ? AdjustmentType::kPercentChangeInCapacity
+                                : AdjustmentType::kExactCapacity;
+  }
+  if (const YAML::Node m = node["MinAdjustmentMagnitude"]) {
+    if (policy.adjustmentType != AdjustmentType::kPercentChangeInCapacity) {
+      in.fail(m, what + " MinAdjustmentMagnitude applies to PercentChangeInCapacity only");
+    }
+    policy.minAdjustmentMagnitude =
+        static_cast<std::int32_t>(in.integer(m, what + " MinAdjustmentMagnitude", 1, kMaxInt32));
+  }
+  const std::int64_t least =
+      policy.adjustmentType == AdjustmentType::kExactCapacity ? 0 : -kMaxInt32;
+  if (simple) {
+    const YAML::Node a = in.required(node, "ScalingAdjustment", what);
+    policy.steps.push_back(
+        {std::nullopt, std::nullopt,
+         static_cast<std::int32_t>(in.integer(a, what + " ScalingAdjustment", least, kMaxInt32))});
+    if (node["Cooldown"]) policy.cooldown = in.seconds(node["Cooldown"], what + " Cooldown");
+  } else {
+    if (const YAML::Node w = node["EstimatedInstanceWarmup"]) {
+      policy.estimatedInstanceWarmup = in.seconds(w, what + " EstimatedInstanceWarmup");
+    }
+    if (const YAML::Node g = node["MetricAggregationType"]) {
+      in.oneOf(g, what + " MetricAggregationType", {"Average"});
+    }
+    const YAML::Node steps = in.required(node, "StepAdjustments", what);
+    in.expectSequence(steps, what + " StepAdjustments");
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const std::string swhat = what + " step " + std::to_string(i + 1);
+      const YAML::Node s = steps[i];
+      in.expectMap(s, swhat,
+                   {"MetricIntervalLowerBound", "MetricIntervalUpperBound", "ScalingAdjustment"});
+      StepAdjustment step;
+      if (s["MetricIntervalLowerBound"]) {
+        step.lowerBound =
+            in.number(s["MetricIntervalLowerBound"], swhat + " MetricIntervalLowerBound");
+      }
+      if (s["MetricIntervalUpperBound"]) {
+        step.upperBound =
+            in.number(s["MetricIntervalUpperBound"], swhat + " MetricIntervalUpperBound");
+      }
+      step.scalingAdjustment =
+          static_cast<std::int32_t>(in.integer(in.required(s, "ScalingAdjustment", swhat),
+                                               swhat + " ScalingAdjustment", least, kMaxInt32));
+      policy.steps.push_back(step);
+    }
+    const std::vector<std::string> problems = validateStepAdjustments(policy.steps);
+    if (!problems.empty()) in.fail(steps, what + " StepAdjustments: " + problems.front());
+  }
+  const std::string awhat = what + " Alarm";
+  const YAML::Node alarm = in.required(node, "Alarm", what);
+  in.expectMap(alarm, awhat,
+               {"AlarmName", "MetricName", "Namespace", "Statistic", "Dimensions", "Threshold",
+                "ComparisonOperator", "EvaluationPeriods", "DatapointsToAlarm", "Period"});
+  policy.metric =
+      alarmMetric(in.scalar(in.required(alarm, "MetricName", awhat), awhat + " MetricName"));
+  if (const YAML::Node s = alarm["Statistic"]) in.oneOf(s, awhat + " Statistic", {"Average"});
+  policy.alarmThreshold = in.number(in.required(alarm, "Threshold", awhat), awhat + " Threshold");
+  const std::string op =
+      in.oneOf(in.required(alarm, "ComparisonOperator", awhat), awhat + " ComparisonOperator",
+               {"GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
+                "LessThanOrEqualToThreshold"});
+  policy.aboveThreshold = op.rfind("Greater", 0) == 0;
+  policy.orEqual = op.find("OrEqual") != std::string::npos;
+  if (const YAML::Node e = alarm["EvaluationPeriods"]) {
+    policy.evaluationPeriods =
+        static_cast<int>(in.integer(e, awhat + " EvaluationPeriods", 1, 100));
+  }
+  if (const YAML::Node p = alarm["Period"]) {
+    if (in.seconds(p, awhat + " Period") != period) {
+      in.fail(p, awhat + " Period must be the group's alarm period (" +
+                     std::to_string(static_cast<int>(period)) +
+                     " s, lbsim's Alarms: Period): the policies are evaluated together, once a "
+                     "period");
+    }
+  }
+  policy.datapointsToAlarm = policy.evaluationPeriods;
+  if (const YAML::Node d = alarm["DatapointsToAlarm"]) {
+    policy.datapointsToAlarm =
+        static_cast<int>(in.integer(d, awhat + " DatapointsToAlarm", 1, policy.evaluationPeriods));
+  }
+  return policy;
+}
+
 TargetTrackingPolicy readPolicy(const yaml::Reader& in, const YAML::Node& node,
                                 const std::string& what, std::size_t index) {
   in.expectMap(
@@ -31,15 +151,6 @@ TargetTrackingPolicy readPolicy(const yaml::Reader& in, const YAML::Node& node,
   TargetTrackingPolicy policy;
   policy.name = node["PolicyName"] ? in.scalar(node["PolicyName"], what + " PolicyName")
                                    : "policy-" + std::to_string(index + 1);
-  if (node["PolicyType"]) {
-    const YAML::Node type = node["PolicyType"];
-    const std::string t = in.scalar(type, what + " PolicyType");
-    if (t != "TargetTrackingScaling") {
-      in.fail(type, what + " PolicyType " + t +
-                        " is not replayed by lbsim explain autoscaler (step scaling is a model "
-                        "function only); allowed: TargetTrackingScaling");
-    }
-  }
   if (node["EstimatedInstanceWarmup"]) {
     policy.estimatedInstanceWarmup =
         in.seconds(node["EstimatedInstanceWarmup"], what + " EstimatedInstanceWarmup");
@@ -93,7 +204,8 @@ AsgSpec loadAsgPolicyText(const std::string& text, const std::string& fileName) 
   in.collect([&] {
     in.expectMap(root, "the Auto Scaling group",
                  {"AutoScalingGroupName", "MinSize", "MaxSize", "DesiredCapacity",
-                  "DefaultCooldown", "DefaultInstanceWarmup", "Policies", "Alarms"});
+                  "DefaultCooldown", "DefaultInstanceWarmup", "HealthCheckType",
+                  "HealthCheckGracePeriod", "Policies", "Alarms"});
   });
   in.collect([&] {
     if (root["AutoScalingGroupName"])
@@ -116,6 +228,14 @@ AsgSpec loadAsgPolicyText(const std::string& text, const std::string& fileName) 
   in.collect([&] {
     if (root["DefaultCooldown"])
       group.defaultCooldown = in.seconds(root["DefaultCooldown"], "DefaultCooldown");
+    if (root["HealthCheckType"]) {
+      group.elbHealthCheck =
+          in.oneOf(root["HealthCheckType"], "HealthCheckType", {"EC2", "ELB"}) == "ELB";
+    }
+    if (root["HealthCheckGracePeriod"]) {
+      group.healthCheckGracePeriod =
+          in.seconds(root["HealthCheckGracePeriod"], "HealthCheckGracePeriod");
+    }
     if (root["DefaultInstanceWarmup"]) {
       group.defaultInstanceWarmup =
           in.seconds(root["DefaultInstanceWarmup"], "DefaultInstanceWarmup");
@@ -142,7 +262,14 @@ AsgSpec loadAsgPolicyText(const std::string& text, const std::string& fileName) 
     if (policies.size() == 0) in.fail(policies, "Policies is empty; allowed: one or more policies");
     for (std::size_t i = 0; i < policies.size(); ++i) {
       in.collect([&] {
-        group.policies.push_back(readPolicy(in, policies[i], "policy " + std::to_string(i + 1), i));
+        const std::string what = "policy " + std::to_string(i + 1);
+        const std::string type = policyType(in, policies[i], what);
+        if (type == "TargetTrackingScaling") {
+          group.policies.push_back(readPolicy(in, policies[i], what, i));
+        } else {
+          group.stepPolicies.push_back(readStepPolicy(
+              in, policies[i], what, i, type == "SimpleScaling", group.alarms.period));
+        }
       });
     }
   });

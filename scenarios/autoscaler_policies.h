@@ -8,8 +8,9 @@
 
 namespace lbsim::scenarios {
 
-// An EC2 Auto Scaling group with its target tracking policies, written with the names of the
-// API and of CloudFormation (AWS::AutoScaling::AutoScalingGroup, ::ScalingPolicy):
+// An EC2 Auto Scaling group with its scaling policies, written with the names of the API and
+// of CloudFormation (AWS::AutoScaling::AutoScalingGroup, ::ScalingPolicy, and for step and
+// simple scaling the AWS::CloudWatch::Alarm that invokes the policy, under `Alarm`):
 //
 //   AutoScalingGroupName: user-service-asg
 //   MinSize: 3
@@ -27,6 +28,29 @@ namespace lbsim::scenarios {
 //         ScaleOutCooldown: 300         # optional (Application Auto Scaling)
 //         ScaleInCooldown: 600
 //         DisableScaleIn: false
+//     - PolicyName: cpu-step
+//       PolicyType: StepScaling
+//       AdjustmentType: ChangeInCapacity  # or PercentChangeInCapacity, ExactCapacity
+//       MinAdjustmentMagnitude: 2         # optional, PercentChangeInCapacity only
+//       EstimatedInstanceWarmup: 120      # optional
+//       StepAdjustments:
+//         - {MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 20, ScalingAdjustment: 1}
+//         - {MetricIntervalLowerBound: 20, ScalingAdjustment: 3}
+//       Alarm: {MetricName: CPUUtilization, Threshold: 60,
+//               ComparisonOperator: GreaterThanOrEqualToThreshold,
+//               EvaluationPeriods: 3, DatapointsToAlarm: 2}
+//     - PolicyName: cpu-simple
+//       PolicyType: SimpleScaling
+//       AdjustmentType: ChangeInCapacity
+//       ScalingAdjustment: -1
+//       Cooldown: 300                     # optional: DefaultCooldown
+//       Alarm: {MetricName: CPUUtilization, Threshold: 20, ComparisonOperator: LessThanThreshold}
+//   HealthCheckType: ELB                  # optional (EC2): replace instances the ALB finds
+//   unhealthy HealthCheckGracePeriod: 300           # optional (0)
+//
+// An alarm's MetricName CPUUtilization is the group's ASGAverageCPUUtilization and
+// RequestCountPerTarget is ALBRequestCountPerTarget; its Period must be the group's alarm
+// period (60 s).
 //
 // A policy's metric is its PredefinedMetricType or its CustomizedMetricSpecification's
 // MetricName; the trace names it the same way. `Alarms` (lbsim's) sets the assumed alarms:

@@ -58,7 +58,7 @@ const std::vector<std::string> kTierKeys = {
     "id", "kind", "service", "balancer", "replicas", "replica", "targets", "primary",
     "read_replicas", "next", "zones", "region", "hold_worker", "routing", "cache",
     "limit_req_zones", "limit_req_status", "rate_limits", "replication_lag",
-    "health_check", "passive_health", "timeouts", "retries", "promote_after", "autoscaling",
+    "health_check", "liveness", "passive_health", "timeouts", "retries", "promote_after", "autoscaling",
     "pgbouncer"};
 // clang-format on
 const std::vector<std::string> kTargetKeys = {

@@ -41,25 +41,64 @@ std::string oneSystem(const Reader& in, const YAML::Node& node, const std::strin
   return found;
 }
 
-void parseHealthCheck(const Reader& in, const YAML::Node& node, const std::string& what,
-                      models::TierSpec& tier) {
-  const std::string system = oneSystem(
-      in, node, what, {"haproxy", "alb", "cloudflare", "docker", "kubernetes"}, {"demand"});
+models::HealthCheckSpec readCheck(const Reader& in, const YAML::Node& node, const std::string& what,
+                                  const std::vector<std::string>& systems,
+                                  const std::vector<std::string>& extra) {
+  const std::string system = oneSystem(in, node, what, systems, extra);
   models::HealthCheckSpec check;
   using K = models::HealthCheckSpec::Kind;
   check.kind = system == "haproxy"      ? K::kHaproxy
                : system == "alb"        ? K::kAlb
                : system == "cloudflare" ? K::kCloudflare
                : system == "docker"     ? K::kDocker
+               : system == "kong"       ? K::kKong
                                         : K::kKubernetes;
   check.settings = in.scalar(node[system], what + " " + system);
   try {
-    models::activeCheckSpec(check);
+    if (check.kind == K::kKong) {
+      models::health::parseKongActive(check.settings);
+    } else {
+      models::activeCheckSpec(check);
+    }
   } catch (const std::invalid_argument& e) {
     in.fail(node[system], what + " " + system + ": " + e.what());
   }
   if (const auto d = node["demand"]) check.demand = in.duration(d, what + " demand", false);
-  tier.healthCheck = check;
+  return check;
+}
+
+void parseHealthCheck(const Reader& in, const YAML::Node& node, const std::string& what,
+                      models::TierSpec& tier) {
+  tier.healthCheck = readCheck(
+      in, node, what, {"haproxy", "alb", "cloudflare", "docker", "kubernetes", "kong"}, {"demand"});
+  if (tier.healthCheck->kind == models::HealthCheckSpec::Kind::kKubernetes &&
+      models::health::parseKubernetesProbe(tier.healthCheck->settings).kind ==
+          models::health::KubernetesProbeSettings::Kind::kLiveness) {
+    in.fail(node["kubernetes"], what +
+                                    " kubernetes is a liveness probe, which restarts the "
+                                    "container rather than taking it out of rotation; allowed "
+                                    "here: a readiness probe (put the liveness probe under the "
+                                    "tier's liveness key)");
+  }
+}
+
+// `liveness: {kubernetes: "liveness initialDelaySeconds=60 periodSeconds=10", restart: 2s}`
+void parseLiveness(const Reader& in, const YAML::Node& node, const std::string& what,
+                   models::TierSpec& tier) {
+  models::LivenessSpec liveness;
+  liveness.probe = readCheck(in, node, what, {"kubernetes"}, {"demand", "restart"});
+  // The settings may leave the kind out ("initialDelaySeconds=60 periodSeconds=10"): this
+  // key says it is a liveness probe.
+  using Kind = models::health::KubernetesProbeSettings::Kind;
+  std::string& settings = liveness.probe.settings;
+  if (models::health::parseKubernetesProbe(settings).kind != Kind::kLiveness) {
+    settings = "liveness " + settings;
+    if (models::health::parseKubernetesProbe(settings).kind != Kind::kLiveness) {
+      in.fail(node["kubernetes"], what + " kubernetes is a readiness probe; allowed: liveness");
+    }
+  }
+  if (const auto r = node["restart"]) liveness.restart = in.duration(r, what + " restart", true);
+  tier.liveness = liveness;
 }
 
 void parsePassive(const Reader& in, const YAML::Node& node, const std::string& what,
@@ -167,14 +206,15 @@ void parseRetries(const Reader& in, const YAML::Node& node, const std::string& w
 }  // namespace
 
 const std::vector<std::string>& resilienceTierKeys() {
-  static const std::vector<std::string> keys = {"health_check", "passive_health", "timeouts",
-                                                "retries", "promote_after"};
+  static const std::vector<std::string> keys = {"health_check", "liveness", "passive_health",
+                                                "timeouts",     "retries",  "promote_after"};
   return keys;
 }
 
 void parseTierResilience(const Reader& in, const YAML::Node& node, const std::string& what,
                          models::TierSpec& tier) {
   if (const auto h = node["health_check"]) parseHealthCheck(in, h, what + " health_check", tier);
+  if (const auto l = node["liveness"]) parseLiveness(in, l, what + " liveness", tier);
   if (const auto p = node["passive_health"]) parsePassive(in, p, what + " passive_health", tier);
   if (const auto t = node["timeouts"]) {
     in.expectMap(t, what + " timeouts", {"connect", "response"});

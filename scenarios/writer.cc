@@ -228,12 +228,18 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       out << YAML::EndSeq;
     }
     if (const auto& h = t.healthCheck) {
-      static constexpr const char* kKinds[] = {"haproxy", "alb", "cloudflare", "docker",
-                                               "kubernetes"};
+      static constexpr const char* kKinds[] = {"haproxy", "alb",        "cloudflare",
+                                               "docker",  "kubernetes", "kong"};
       out << YAML::Key << "health_check" << YAML::Value << YAML::Flow << YAML::BeginMap;
       out << YAML::Key << kKinds[static_cast<int>(h->kind)] << YAML::Value << YAML::DoubleQuoted
           << h->settings;
       out << YAML::Key << "demand" << YAML::Value << formatDuration(h->demand) << YAML::EndMap;
+    }
+    if (const auto& l = t.liveness) {
+      out << YAML::Key << "liveness" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "kubernetes" << YAML::Value << YAML::DoubleQuoted << l->probe.settings;
+      out << YAML::Key << "demand" << YAML::Value << formatDuration(l->probe.demand);
+      out << YAML::Key << "restart" << YAML::Value << formatDuration(l->restart) << YAML::EndMap;
     }
     if (const auto& p = t.passiveHealth) {
       static constexpr const char* kKinds[] = {"nginx", "envoy", "breaker"};

@@ -93,9 +93,52 @@ std::int32_t percentChangeInCapacity(std::int32_t capacity, std::int32_t percent
   return rounded;
 }
 
+bool breaches(const StepScalingPolicy& policy, double value) {
+  const double t = policy.alarmThreshold;
+  if (policy.aboveThreshold) return policy.orEqual ? value >= t : value > t;
+  return policy.orEqual ? value <= t : value < t;
+}
+
+std::optional<bool> stepAlarm(const StepScalingPolicy& policy,
+                              const std::deque<double>& datapoints) {
+  const auto n = static_cast<std::size_t>(policy.evaluationPeriods);
+  const std::size_t from = datapoints.size() > n ? datapoints.size() - n : 0;
+  int present = 0;
+  int breaching = 0;
+  for (std::size_t i = from; i < datapoints.size(); ++i) {
+    if (std::isnan(datapoints[i])) continue;
+    ++present;
+    if (breaches(policy, datapoints[i])) ++breaching;
+  }
+  if (present == 0) return std::nullopt;
+  return breaching >= policy.datapointsToAlarm;
+}
+
 Decision stepScalingCapacity(const StepScalingPolicy& policy, double metric,
                              std::int32_t countedCapacity, std::int32_t desiredCapacity,
                              std::int32_t minSize, std::int32_t maxSize) {
+  if (policy.simple) {
+    const std::int32_t adjustment = policy.steps.empty() ? 0 : policy.steps[0].scalingAdjustment;
+    std::int32_t target = adjustment;
+    if (policy.adjustmentType != AdjustmentType::kExactCapacity) {
+      target = desiredCapacity + (policy.adjustmentType == AdjustmentType::kChangeInCapacity
+                                      ? adjustment
+                                      : percentChangeInCapacity(desiredCapacity, adjustment,
+                                                                policy.minAdjustmentMagnitude));
+    }
+    target = std::clamp(target, minSize, maxSize);
+    const std::string which = std::string("simple scaling (") + toString(policy.adjustmentType) +
+                              " " + std::to_string(adjustment) + ")";
+    if (target == desiredCapacity) {
+      return {target,
+              target == maxSize   ? "AtMaxSize"
+              : target == minSize ? "AtMinSize"
+                                  : "NoChange",
+              which + ": the desired capacity stays " + std::to_string(target)};
+    }
+    return {target, "SimpleScaling",
+            which + ": " + std::to_string(desiredCapacity) + " -> " + std::to_string(target)};
+  }
   const auto step = findStepAdjustment(policy.steps, metric, policy.alarmThreshold);
   if (!step) {
     return {desiredCapacity, "NoStepForMetric", "no step adjustment covers the metric"};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,12 +32,34 @@ struct StepAdjustment {
 
 struct StepScalingPolicy {
   std::string name;
-  double alarmThreshold = 0.0;  // the CloudWatch alarm's threshold
-  bool aboveThreshold = true;   // the alarm fires above (scale-out) or below (scale-in)
+  // SimpleScaling (the older kind): one adjustment, steps[0]'s, added to the desired
+  // capacity; then the policy does not act until `cooldown` (else the group's
+  // DefaultCooldown) has passed since the group's last scaling activity.
+  bool simple = false;
+  std::optional<double> cooldown;
+  std::optional<double> estimatedInstanceWarmup;
+  // The CloudWatch alarm that invokes the policy: its metric (named as target tracking names
+  // them: ASGAverageCPUUtilization, ALBRequestCountPerTarget, or another), threshold and
+  // comparison, and DatapointsToAlarm of EvaluationPeriods one-period datapoints. While in
+  // ALARM it invokes the policy once a period (CloudWatch repeats Auto Scaling actions).
+  std::string metric = "ASGAverageCPUUtilization";
+  double alarmThreshold = 0.0;
+  bool aboveThreshold = true;  // GreaterThan... (scale-out) or LessThan... (scale-in)
+  bool orEqual = true;         // ...OrEqualToThreshold
+  int evaluationPeriods = 1;
+  int datapointsToAlarm = 1;
   AdjustmentType adjustmentType = AdjustmentType::kChangeInCapacity;
   std::optional<std::int32_t> minAdjustmentMagnitude;
   std::vector<StepAdjustment> steps;
 };
+
+// Whether one datapoint breaches the policy's alarm threshold.
+bool breaches(const StepScalingPolicy& policy, double value);
+// The alarm's state after `datapoints` (oldest first; NaN is missing): ALARM (true) when at
+// least DatapointsToAlarm of the last EvaluationPeriods breach, OK (false) otherwise; no state
+// while all of them are missing (CloudWatch's default TreatMissingData: missing).
+std::optional<bool> stepAlarm(const StepScalingPolicy& policy,
+                              const std::deque<double>& datapoints);
 
 // AWS's rules for a policy's steps: no overlap, no gap, at most one null lower and one null
 // upper bound, not both null in one step, a null bound wherever the ranges go past 0.
@@ -56,8 +79,9 @@ std::int32_t percentChangeInCapacity(std::int32_t capacity, std::int32_t percent
 // scale-out adds to the instances that count toward the metric (in service and warmed up)
 // and never lowers the desired capacity, which already holds the instances warming up: a
 // repeated breach in the same step adds nothing, a larger step the difference. A scale-in
-// removes from the desired capacity. Reasons: StepAdjustment, NoStepForMetric,
-// AlreadyScaling, AtMaxSize, AtMinSize.
+// removes from the desired capacity. A simple scaling policy adds its adjustment to the
+// desired capacity (its cooldown is the caller's to check). Reasons: StepAdjustment,
+// SimpleScaling, NoStepForMetric, AlreadyScaling, AtMaxSize, AtMinSize.
 Decision stepScalingCapacity(const StepScalingPolicy& policy, double metric,
                              std::int32_t countedCapacity, std::int32_t desiredCapacity,
                              std::int32_t minSize, std::int32_t maxSize);

@@ -12,6 +12,13 @@ double instanceWarmup(const AsgSpec& group, const TargetTrackingPolicy& policy) 
   return group.defaultCooldown;
 }
 
+double instanceWarmup(const AsgSpec& group, const StepScalingPolicy& policy) {
+  if (policy.simple) return 0.0;  // simple scaling has a cooldown, no warm-up
+  if (policy.estimatedInstanceWarmup) return *policy.estimatedInstanceWarmup;
+  if (group.defaultInstanceWarmup) return *group.defaultInstanceWarmup;
+  return group.defaultCooldown;
+}
+
 std::int32_t targetTrackingCapacity(std::int32_t countedCapacity, double metric, double target) {
   const double exact = static_cast<double>(countedCapacity) * metric / target;
   return static_cast<std::int32_t>(std::ceil(exact - 1e-9 * std::max(1.0, exact)));
@@ -128,7 +135,10 @@ Decision combineTargetTrackingProposals(const AsgSpec& group,
 }
 
 TargetTrackingController::TargetTrackingController(AsgSpec group, const core::Clock& clock)
-    : group_(std::move(group)), clock_(&clock), datapoints_(group_.policies.size()) {}
+    : group_(std::move(group)),
+      clock_(&clock),
+      datapoints_(group_.policies.size()),
+      stepDatapoints_(group_.stepPolicies.size()) {}
 
 AsgDecision TargetTrackingController::evaluate(const AsgState& state,
                                                const AsgMetricsSource& source) {
@@ -165,10 +175,48 @@ AsgDecision TargetTrackingController::evaluate(const AsgState& state,
   gate.inCooldown =
       lastScaleIn_ && now - *lastScaleIn_ < scaleInCooldown.value_or(group_.defaultCooldown);
   decision.decision =
-      combineTargetTrackingProposals(group_, decision.policies, state.desiredCapacity, gate);
+      group_.policies.empty()
+          ? Decision{state.desiredCapacity, "NoAlarm", "no policy is in alarm"}
+          : combineTargetTrackingProposals(group_, decision.policies, state.desiredCapacity, gate);
+  // Step and simple scaling policies whose alarm is in ALARM act too; of all the policies
+  // that change the capacity, the largest capacity wins.
+  bool acted = decision.decision.replicas != state.desiredCapacity;
+  for (std::size_t i = 0; i < group_.stepPolicies.size(); ++i) {
+    const StepScalingPolicy& policy = group_.stepPolicies[i];
+    StepEvaluation e;
+    e.policy = policy.name;
+    e.metric = policy.metric;
+    e.threshold = policy.alarmThreshold;
+    e.value = state.countedInstances > 0 ? source.metric(policy.metric) : std::nullopt;
+    std::deque<double>& points = stepDatapoints_[i];
+    points.push_back(e.value.value_or(std::nan("")));
+    while (points.size() > static_cast<std::size_t>(policy.evaluationPeriods))
+      points.pop_front();
+    e.alarm = stepAlarm(policy, points);
+    if (e.alarm.value_or(false) && e.value) {
+      const double cooldown = policy.cooldown.value_or(group_.defaultCooldown);
+      if (policy.simple && lastActivity_ && now - *lastActivity_ < cooldown) {
+        e.proposal = Decision{state.desiredCapacity, "SimpleScalingCooldown",
+                              "within the cooldown after the last scaling activity"};
+      } else {
+        e.proposal = stepScalingCapacity(policy, *e.value, state.countedInstances,
+                                         state.desiredCapacity, group_.minSize, group_.maxSize);
+      }
+      const Decision& p = *e.proposal;
+      if (p.replicas != state.desiredCapacity &&
+          (!acted || p.replicas > decision.decision.replicas)) {
+        decision.decision = {p.replicas, p.reason, policy.name + ": " + p.message};
+        acted = true;
+      } else if (!acted && decision.decision.reason == "NoAlarm") {
+        decision.decision = {p.replicas, p.reason, policy.name + ": " + p.message};
+      }
+    }
+    decision.steps.push_back(e);
+  }
   decision.desiredCapacity = decision.decision.replicas;
   decision.changed = decision.desiredCapacity != state.desiredCapacity;
   if (decision.changed) {
+    lastActivity_ = now;
     if (decision.desiredCapacity > state.desiredCapacity) {
       lastScaleOut_ = now;
       lastScaleIn_.reset();  // a scale-out ends a scale-in cooldown

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/simulator.h"
+#include "models/autoscaling/aws_step_scaling.h"
 #include "models/autoscaling/hpa_behavior.h"
 
 namespace lbsim::models::autoscaling {
@@ -62,11 +63,20 @@ struct AsgSpec {
   double defaultCooldown = 300.0;
   std::optional<double> defaultInstanceWarmup;
   std::vector<TargetTrackingPolicy> policies;
+  std::vector<StepScalingPolicy> stepPolicies;  // step and simple scaling
   TargetTrackingAlarms alarms;
+  // HealthCheckType ELB: an instance that the load balancer's health checks find unhealthy
+  // is replaced (terminated, and a new one launched) once HealthCheckGracePeriod has passed
+  // since it entered InService. EC2 (the default) looks only at the instance's status
+  // checks, which a failed process does not fail. The grace period defaults to 0 for a group
+  // made through the API or CloudFormation (300 s only in the console).
+  bool elbHealthCheck = false;
+  double healthCheckGracePeriod = 0.0;
 };
 
 // The warm-up of instances launched by `policy`.
 double instanceWarmup(const AsgSpec& group, const TargetTrackingPolicy& policy);
+double instanceWarmup(const AsgSpec& group, const StepScalingPolicy& policy);
 
 // ceil(capacity x metric / target) (assumed), guarded against floating-point noise.
 std::int32_t targetTrackingCapacity(std::int32_t countedCapacity, double metric, double target);
@@ -96,7 +106,18 @@ struct PolicyEvaluation {
   std::optional<std::int32_t> proposal;  // the capacity the policy asks for
 };
 
-// One evaluation of the group's target tracking policies.
+// One step or simple scaling policy's part of an evaluation.
+struct StepEvaluation {
+  std::string policy;
+  std::string metric;
+  std::optional<double> value;
+  double threshold = 0.0;
+  std::optional<bool> alarm;         // ALARM, OK, or no state yet
+  std::optional<Decision> proposal;  // what the policy did when invoked
+};
+
+// One evaluation of the group's scaling policies. When several act at once the group takes
+// the one giving the largest capacity (for scale-out and scale-in alike).
 struct AsgDecision {
   double time = 0.0;
   std::int32_t desiredBefore = 0;
@@ -104,6 +125,7 @@ struct AsgDecision {
   bool changed = false;
   Decision decision;  // {capacity, reason, message}
   std::vector<PolicyEvaluation> policies;
+  std::vector<StepEvaluation> steps;
 };
 
 // Combines the policies' proposals (pure): out if any asks for more than the desired
@@ -126,8 +148,9 @@ class AsgMetricsSource {
   virtual std::optional<double> metric(const std::string& name) const = 0;
 };
 
-// Target tracking for one group: called once per alarm period with the group's state; keeps
-// the alarms' datapoints and the times of the last scaling activities.
+// The scaling policies of one group (target tracking, step and simple scaling): called once
+// per alarm period with the group's state; keeps the alarms' datapoints and the times of the
+// last scaling activities.
 class TargetTrackingController {
  public:
   TargetTrackingController(AsgSpec group, const core::Clock& clock);
@@ -137,9 +160,11 @@ class TargetTrackingController {
  private:
   AsgSpec group_;
   const core::Clock* clock_;
-  std::vector<std::deque<double>> datapoints_;  // per policy, newest last
+  std::vector<std::deque<double>> datapoints_;      // per policy, newest last
+  std::vector<std::deque<double>> stepDatapoints_;  // per step policy, newest last
   std::optional<double> lastScaleIn_;
   std::optional<double> lastScaleOut_;
+  std::optional<double> lastActivity_;
 };
 
 }  // namespace lbsim::models::autoscaling

@@ -398,6 +398,8 @@ std::vector<AsgReplayStep> replayTargetTracking(const AsgSpec& group, const Metr
   double warmup = 0.0;
   for (const TargetTrackingPolicy& p : group.policies)
     warmup = std::max(warmup, instanceWarmup(group, p));
+  for (const StepScalingPolicy& p : group.stepPolicies)
+    warmup = std::max(warmup, instanceWarmup(group, p));
   HeldMetrics held(trace.metricRows);
   HeldAsgMetrics source(held, options.closedLoop, initial);
   core::Simulator sim;

@@ -313,6 +313,11 @@ std::optional<HealthEvent> ActiveChecker::onCheckResult(double started, double e
 
 std::optional<HealthEvent> ActiveChecker::containerRestarted(double now) {
   if (state_ != ActiveState::kRestarting) return std::nullopt;
+  return newTarget(now);
+}
+
+std::optional<HealthEvent> ActiveChecker::newTarget(double now) {
+  const ActiveState before = state_;
   HealthEvent e;
   e.time = now;
   e.from = nameOf(state_);
@@ -329,6 +334,7 @@ std::optional<HealthEvent> ActiveChecker::containerRestarted(double now) {
   } else {
     next_ = now + (spec_.startPeriod > 0.0 ? intervalAfter(now) : spec_.firstCheck);
   }
+  if (before == state_) return std::nullopt;
   return e;
 }
 

@@ -167,6 +167,10 @@ class ActiveChecker {
 
   // Kubernetes liveness: the replacement container started at `now`; probing resumes.
   std::optional<HealthEvent> containerRestarted(double now);
+  // A new target took this one's place at `now` (a new container or instance, registered
+  // afresh): the counters and state start again as at the start, whatever the state was.
+  // Returns the change, if the state changed.
+  std::optional<HealthEvent> newTarget(double now);
 
   ActiveState state() const { return state_; }
   std::string_view stateName() const { return nameOf(state_); }

@@ -77,6 +77,12 @@ std::string describe(const HealthEvent& e) {
           e.count, e.threshold, SV(e.cause));
     case Why::kContainerRestarted:
       return format("a new container started: probing starts again from %.*s", SV(e.to));
+    case Why::kReplaced:
+      return format(
+          "unhealthy by the load balancer's health checks (HealthCheckType ELB) after its "
+          "HealthCheckGracePeriod %s: Auto Scaling terminates the instance and launches a "
+          "replacement",
+          duration.c_str());
     case Why::kFailureTypeReachedLimit:
       return format("%u %.*s since the last success reached %.*s %u", e.count, SV(e.cause),
                     SV(e.setting), e.threshold);

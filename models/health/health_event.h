@@ -45,6 +45,7 @@ enum class Why : std::uint8_t {
   kReopenedByLateFailure,    // breaker: a request in flight failed while open: open again
   kClosedByLateSuccess,      // breaker: a request in flight succeeded while open: closed
   kPromoted,  // database: the primary stayed down `duration`: this replica takes the writes
+  kReplaced,  // Auto Scaling: unhealthy past HealthCheckGracePeriod `duration`: replaced
 };
 
 // A decision of a health mechanism with its reason, in the system's own words: the state

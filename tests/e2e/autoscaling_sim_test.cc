@@ -212,5 +212,137 @@ tiers:
       std::string::npos);
 }
 
+const char* kStepGroup = R"(AutoScalingGroupName: api
+MinSize: 2
+MaxSize: 6
+DesiredCapacity: 2
+Policies:
+  - PolicyName: cpu-high
+    PolicyType: StepScaling
+    AdjustmentType: ChangeInCapacity
+    EstimatedInstanceWarmup: 120
+    StepAdjustments:
+      - {MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 20, ScalingAdjustment: 1}
+      - {MetricIntervalLowerBound: 20, ScalingAdjustment: 3}
+    Alarm:
+      MetricName: CPUUtilization
+      Threshold: 60
+      ComparisonOperator: GreaterThanOrEqualToThreshold
+      EvaluationPeriods: 1
+)";
+
+// Step scaling (EC2 Auto Scaling User Guide, "Step and simple scaling policies"): the alarm
+// is evaluated every 60 s. At 60 s two one-worker replicas carry 150/s x 10 ms: CPU 75%,
+// 15 above the threshold: the first step, +1: desired 3 (ready at 80 s). The new instance
+// warms up for 120 s (until 200 s) and does not count toward the metric meanwhile. At 120 s
+// the two counted instances run 150 x 0.01 / 3 = 50%: OK. From 150 s the load is 250/s: at
+// 180 s the counted two run 250 x 0.01 / 3 = 83%, 23 above: the second step, +3 on the 2
+// counted instances = 5, and the desired 3 already holds the one warming up, so the group
+// adds the difference, 2 (not 3). At 240 s three instances count and 250 x 0.01 / 5 = 50%.
+TEST_F(AutoscalingSimTest, StepScalingAddsTheStepOnTheWarmedCapacity) {
+  write("asg.yaml", kStepGroup);
+  const auto r = run(R"(name: step
+duration: 300s
+timeseries_interval: 5s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 150s, rate: 150/s}, {duration: 150s, rate: 250/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [api]}]
+tiers:
+  - id: api
+    service: {dist: deterministic, value: 10ms}
+    replicas: 2
+    replica: {workers: 1}
+    autoscaling:
+      asg: asg.yaml
+      startup: 20s
+      resources: {cpu: 1}
+)");
+  std::vector<std::pair<double, std::string>> decisions;
+  for (const auto& l : r.log) {
+    if (l.source == "autoscaler") decisions.emplace_back(l.time, l.change);
+  }
+  const std::vector<std::pair<double, std::string>> expected = {
+      {60.0, "desired 2 -> 3 (ready 2)"}, {180.0, "desired 3 -> 5 (ready 3)"}};
+  EXPECT_EQ(decisions, expected);
+  EXPECT_EQ(at(r, "replicas_ready", "api", 75.0), 2.0);
+  EXPECT_EQ(at(r, "replicas_ready", "api", 80.0), 3.0);
+  EXPECT_EQ(at(r, "replicas_ready", "api", 195.0), 3.0);
+  EXPECT_EQ(at(r, "replicas_ready", "api", 205.0), 5.0);
+  EXPECT_EQ(at(r, "replicas_desired", "api", 300.0), 5.0);
+}
+
+const char* kElbGroup = R"(AutoScalingGroupName: api
+MinSize: 3
+MaxSize: 3
+HealthCheckType: ELB
+HealthCheckGracePeriod: 60
+Policies:
+  - PolicyName: cpu
+    TargetTrackingConfiguration:
+      PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageCPUUtilization}
+      TargetValue: 90
+)";
+
+const char* kElbScenario = R"(name: elb
+duration: 120s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 120s, rate: 100/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [api]}]
+tiers:
+  - id: api
+    service: {dist: deterministic, value: 10ms}
+    replicas: 3
+    replica: {workers: 1}
+    health_check: {alb: "interval 10 timeout 2 healthy 2 unhealthy 2", demand: 0ms}
+    autoscaling:
+      asg: asg.yaml
+      startup: 30s
+faults:
+  - {fault: crash, tier: api, replicas: [api-1], at: 25s, for: 10m}
+)";
+
+// HealthCheckType ELB with HealthCheckGracePeriod 60 s: the target group checks every 10 s;
+// api-1 crashes at 25 s, the checks at 30 and 40 s fail and `unhealthy 2` makes it unhealthy
+// at 40 s. The group replaces an unhealthy instance only once the grace period after it came
+// into service (at 0 s) is over: at 60 s it terminates api-1 and launches a new instance,
+// which starts 30 s later, at 90 s, on a healthy host (the crash was the old instance's). The
+// ALB registers it `initial`; the check at 90 s passes and it takes traffic again.
+TEST_F(AutoscalingSimTest, AnElbHealthCheckReplacesAnUnhealthyInstanceAfterTheGracePeriod) {
+  write("asg.yaml", kElbGroup);
+  const auto r = run(kElbScenario);
+  std::vector<std::pair<double, std::string>> events;
+  for (const auto& l : r.log) {
+    if (l.replica == "api-1" && l.source != "fault") events.emplace_back(l.time, l.change);
+  }
+  std::string seen;
+  for (const auto& [time, change] : events)
+    seen += std::to_string(time) + " " + change + "; ";
+  const std::vector<std::pair<double, std::string>> expected = {
+      {0.0, "initial -> healthy"},  // the first check
+      {40.0, "healthy -> unhealthy"},
+      {60.0, "InService -> Terminating"},
+      {90.0, "unhealthy -> initial"},  // the new instance is registered
+      {90.0, "initial -> healthy"}};
+  EXPECT_EQ(events, expected) << seen;
+  EXPECT_EQ(at(r, "replicas_in_rotation", "api", 120.0), 3.0);
+  EXPECT_EQ(at(r, "replicas_ready", "api", 75.0), 2.0);  // the replacement is starting
+}
+
+// With the default HealthCheckType EC2 the group does not look at the load balancer's
+// checks: the crashed instance stays, unhealthy, to the end.
+TEST_F(AutoscalingSimTest, AnEc2HealthCheckLeavesTheInstanceAlone) {
+  std::string group = kElbGroup;
+  group.replace(group.find("HealthCheckType: ELB"), 20, "HealthCheckType: EC2");
+  write("asg.yaml", group);
+  const auto r = run(kElbScenario);
+  for (const auto& l : r.log)
+    EXPECT_NE(l.change, "InService -> Terminating");
+  EXPECT_EQ(at(r, "replicas_in_rotation", "api", 120.0), 2.0);
+}
+
 }  // namespace
 }  // namespace lbsim

@@ -484,6 +484,88 @@ TEST_F(ResilienceTest, ARandomLinkFaultRunsAndIsReproducible) {
   EXPECT_EQ(recorder_->failed(), failed);
 }
 
+// The times of the health events of `why` on `replica`.
+std::vector<double> eventTimes(const Recorder& recorder, const std::string& replica,
+                               models::health::Why why) {
+  std::vector<double> out;
+  for (const auto& h : recorder.health) {
+    if (h.replica == replica && h.why == why) out.push_back(h.time);
+  }
+  return out;
+}
+
+// Kong active checks (lua-resty-healthcheck): each timer first fires one interval after the
+// start, so healthy targets are probed at 5, 10, ... s. app-2 crashes at 32 s: the probe at
+// 35 s is refused (tcp_failures 1; a failure while healthy: mostly_healthy, still taking
+// traffic), the one at 40 s too, and tcp_failures 2 reaches unhealthy.tcp_failures: unhealthy
+// at 40 s. Back at 52 s; the unhealthy timer probes at 55 s (a success while
+// unhealthy: mostly_unhealthy, still no traffic) and 60 s (healthy.successes = 2): healthy.
+TEST_F(ResilienceTest, KongActiveChecksCountFailuresByKind) {
+  run(std::string(kThreeReplicas) +
+      R"(    health_check:
+      kong: "healthy.interval=5 healthy.successes=2 unhealthy.interval=5 unhealthy.tcp_failures=2 unhealthy.timeouts=3"
+      demand: 0ms
+faults:
+  - {fault: crash, tier: app, replicas: [app-2], at: 32s, for: 20s}
+)");
+  std::vector<std::pair<double, bool>> changes;
+  std::string seen;
+  for (const auto& h : recorder_->health) {
+    if (h.replica != "app-2") continue;
+    changes.emplace_back(h.time, h.available);
+    seen += std::to_string(h.time) + (h.available ? " up " : " down ") +
+            std::to_string(static_cast<int>(h.why)) + "; ";
+  }
+  const std::vector<std::pair<double, bool>> expected = {
+      {35.0, true}, {40.0, false}, {55.0, false}, {60.0, true}};
+  EXPECT_EQ(changes, expected) << seen;
+}
+
+// A Kubernetes liveness probe (periodSeconds 10, timeoutSeconds 1, failureThreshold 3; the
+// worker probes at its start and every period: 0, 10, 20, ... s). app-2 hangs at 32 s: the
+// probes at 40, 50 and 60 s time out at 41, 51 and 61 s, and the third makes the kubelet
+// restart the container at 61 s. The first restart has no back-off, so the new container
+// runs `restart` = 5 s later, at 66 s, and the hang ended with the old process. While the
+// container is down the pod is not ready and takes no requests; afterwards the tier serves
+// all of its 10 requests/s again (a hung replica would lose a third of them for good).
+TEST_F(ResilienceTest, ALivenessProbeRestartsAHungContainer) {
+  run(std::string(kThreeReplicas) +
+      R"(    liveness: {kubernetes: "periodSeconds=10 timeoutSeconds=1 failureThreshold=3", restart: 5s, demand: 0ms}
+faults:
+  - {fault: hang, tier: app, replicas: [app-2], at: 32s, for: 10m}
+)");
+  using models::health::Why;
+  EXPECT_EQ(eventTimes(*recorder_, "app-2", Why::kLivenessRestart), std::vector<double>{61.0});
+  EXPECT_EQ(eventTimes(*recorder_, "app-2", Why::kContainerRestarted), std::vector<double>{66.0});
+  EXPECT_EQ(recorder_->failed(), 0u);
+  std::size_t late = 0;
+  for (const auto& e : recorder_->ends)
+    late += e.time > 70.0 && !e.failed ? 1 : 0;
+  EXPECT_NEAR(static_cast<double>(late), 500.0, 1.0);  // 50 s x 10/s
+}
+
+// A crash that outlives the restarts (the new container crashes too): the kubelet's
+// crash-loop back-off. The probes at 40, 50, 60 s are refused: restart at 60 s, no back-off,
+// the new container at 65 s. It is crashed too; probing starts again at the next tick, 70 s:
+// refused at 70, 80, 90 s, restart at 90 s after a back-off of 10 s, new container at
+// 90 + 10 + 5 = 105 s; then 110, 120, 130: restart at 130 s, back-off 20 s, at 155 s; 160,
+// 170, 180: back-off 40 s, at 225 s; 230, 240, 250: restart at 250 s.
+TEST_F(ResilienceTest, RepeatedLivenessRestartsBackOffAsTheKubeletDoes) {
+  std::string yaml =
+      std::string(kThreeReplicas) +
+      R"(    liveness: {kubernetes: "periodSeconds=10 failureThreshold=3", restart: 5s, demand: 0ms}
+faults:
+  - {fault: crash, tier: app, replicas: [app-2], at: 32s, for: 1h}
+)";
+  yaml.replace(yaml.find("duration: 120s"), 14, "duration: 260s");
+  run(yaml);
+  using models::health::Why;
+  EXPECT_EQ(eventTimes(*recorder_, "app-2", Why::kLivenessRestart),
+            (std::vector<double>{60.0, 90.0, 130.0, 180.0, 250.0}));
+  EXPECT_EQ(eventTimes(*recorder_, "app-2", Why::kContainerRestarted),
+            (std::vector<double>{65.0, 105.0, 155.0, 225.0}));
+}
+
 class ResilienceLoaderTest : public ::testing::Test {
  protected:
   models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
@@ -500,7 +582,7 @@ class ResilienceLoaderTest : public ::testing::Test {
 TEST_F(ResilienceLoaderTest, BadSettingsAreLocated) {
   EXPECT_EQ(errors(std::string(kThreeReplicas) + "    health_check: {nginx: \"x\"}\n"),
             "r.yaml:14:20: unknown key 'nginx' in tier 'app' health_check; allowed: alb, "
-            "cloudflare, demand, docker, haproxy, kubernetes");
+            "cloudflare, demand, docker, haproxy, kong, kubernetes");
   const std::string bad = errors(std::string(kThreeReplicas) +
                                  "    health_check: {haproxy: \"check inter 5s rise 0\"}\n");
   EXPECT_EQ(bad.rfind("r.yaml:14:29: tier 'app' health_check haproxy: ", 0), 0u) << bad;
@@ -513,6 +595,24 @@ TEST_F(ResilienceLoaderTest, BadSettingsAreLocated) {
   EXPECT_EQ(errors(std::string(kThreeReplicas) + "    retries: {style: nginx, redispatch: true}\n"),
             "r.yaml:14:41: tier 'app' retries redispatch is HAProxy's; allowed with style: "
             "haproxy (nginx always passes a request on to another server)");
+}
+
+TEST_F(ResilienceLoaderTest, LivenessAndKongChecksAreReadAndLocated) {
+  EXPECT_EQ(errors(std::string(kThreeReplicas) +
+                   "    liveness: {kubernetes: \"readiness periodSeconds=5\"}\n"),
+            "r.yaml:14:28: tier 'app' liveness kubernetes is a readiness probe; allowed: liveness");
+  EXPECT_EQ(errors(std::string(kThreeReplicas) +
+                   "    health_check: {kubernetes: \"liveness periodSeconds=5\"}\n"),
+            "r.yaml:14:32: tier 'app' health_check kubernetes is a liveness probe, which restarts "
+            "the container rather than taking it out of rotation; allowed here: a readiness "
+            "probe (put the liveness probe under the tier's liveness key)");
+  EXPECT_EQ(errors(std::string(kThreeReplicas) +
+                   "    liveness: {kubernetes: \"periodSeconds=5\", restart: -1s}\n"),
+            "r.yaml:14:56: tier 'app' liveness restart must be positive, not '-1s'; allowed: a "
+            "duration such as 250ms, 30s, 5m, 1h");
+  const std::string kong =
+      errors(std::string(kThreeReplicas) + "    health_check: {kong: \"healthy.interval=x\"}\n");
+  EXPECT_EQ(kong.rfind("r.yaml:14:26: tier 'app' health_check kong: ", 0), 0u) << kong;
 }
 
 TEST_F(ResilienceLoaderTest, TheResolvedScenarioKeepsEverySetting) {
@@ -534,6 +634,22 @@ faults:
       << once;
   const auto again = scenarios::loadScenarioText(once, "resolved.yaml", policies_);
   EXPECT_EQ(scenarios::resolvedScenarioYaml(again), once);
+  {
+    const std::string live =
+        std::string(kThreeReplicas) +
+        R"(    health_check: {kong: "healthy.interval=5 healthy.successes=2 unhealthy.interval=5 unhealthy.tcp_failures=2"}
+    liveness: {kubernetes: "periodSeconds=10 failureThreshold=2", restart: 3s}
+)";
+    ASSERT_EQ(errors(live), "(loaded without error)");
+    const auto a = scenarios::loadScenarioText(live, "r.yaml", policies_);
+    const std::string yaml = scenarios::resolvedScenarioYaml(a);
+    const auto b = scenarios::loadScenarioText(yaml, "resolved.yaml", policies_);
+    EXPECT_EQ(scenarios::resolvedScenarioYaml(b), yaml);
+    ASSERT_TRUE(b.tiers[1].liveness.has_value());
+    EXPECT_EQ(b.tiers[1].liveness->restart, 3.0);
+    EXPECT_EQ(b.tiers[1].liveness->probe.settings, "liveness periodSeconds=10 failureThreshold=2");
+    EXPECT_EQ(b.tiers[1].healthCheck->kind, models::HealthCheckSpec::Kind::kKong);
+  }
   ASSERT_EQ(again.faults.size(), 2u);
   EXPECT_TRUE(again.faults[1].timeToFailure.has_value());
   EXPECT_EQ(again.tiers[1].timeouts.connect, 2.0);

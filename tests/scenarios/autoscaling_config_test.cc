@@ -167,12 +167,66 @@ TEST(AsgPolicy, ReadsTheSeedGroup) {
   EXPECT_EQ(g.policies[1].metric, "MemoryUtilization");
   EXPECT_EQ(firstDiagnostic([] {
               loadAsgPolicyText(
-                  "MinSize: 1\nMaxSize: 4\nPolicies:\n  - PolicyType: StepScaling\n"
+                  "MinSize: 1\nMaxSize: 4\nPolicies:\n  - PolicyType: PredictiveScaling\n"
                   "    TargetTrackingConfiguration: {TargetValue: 1}\n",
                   "asg.yaml");
             }),
-            "asg.yaml:4:17: policy 1 PolicyType StepScaling is not replayed by lbsim explain "
-            "autoscaler (step scaling is a model function only); allowed: TargetTrackingScaling");
+            "asg.yaml:4:17: policy 1 PolicyType 'PredictiveScaling' is not known; allowed: "
+            "SimpleScaling, StepScaling, TargetTrackingScaling");
+}
+
+TEST(AsgPolicy, ReadsStepAndSimpleScalingPolicies) {
+  const AsgSpec g =
+      loadAsgPolicyFile(kSource + "/scenarios/autoscaling/user-service-asg-step.yaml");
+  EXPECT_TRUE(g.policies.empty());
+  ASSERT_EQ(g.stepPolicies.size(), 2u);
+  EXPECT_TRUE(g.elbHealthCheck);
+  EXPECT_EQ(g.healthCheckGracePeriod, 300.0);
+  const StepScalingPolicy& high = g.stepPolicies[0];
+  EXPECT_FALSE(high.simple);
+  EXPECT_EQ(high.metric, "ASGAverageCPUUtilization");  // CloudWatch's CPUUtilization
+  EXPECT_EQ(high.adjustmentType, AdjustmentType::kPercentChangeInCapacity);
+  EXPECT_EQ(*high.minAdjustmentMagnitude, 1);
+  EXPECT_EQ(high.evaluationPeriods, 3);
+  EXPECT_EQ(high.datapointsToAlarm, 2);
+  ASSERT_EQ(high.steps.size(), 2u);
+  EXPECT_EQ(*high.steps[1].lowerBound, 15.0);
+  EXPECT_FALSE(high.steps[1].upperBound.has_value());
+  const StepScalingPolicy& low = g.stepPolicies[1];
+  EXPECT_TRUE(low.simple);
+  EXPECT_FALSE(low.aboveThreshold);
+  EXPECT_FALSE(low.orEqual);
+  EXPECT_EQ(low.steps[0].scalingAdjustment, -1);
+  EXPECT_EQ(*low.cooldown, 600.0);
+  EXPECT_EQ(low.datapointsToAlarm, 15);  // defaults to EvaluationPeriods
+
+  const std::string head = "MinSize: 1\nMaxSize: 4\nPolicies:\n  - PolicyType: StepScaling\n";
+  EXPECT_EQ(firstDiagnostic([&] {
+              loadAsgPolicyText(head +
+                                    "    StepAdjustments:\n"
+                                    "      - {MetricIntervalLowerBound: 0, ScalingAdjustment: 1}\n"
+                                    "      - {MetricIntervalLowerBound: 10, ScalingAdjustment: 2}\n"
+                                    "    Alarm: {MetricName: CPUUtilization, Threshold: 70, "
+                                    "ComparisonOperator: GreaterThanThreshold}\n",
+                                "asg.yaml");
+            }),
+            "asg.yaml:6:7: policy 1 StepAdjustments: at most one step adjustment may have no "
+            "upper bound");
+  EXPECT_EQ(firstDiagnostic([&] {
+              loadAsgPolicyText(head +
+                                    "    StepAdjustments: [{MetricIntervalLowerBound: 0, "
+                                    "ScalingAdjustment: 1}]\n"
+                                    "    Alarm: {MetricName: CPUUtilization, Threshold: 70, "
+                                    "ComparisonOperator: GreaterThanThreshold, Period: 300}\n",
+                                "asg.yaml");
+            }),
+            "asg.yaml:6:106: policy 1 Alarm Period must be the group's alarm period (60 s, "
+            "lbsim's Alarms: Period): the policies are evaluated together, once a period");
+  EXPECT_EQ(firstDiagnostic([&] {
+              loadAsgPolicyText("MinSize: 1\nMaxSize: 4\nHealthCheckType: ALB\nPolicies: []\n",
+                                "asg.yaml");
+            }),
+            "asg.yaml:3:18: HealthCheckType 'ALB' is not known; allowed: EC2, ELB");
 }
 
 TEST(ScalingScript, ReadsTheSeedScript) {

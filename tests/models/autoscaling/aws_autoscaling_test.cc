@@ -196,6 +196,100 @@ TEST(StepScaling, WarmingInstancesCountTowardTheNextStep) {
   EXPECT_EQ(stepScalingCapacity(p, 85.0, 19, 19, 1, 20).replicas, 20);  // MaxSize
 }
 
+// CloudWatch's "M out of N": with EvaluationPeriods 3 and DatapointsToAlarm 2 the alarm is
+// in ALARM when 2 of the last 3 datapoints breach, not necessarily consecutive (CloudWatch
+// User Guide, "Evaluating an alarm"). GreaterThanThreshold does not breach at the threshold;
+// ...OrEqualTo does. With every datapoint missing the alarm has no state (TreatMissingData
+// missing).
+TEST(StepScaling, AlarmNeedsMOfNBreachingDatapoints) {
+  StepScalingPolicy p;
+  p.alarmThreshold = 70.0;
+  p.orEqual = false;
+  p.evaluationPeriods = 3;
+  p.datapointsToAlarm = 2;
+  EXPECT_EQ(stepAlarm(p, {80, 60, 80}), true);
+  EXPECT_EQ(stepAlarm(p, {80, 60, 60}), false);
+  EXPECT_EQ(stepAlarm(p, {80, 80, 60, 60}), false);  // only the last 3 count
+  EXPECT_EQ(stepAlarm(p, {80, 70, 60}), false);      // 70 is not above 70
+  p.orEqual = true;
+  EXPECT_EQ(stepAlarm(p, {80, 70, 60}), true);
+  EXPECT_EQ(stepAlarm(p, {std::nan(""), std::nan(""), std::nan("")}), std::nullopt);
+  p.aboveThreshold = false;
+  EXPECT_EQ(stepAlarm(p, {20, 75, 30}), true);
+}
+
+AsgSpec stepGroup() {
+  AsgSpec g;
+  g.minSize = 2;
+  g.maxSize = 10;
+  g.desiredCapacity = 2;
+  g.defaultCooldown = 300.0;
+  return g;
+}
+
+MetricTrace cpuTrace(double value, int seconds) {
+  MetricTrace trace;
+  for (int t = 0; t <= seconds; t += 60)
+    trace.metricRows.push_back({double(t), "ASGAverageCPUUtilization", value});
+  return trace;
+}
+
+// Simple scaling: "After a scaling activity is started, the policy must wait for the
+// scaling activity or health check replacement to complete and the cooldown period to
+// expire before responding to additional alarms" (EC2 Auto Scaling User Guide, "Step and
+// simple scaling policies"). CPU at 80% against > 70 all along, DefaultCooldown 300 s, one
+// minute per datapoint, open loop: +1 at 0:00, then nothing until 5:00, +1 again, 10:00.
+TEST(StepScaling, SimpleScalingWaitsForTheCooldown) {
+  AsgSpec g = stepGroup();
+  StepScalingPolicy p;
+  p.name = "simple";
+  p.simple = true;
+  p.alarmThreshold = 70.0;
+  p.steps = {{std::nullopt, std::nullopt, 1}};
+  g.stepPolicies = {p};
+  AsgReplayOptions options;
+  options.closedLoop = false;
+  const auto steps = replayTargetTracking(g, cpuTrace(80.0, 660), options);
+  std::vector<std::pair<double, std::int32_t>> changes;
+  for (const auto& s : steps) {
+    if (s.decision.changed) changes.emplace_back(s.decision.time, s.decision.desiredCapacity);
+  }
+  const std::vector<std::pair<double, std::int32_t>> expected = {{0, 3}, {300, 4}, {600, 5}};
+  EXPECT_EQ(changes, expected);
+  EXPECT_EQ(steps[1].decision.decision.reason, "SimpleScalingCooldown");
+}
+
+// "If multiple policies are triggered at the same time, Amazon EC2 Auto Scaling chooses the
+// policy that provides the largest capacity for both scale out and scale in" (User Guide,
+// "Multiple scaling policies"). A target tracking policy at 70% seeing 84% on 5 instances
+// asks for ceil(5 x 84/70) = 6 (after its 3 datapoints); a step policy adding 3 above 80 asks
+// for 8 at once: 8. Then with an ExactCapacity 3 step instead: alone at 0:00 it sets 3; at
+// 2:00 target tracking's alarm asks for ceil(3 x 84/70) = 4 and the step policy for 3: the
+// larger, 4, wins.
+TEST(StepScaling, TheLargestCapacityOfThePoliciesWins) {
+  AsgSpec g = stepGroup();
+  g.desiredCapacity = 5;
+  g.policies = {{"cpu", "ASGAverageCPUUtilization", 70.0, false, 0.0, {}, {}}};
+  StepScalingPolicy p;
+  p.name = "step";
+  p.alarmThreshold = 80.0;
+  p.estimatedInstanceWarmup = 0.0;
+  p.steps = {{0.0, std::nullopt, 3}};
+  g.stepPolicies = {p};
+  AsgReplayOptions options;
+  options.closedLoop = false;
+  options.launchTime = 0.0;
+  auto steps = replayTargetTracking(g, cpuTrace(84.0, 180), options);
+  EXPECT_EQ(steps[0].decision.desiredCapacity, 8);  // the step policy, at once
+  EXPECT_EQ(steps[0].decision.decision.reason, "StepAdjustment");
+  g.stepPolicies[0].adjustmentType = AdjustmentType::kExactCapacity;
+  g.stepPolicies[0].steps[0].scalingAdjustment = 3;
+  steps = replayTargetTracking(g, cpuTrace(84.0, 180), options);
+  EXPECT_EQ(steps[0].decision.desiredCapacity, 3);
+  EXPECT_EQ(steps[2].decision.desiredCapacity, 4);
+  EXPECT_EQ(steps[2].decision.decision.reason, "ScaleOut");
+}
+
 // The seeds' scripts: up above 70% cpu with a 300 s cooldown, down below 30% after 600 s, an
 // error rate above 5% scales up by the emergency step at once.
 TEST(ThresholdRule, SeedScript) {
