@@ -24,6 +24,12 @@ void CompareModel::setRuns(std::shared_ptr<const RunResult> a, std::shared_ptr<c
       rows_.push_back({tr("%1 p99 (ms)").arg(id), p + "latency_s/p99", 1000.0, 1});
       rows_.push_back({tr("%1 utilization (%)").arg(id), p + "utilization", 100.0, 1});
       rows_.push_back({tr("%1 503 queue full").arg(id), p + "errors/503_queue_full", 1.0, 0});
+      if (t.autoscaler) {
+        const std::string a = p + "autoscaler/";
+        rows_.push_back({tr("%1 max desired replicas").arg(id), a + "max_desired", 1.0, 1});
+        rows_.push_back({tr("%1 final desired replicas").arg(id), a + "final_desired", 1.0, 1});
+        rows_.push_back({tr("%1 replica-hours").arg(id), a + "replica_hours", 1.0, 2});
+      }
     }
   }
   endResetModel();

@@ -12,7 +12,8 @@ namespace lbsim::gui {
 // The summary figures of two runs side by side, each as mean ± the half-width of its 95%
 // confidence interval over replications (the numbers of summary.json), and B − A. Rows:
 // the end-to-end latency, throughput and error ratio, then each tier's p99, utilization
-// and errors. A row is bold when the two intervals do not overlap.
+// and errors, and an autoscaled tier's largest and final desired replica count and its
+// replica-hours. A row is bold when the two intervals do not overlap.
 class CompareModel : public QAbstractTableModel {
   Q_OBJECT
  public:

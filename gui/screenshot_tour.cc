@@ -10,6 +10,7 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "gui/autoscaler_settings.h"
 #include "gui/charts_view.h"
 #include "gui/heartbeat.h"
 #include "gui/main_window.h"
@@ -153,7 +154,7 @@ void ScreenshotTour::step() {
       // replication as fast as possible, its replicas chart enlarged.
       const QString spike = sibling("spike-10x-hpa.yaml");
       if (spike.isEmpty() || !window_.openScenario(spike)) {
-        step_ = 16;  // skip to the failover scenario
+        step_ = 19;  // skip to the failover scenario
         later(0);
         break;
       }
@@ -171,13 +172,41 @@ void ScreenshotTour::step() {
       report("spike-10x-hpa run");
       later(500);
       break;
-    case 14:
+    case 14: {
       grab("replicas");
+      // What if the backend's HPA aimed at 50% CPU instead of 70%?
+      const auto& tiers = window_.document().spec().tiers;
+      for (std::size_t t = 0; t < tiers.size(); ++t) {
+        if (!tiers[t].autoscaler) continue;
+        const auto settings = autoscalerSettings(*tiers[t].autoscaler);
+        for (std::size_t i = 0; i < settings.size(); ++i) {
+          if (settings[i].name == "cpu target")
+            window_.whatIf().setAutoscalerSetting(static_cast<int>(t), i, 50);
+        }
+        window_.topology().select(static_cast<int>(t));
+      }
+      window_.showTab(MainWindow::kTopologyTab);
+      later(300);
+      break;
+    }
+    case 15:
+      grab("whatif-autoscaler");
+      window_.run();
+      later(200);
+      break;
+    case 16:
+      if (stillRunning()) break;
+      report("spike-10x-hpa what-if run");
+      window_.showTab(MainWindow::kChartsTab);
+      later(500);
+      break;
+    case 17:
+      grab("replicas-whatif");
       window_.charts().focusChart(-1);
       later(0);
       break;
-    case 15:
-    case 16: {
+    case 18:
+    case 19: {
       // A failover paused while the PostgreSQL primary is down (crashed at 480 s, out of
       // rotation after HAProxy's checks at about 490 s, a replica promoted at about 520 s).
       const QString failover = sibling("failover.yaml");
@@ -185,7 +214,7 @@ void ScreenshotTour::step() {
         QApplication::quit();
         break;
       }
-      step_ = 17;
+      step_ = 20;
       window_.setDurationOverride(QString());
       window_.setReplicationsOverride(1);
       window_.setSpeed(60.0);
@@ -199,20 +228,20 @@ void ScreenshotTour::step() {
       later(200);
       break;
     }
-    case 17:
+    case 20:
       if (progress_ < 500.0 / 900.0) --step_;
       later(50);
       break;
-    case 18:
+    case 21:
       run.pause();
       later(500);
       break;
-    case 19:
+    case 22:
       grab("failover-paused");
       run.stop();
       later(300);
       break;
-    case 20:
+    case 23:
       if (stillRunning()) break;
       QApplication::quit();
       break;

@@ -11,8 +11,9 @@ class MainWindow;
 // `dir` as gui-*.png (the images of docs/gui.md): a scenario with problems and its error
 // list; the topology and the charts of a paced run paused half-way with a tier inspected;
 // the what-if edit, its run, the A/B charts and the comparison table; then, from the same
-// folder as the scenario, the replicas chart of spike-10x-hpa.yaml and failover.yaml paused
-// with its primary database down (skipped when the files are not there). It prints the
+// folder as the scenario, the replicas chart of spike-10x-hpa.yaml, a what-if of its HPA's
+// cpu target and the replicas chart of that run against it, and failover.yaml paused with
+// its primary database down (skipped when the files are not there). It prints the
 // event loop's longest stall for each run and quits when done.
 class ScreenshotTour : public QObject {
   Q_OBJECT

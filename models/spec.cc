@@ -36,4 +36,16 @@ std::int32_t AutoscalerSpec::maxReplicas() const {
   return 1;
 }
 
+void addAutoscaledTargets(TierSpec& tier, std::size_t count) {
+  if (tier.targets.empty()) return;
+  const TargetSpec model = tier.targets.back();
+  while (tier.targets.size() < count) {
+    const std::size_t n = tier.targets.size();
+    TargetSpec t = model;
+    t.name = tier.id + "-" + std::to_string(n + 1);
+    t.zone = tier.zoneSpread.empty() ? std::string() : tier.zoneSpread[n % tier.zoneSpread.size()];
+    tier.targets.push_back(t);
+  }
+}
+
 }  // namespace lbsim::models

@@ -395,7 +395,14 @@ struct TierSpec {
   // at the start (0: all of them).
   std::optional<AutoscalerSpec> autoscaler;
   std::uint32_t initialReplicas = 0;
+  // The zones its replicas are spread over in turn (`zones`, or its region's); empty: none.
+  std::vector<std::string> zoneSpread;
 };
+
+// Adds targets to an autoscaled tier up to `count` (its autoscaler's maximum): copies of its
+// last replica named <tier>-<n>, placed in zone n-1 of its spread (or none), as the loader
+// expands them.
+void addAutoscaledTargets(TierSpec& tier, std::size_t count);
 
 // A region and its availability zones (AWS us-east-1: us-east-1a, us-east-1b, ...).
 struct RegionSpec {

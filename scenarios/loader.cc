@@ -519,6 +519,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
     }
     spread = it->zones;
   }
+  tier.zoneSpread = spread;
   if (!spread.empty()) {
     const YAML::Node overrides = node["targets"];
     for (std::size_t i = 0; i < tier.targets.size(); ++i) {

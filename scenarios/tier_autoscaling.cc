@@ -100,17 +100,9 @@ void parseTierAutoscaling(const Reader& in, const YAML::Node& tierNode, const st
   if (const auto m = node["metrics_resolution"]) {
     a.metricsResolution = in.duration(m, what + " metrics_resolution", true);
   }
-  // Targets for the largest size: copies of the last replica, named as the loader names them.
-  const auto most = static_cast<std::size_t>(std::max(a.maxReplicas(), 1));
-  if (tier.targets.size() < most) {
-    const models::TargetSpec model = tier.targets.back();
-    while (tier.targets.size() < most) {
-      models::TargetSpec t = model;
-      t.name = tier.id + "-" + std::to_string(tier.targets.size() + 1);
-      t.zone.clear();  // placed with the others by the tier's zones or region
-      tier.targets.push_back(t);
-    }
-  }
+  // Targets for the largest size: copies of the last replica, named as the loader names them
+  // (the spread is not read yet: placed with the others by the tier's zones or region).
+  models::addAutoscaledTargets(tier, static_cast<std::size_t>(std::max(a.maxReplicas(), 1)));
   tier.initialReplicas = static_cast<std::uint32_t>(std::max(initial, 0));
   if (tier.initialReplicas == 0) {
     // Kubernetes allows minReplicas 0 only with a feature gate; lbsim starts one replica.

@@ -11,6 +11,7 @@
 #include "models/experiment.h"
 #include "scenarios/loader.h"
 #include "scenarios/writer.h"
+#include "tests/support/small_hpa.h"
 
 namespace lbsim {
 namespace {
@@ -59,17 +60,7 @@ class AutoscalingSimTest : public ::testing::Test {
   models::ScenarioSpec spec_;
 };
 
-const char* kHpa = R"(apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: api}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
-  minReplicas: 2
-  maxReplicas: 6
-  metrics:
-    - type: Resource
-      resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
-)";
+const char* kHpa = lbsim::testing::kSmallHpa;
 
 // 150 requests/s of 10 ms each over two one-worker replicas (1 core each, a busy worker is
 // one core): CPU utilization 150 x 0.01 / 2 = 75%. The metrics pipeline samples every 15 s
@@ -78,24 +69,7 @@ spec:
 // ready 20 s later, at 35 s; then 150 x 0.01 / 3 = 50%, inside the tolerance: 3 it stays.
 TEST_F(AutoscalingSimTest, TheHpaScalesToItsProposalAndTheReplicaJoinsWhenReady) {
   write("hpa.yaml", kHpa);
-  const auto r = run(R"(name: hpa
-duration: 120s
-timeseries_interval: 5s
-traffic:
-  arrivals: uniform
-  phases: [{duration: 120s, rate: 150/s}]
-  mix: [{class: get}]
-classes: [{id: get, route: [api]}]
-tiers:
-  - id: api
-    service: {dist: deterministic, value: 10ms}
-    replicas: 2
-    replica: {workers: 1}
-    autoscaling:
-      hpa: hpa.yaml
-      startup: 20s
-      resources: {cpu: 1}
-)");
+  const auto r = run(lbsim::testing::kSmallHpaScenario);
   EXPECT_EQ(at(r, "replicas_desired", "api", 10.0), 2.0);
   EXPECT_EQ(at(r, "replicas_desired", "api", 15.0), 3.0);
   EXPECT_EQ(at(r, "replicas_ready", "api", 30.0), 2.0);

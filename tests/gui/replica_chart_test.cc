@@ -18,43 +18,15 @@
 #include "gui/tier_details.h"
 #include "models/experiment.h"
 #include "scenarios/loader.h"
+#include "tests/support/small_hpa.h"
 
 using namespace lbsim::gui;
 
 namespace {
 
-const char* kHpa = R"(apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: api}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
-  minReplicas: 2
-  maxReplicas: 6
-  metrics:
-    - type: Resource
-      resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
-)";
-
+using lbsim::testing::kSmallHpa;
 // 150 requests/s of 10 ms over two one-worker replicas: 75% CPU against a 50% target.
-const char* kScaled = R"(name: hpa
-duration: 120s
-timeseries_interval: 5s
-replications: 1
-traffic:
-  arrivals: uniform
-  phases: [{duration: 120s, rate: 150/s}]
-  mix: [{class: get}]
-classes: [{id: get, route: [api]}]
-tiers:
-  - id: api
-    service: {dist: deterministic, value: 10ms}
-    replicas: 2
-    replica: {workers: 1}
-    autoscaling:
-      hpa: hpa.yaml
-      startup: 20s
-      resources: {cpu: 1}
-)";
+const char* kScaled = lbsim::testing::kSmallHpaScenario;
 
 // app-2 crashes at 32 s for 20 s; HAProxy's checks (every 5 s, fall 3, rise 2) take it out
 // at 45 s and back at 60 s (tests/e2e/resilience_test.cc).
@@ -110,7 +82,7 @@ class ReplicaChartTest : public QObject {
   lbsim::models::ScenarioSpec load(const char* scenario) {
     QFile hpa(dir_.filePath("hpa.yaml"));
     hpa.open(QIODevice::WriteOnly);
-    hpa.write(kHpa);
+    hpa.write(kSmallHpa);
     hpa.close();
     QFile file(dir_.filePath("scenario.yaml"));
     file.open(QIODevice::WriteOnly);

@@ -69,6 +69,24 @@ TEST_F(PlacementTest, SpreadsReplicasOverZonesInTurn) {
   EXPECT_EQ(app.targets[4].zone, "use1-az1");
   EXPECT_TRUE(app.holdWorker);
   EXPECT_FALSE(alb.holdWorker);
+  // The spread is kept for replicas added later.
+  EXPECT_EQ(alb.zoneSpread, (std::vector<std::string>{"use1-az1", "use1-az2", "use1-az3"}));
+  EXPECT_EQ(app.zoneSpread, (std::vector<std::string>{"use1-az1", "use1-az2"}));
+}
+
+// Targets added for an autoscaler's maximum (by the loader, or by the GUI's what-if for a
+// larger one) copy the last replica and continue the spread; without one, no zone.
+TEST_F(PlacementTest, AddedAutoscaledTargetsContinueTheSpread) {
+  auto app = load(kPlaced).tiers[1];
+  models::addAutoscaledTargets(app, 7);
+  ASSERT_EQ(app.targets.size(), 7u);
+  EXPECT_EQ(app.targets[5].name, "app-6");
+  EXPECT_EQ(app.targets[5].zone, "use1-az2");  // replica i in zone i mod 2
+  EXPECT_EQ(app.targets[6].zone, "use1-az1");
+  app.zoneSpread.clear();
+  models::addAutoscaledTargets(app, 8);
+  EXPECT_EQ(app.targets[7].name, "app-8");
+  EXPECT_EQ(app.targets[7].zone, "");  // not the zone of the replica it copies
 }
 
 TEST_F(PlacementTest, ReadsTheNetworkLatencies) {
