@@ -85,6 +85,8 @@ class Network final : public core::EventHandler {
   bool lastHop(const Request& request) const {
     return request.hop + 1u == routes_[request.cls].size();
   }
+  // The zone of the replica that sent the request to its current hop (kNoZone: a client).
+  std::uint16_t upstreamZone(const Request& request) const;
   // Zones by name (kNoZone for ""), and the region of a zone (kNoRegion for none).
   std::uint16_t zoneIndex(const std::string& zone) const;
   std::uint16_t zoneRegion(std::uint16_t zone) const {
@@ -179,7 +181,6 @@ class Network final : public core::EventHandler {
     requests_[index].alive = false;
     requests_.release(index);
   }
-  std::uint16_t upstreamZone(const Request& request) const;
   // direction 0: towards the tier at the current hop; 1: the response back from it.
   double linkLatency(const Request& request, std::uint16_t hopZone, std::uint32_t direction);
   void buildZones();

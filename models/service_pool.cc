@@ -32,7 +32,7 @@ std::vector<balancing::TargetState> targetStates(const TierSpec& spec) {
   std::vector<balancing::TargetState> out;
   for (const ReplicaIndex r : balancedReplicas(spec)) {
     const TargetSpec& t = spec.targets[r];
-    out.push_back({t.weight, 0, t.maxConn, t.backup, true});
+    out.push_back({t.weight, 0, t.maxConn, t.backup, true, static_cast<std::uint16_t>(t.priority)});
   }
   return out;
 }
@@ -108,6 +108,13 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
   for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
     replicas_[slotReplica_[slot]].slot = slot;
   }
+  prefer_ = spec.balancer.prefer;
+  if (prefer_ != BalancerSpec::Prefer::kNone) {
+    balancer_.preferLocality();
+    for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
+      balancer_.setLocality(slot, locality(replicas_[slotReplica_[slot]].zone));
+    }
+  }
   for (const ClassSpec& c : network.spec().classes) {
     const std::string& m = c.method;
     idempotent_.push_back(m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" ||
@@ -150,7 +157,8 @@ void ServicePool::arrive(RequestIndex index, DbOperation operation) {
 
 void ServicePool::place(RequestIndex index, std::uint64_t exclude, ReplicaIndex last,
                         ErrorCause noTarget) {
-  const balancing::Decision d = balancer_.choose(network_.request(index), exclude);
+  const Request& request = network_.request(index);
+  const balancing::Decision d = balancer_.choose(request, exclude, callerLocality(request));
   switch (d.choice) {
     case balancing::Choice::kChosen:
       sendTo(index, slotReplica_[d.target]);
@@ -822,6 +830,18 @@ void ServicePool::startProcess(ReplicaIndex r, bool newHost, double factor) {
   replica.busy = 0;
 }
 
+std::uint16_t ServicePool::callerLocality(const Request& request) const {
+  if (prefer_ == BalancerSpec::Prefer::kNone) return balancing::kAnyLocality;
+  return locality(network_.upstreamZone(request));
+}
+
+std::uint16_t ServicePool::locality(std::uint16_t zone) const {
+  if (zone == kNoZone) return balancing::kAnyLocality;
+  if (prefer_ == BalancerSpec::Prefer::kZone) return zone;
+  const std::uint16_t region = network_.zoneRegion(zone);
+  return region == kNoRegion ? balancing::kAnyLocality : region;
+}
+
 void ServicePool::killProcess(ReplicaIndex r) {
   Replica& replica = replicas_[r];
   if (replica.condition == Condition::kUp) {
@@ -917,7 +937,8 @@ void ServicePool::drainWaiting() {
   if (draining_) return;
   draining_ = true;
   while (!waiting_.empty()) {
-    const balancing::Decision d = balancer_.choose(network_.request(waiting_.front()));
+    const Request& request = network_.request(waiting_.front());
+    const balancing::Decision d = balancer_.choose(request, 0, callerLocality(request));
     if (d.choice != balancing::Choice::kChosen) break;
     sendTo(waiting_.pop(), slotReplica_[d.target]);
   }

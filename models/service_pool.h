@@ -179,6 +179,10 @@ class ServicePool final : public core::EventHandler {
     kStatus,           // it answered with an error status (503 queue full)
   };
   void admit(RequestIndex index, ReplicaIndex replica);
+  // A zone as the balancer's locality: the zone, or its region (kAnyLocality: none).
+  std::uint16_t locality(std::uint16_t zone) const;
+  // Where the request's caller runs, when the balancer prefers locality.
+  std::uint16_t callerLocality(const Request& request) const;
   // Asks the balancer for a replica (none of `exclude`) and sends the request there, queues
   // it at the balancer, or fails it with `noTarget` when no replica may take it.
   void place(RequestIndex index, std::uint64_t exclude, ReplicaIndex last, ErrorCause noTarget);
@@ -250,6 +254,7 @@ class ServicePool final : public core::EventHandler {
   ReplicaIndex primary_ = 0;      // database: the replica that takes the writes
   double promoteAfter_ = 0.0;
   std::optional<LifecycleSpec> lifecycle_;  // autoscaled tiers
+  BalancerSpec::Prefer prefer_ = BalancerSpec::Prefer::kNone;
   core::RandomStream lifecycleStream_;
   std::uint32_t inFlight_ = 0;  // attempts at this tier under way
   std::uint32_t retriesInFlight_ = 0;

@@ -167,7 +167,10 @@ struct TargetSpec {
   double weight = 1.0;                         // balancer weight
   std::uint32_t maxConn = 0;  // most requests the balancer sends it at once (0: no limit)
   bool backup = false;        // used only when no primary is available
-  std::string zone{};         // availability zone it runs in; empty: not placed in a zone
+  // Failover group: used only when no target of a lower priority is available (Cloudflare's
+  // pools in order and its fallback pool, a standby region, Envoy's priority levels).
+  std::uint32_t priority = 0;
+  std::string zone{};  // availability zone it runs in; empty: not placed in a zone
   // Extra workers for requests that have waited `reserveAfter` in the queue (PgBouncer's
   // reserve_pool_size and reserve_pool_timeout).
   std::uint32_t reserveWorkers = 0;
@@ -188,6 +191,10 @@ struct BalancerSpec {
   std::string policy = "round_robin";
   balancing::PolicyOptions options;
   std::optional<StickinessSpec> stickiness;
+  // Locality: keep a request in the zone or region its caller runs in, while a target there
+  // is available (Envoy zone-aware routing, a regional deployment behind a global entry).
+  enum class Prefer { kNone, kZone, kRegion };
+  Prefer prefer = Prefer::kNone;
 };
 
 enum class TierKind {

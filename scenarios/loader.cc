@@ -62,8 +62,8 @@ const std::vector<std::string> kTierKeys = {
     "pgbouncer"};
 // clang-format on
 const std::vector<std::string> kTargetKeys = {
-    "name",   "workers", "queue_limit",     "speed",         "weight",       "maxconn",
-    "backup", "zone",    "reserve_workers", "reserve_after", "queue_timeout"};
+    "name",   "workers", "queue_limit",     "speed",         "weight",        "maxconn",
+    "backup", "zone",    "reserve_workers", "reserve_after", "queue_timeout", "priority"};
 const std::vector<std::string> kReadReplicaKeys = {
     "count",  "workers", "queue_limit",   "speed",           "maxconn",      "weight",
     "backup", "targets", "queue_timeout", "reserve_workers", "reserve_after"};
@@ -230,6 +230,9 @@ void applyTargetFields(const Reader& in, const YAML::Node& node, const std::stri
   if (const auto n = node["speed"]) t.speed = in.positiveNumber(n, what + " speed");
   if (const auto n = node["weight"]) t.weight = in.positiveNumber(n, what + " weight");
   if (const auto n = node["backup"]) t.backup = in.boolean(n, what + " backup");
+  if (const auto n = node["priority"]) {
+    t.priority = static_cast<std::uint32_t>(in.unsignedInteger(n, what + " priority", 0, 1000));
+  }
   if (const auto n = node["zone"]) t.zone = in.identifier(n, what + " zone");
   if (const auto n = node["maxconn"]) {
     t.maxConn = static_cast<std::uint32_t>(
@@ -405,7 +408,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
                               "'; allowed: " + join(policies.names()));
     }
     const auto& info = policies.get(tier.balancer.policy);
-    std::vector<std::string> allowed = {"policy", "stickiness"};
+    std::vector<std::string> allowed = {"policy", "stickiness", "prefer"};
     for (const auto& o : info.options)
       allowed.push_back(o.name);
     in.expectMap(b, what + " balancer (" + tier.balancer.policy + ")", allowed);
@@ -427,6 +430,14 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
       if (const auto d = s["duration"]) sticky.duration = in.duration(d, swhat + " duration", true);
       if (const auto r = s["refresh"]) sticky.refresh = in.boolean(r, swhat + " refresh");
       tier.balancer.stickiness = sticky;
+    }
+    if (const auto p = b["prefer"]) {
+      const std::string v =
+          in.oneOf(p, what + " balancer prefer", {"none", "same_zone", "same_region"});
+      using P = models::BalancerSpec::Prefer;
+      tier.balancer.prefer = v == "same_zone"     ? P::kZone
+                             : v == "same_region" ? P::kRegion
+                                                  : P::kNone;
     }
     for (const auto& o : info.options) {
       const YAML::Node v = b[o.name];

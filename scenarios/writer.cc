@@ -77,6 +77,7 @@ void emitTarget(YAML::Emitter& out, const models::TargetSpec& t, bool withBackup
   out << YAML::Key << "weight" << YAML::Value << formatNumber(t.weight);
   if (t.maxConn != 0) out << YAML::Key << "maxconn" << YAML::Value << t.maxConn;
   if (withBackup) out << YAML::Key << "backup" << YAML::Value << (t.backup ? "true" : "false");
+  if (t.priority != 0) out << YAML::Key << "priority" << YAML::Value << t.priority;
   if (!t.zone.empty()) out << YAML::Key << "zone" << YAML::Value << t.zone;
   if (t.reserveWorkers != 0) {
     out << YAML::Key << "reserve_workers" << YAML::Value << t.reserveWorkers;
@@ -375,6 +376,11 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       out << YAML::Key << "duration" << YAML::Value << formatDuration(s->duration);
       out << YAML::Key << "refresh" << YAML::Value << (s->refresh ? "true" : "false");
       out << YAML::EndMap;
+    }
+    if (t.balancer.prefer != models::BalancerSpec::Prefer::kNone) {
+      out << YAML::Key << "prefer" << YAML::Value
+          << (t.balancer.prefer == models::BalancerSpec::Prefer::kZone ? "same_zone"
+                                                                       : "same_region");
     }
     out << YAML::EndMap;
     if (!database) {

@@ -1,10 +1,17 @@
 #include "models/balancing/balancer.h"
 
+#include <algorithm>
+
 namespace lbsim::models::balancing {
 
 Balancer::Balancer(std::unique_ptr<BalancingPolicy> policy, std::vector<TargetState> targets)
     : policy_(std::move(policy)), targets_(std::move(targets)) {
   candidates_.reserve(targets_.size());
+  for (const TargetState& t : targets_)
+    levels_.push_back(t.priority);
+  std::sort(levels_.begin(), levels_.end());
+  levels_.erase(std::unique(levels_.begin(), levels_.end()), levels_.end());
+  if (levels_.empty()) levels_.push_back(0);
 }
 
 void Balancer::enableStickiness(double duration, bool refresh, const core::Clock* clock) {
@@ -15,7 +22,7 @@ void Balancer::enableStickiness(double duration, bool refresh, const core::Clock
   clock_ = clock;
 }
 
-Decision Balancer::choose(const Request& request, std::uint64_t exclude) {
+Decision Balancer::choose(const Request& request, std::uint64_t exclude, std::uint16_t locality) {
   lastSticky_ = false;
   if (sticky_) {
     const double now = clock_->now();
@@ -33,24 +40,42 @@ Decision Balancer::choose(const Request& request, std::uint64_t exclude) {
   }
   // FNV-1a over the candidate indexes (and which group they come from) identifies the
   // candidate set for policies that build tables over it.
+  constexpr std::uint64_t kPrime = 0x100000001b3ULL;
   std::uint64_t signature = 0xcbf29ce484222325ULL;
   bool anyAvailable = false;
-  for (const bool backup : {false, true}) {
-    candidates_.clear();
-    signature = (signature ^ (backup ? 2u : 1u)) * 0x100000001b3ULL;
-    for (std::uint32_t i = 0; i < targets_.size(); ++i) {
-      const TargetState& t = targets_[i];
-      if (!t.available || t.backup != backup) continue;
-      if (exclude != 0 && ((exclude >> (i & 63u)) & 1u) != 0) continue;
-      anyAvailable = true;
-      if (t.maxConn != 0 && t.active >= t.maxConn) continue;
-      candidates_.push_back(i);
-      signature = (signature ^ i) * 0x100000001b3ULL;
+  const bool local = preferLocal_ && locality != kAnyLocality;
+  bool found = false;
+  for (std::size_t l = 0; l < levels_.size() && !found; ++l) {
+    const std::uint16_t level = levels_[l];
+    for (int pass = local ? 0 : 1; pass < 2 && !found; ++pass) {
+      const bool localOnly = pass == 0;
+      for (const bool backup : {false, true}) {
+        candidates_.clear();
+        signature = (signature ^ (backup ? 2u : 1u)) * kPrime;
+        if (level != 0 || localOnly) {
+          signature =
+              (signature ^ (static_cast<std::uint64_t>(level) << 1 | (localOnly ? 1u : 0u))) *
+              kPrime;
+        }
+        for (std::uint32_t i = 0; i < targets_.size(); ++i) {
+          const TargetState& t = targets_[i];
+          if (!t.available || t.backup != backup || t.priority != level) continue;
+          if (localOnly && t.locality != locality) continue;
+          if (exclude != 0 && ((exclude >> (i & 63u)) & 1u) != 0) continue;
+          anyAvailable = true;
+          if (t.maxConn != 0 && t.active >= t.maxConn) continue;
+          candidates_.push_back(i);
+          signature = (signature ^ i) * kPrime;
+        }
+        if (!candidates_.empty()) {
+          found = true;
+          break;
+        }
+        if (anyAvailable) return {Choice::kQueued, kNone};
+      }
     }
-    if (!candidates_.empty()) break;
-    if (anyAvailable) return {Choice::kQueued, kNone};
   }
-  if (candidates_.empty()) return {anyAvailable ? Choice::kQueued : Choice::kNoTarget, kNone};
+  if (!found) return {anyAvailable ? Choice::kQueued : Choice::kNoTarget, kNone};
   const Pick pick = policy_->pick({targets_, candidates_, signature, &request});
   assert(pick.target < targets_.size() && targets_[pick.target].available);
   ++targets_[pick.target].active;

@@ -29,7 +29,11 @@ struct Decision {
 // below their maxconn. When every available primary is at its maxconn the request waits
 // at the balancer (HAProxy's backend queue) until one frees a slot; backups are used only
 // when no primary is available at all (HAProxy: all primaries down), then under the same
-// maxconn rule.
+// maxconn rule. Above that, targets fall in priority levels (failover groups): the first
+// level with an available target is used. A balancer that prefers locality (Envoy's
+// zone-aware routing, a service kept within its region) looks first at the targets of the
+// caller's zone or region within a level, and at the others only when none there is
+// available.
 class Balancer {
  public:
   Balancer(std::unique_ptr<BalancingPolicy> policy, std::vector<TargetState> targets);
@@ -38,7 +42,9 @@ class Balancer {
   // Call `finished` when the request leaves it.
   // `exclude` has bit (t mod 64) set for targets t that must not be chosen (those a retry
   // already tried); when only excluded targets are available there is no target.
-  Decision choose(const Request& request, std::uint64_t exclude = 0);
+  // `locality`: the caller's zone or region, for a balancer that prefers locality.
+  Decision choose(const Request& request, std::uint64_t exclude = 0,
+                  std::uint16_t locality = kAnyLocality);
   void finished(std::uint32_t target, double latency);
   // A request sent to `target` without a pick (a database write to its primary).
   void assign(std::uint32_t target) { ++targets_[target].active; }
@@ -62,6 +68,11 @@ class Balancer {
   void setAvailable(std::uint32_t target, bool available) {
     targets_[target].available = available;
   }
+  // Locality preference: `locality` is where `target` runs.
+  void preferLocality() { preferLocal_ = true; }
+  void setLocality(std::uint32_t target, std::uint16_t locality) {
+    targets_[target].locality = locality;
+  }
   std::span<const TargetState> targets() const { return targets_; }
   std::size_t size() const { return targets_.size(); }
   BalancingPolicy& policy() { return *policy_; }
@@ -70,6 +81,8 @@ class Balancer {
   std::unique_ptr<BalancingPolicy> policy_;
   std::vector<TargetState> targets_;
   std::vector<std::uint32_t> candidates_;  // scratch, sized once
+  std::vector<std::uint16_t> levels_;      // the targets' priorities, in increasing order
+  bool preferLocal_ = false;
   std::unique_ptr<StickyTable> sticky_;
   double stickyDuration_ = 0.0;
   bool stickyRefresh_ = false;

@@ -22,7 +22,15 @@ struct TargetState {
   std::uint32_t maxConn = 0;  // HAProxy `maxconn`, nginx `max_conns`; 0 = no limit
   bool backup = false;        // used only when no primary target is available
   bool available = true;      // up, healthy and not draining
+  // Failover group: targets of a higher priority number are used only when no target of a
+  // lower one is available (Cloudflare's pools in order, then its fallback pool; Envoy's
+  // priority levels; Route 53 failover records). Backups apply within a priority.
+  std::uint16_t priority = 0;
+  // Where the target runs (a zone or region index), for a balancer that prefers targets
+  // near the caller; kAnyLocality: unknown.
+  std::uint16_t locality = 0xffff;
 };
+inline constexpr std::uint16_t kAnyLocality = 0xffff;
 
 // A policy's decision: the chosen target, as an index into the pool's targets.
 struct Pick {

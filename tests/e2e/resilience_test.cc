@@ -566,6 +566,65 @@ faults:
             (std::vector<double>{65.0, 105.0, 155.0, 225.0}));
 }
 
+// Failover between regions: a global entry with one load balancer per region, eu-west-1's
+// a standby (`priority: 1`, a Cloudflare fallback pool or a Route 53 secondary record), and
+// an app tier in both regions whose balancer keeps requests in the region they entered
+// (`prefer: same_region`). us-east-1 fails at 32 s for 30 s. The entry's HAProxy-style
+// checks (inter 5s fall 3 rise 2) find us-lb DOWN at 45 s (as in the test above) and UP at
+// 70 s (back at 62 s: 65 and 70 s pass). From 32 to 45 s the requests reach the dead region:
+// 13 s x 100/s = 1,300 errors, plus the one or two requests in service at us-east-1's app
+// replicas when it crashed (100/s x 10 ms). From 45 to 70 s they go to eu-lb and stay in eu-west-1: the
+// two eu app replicas serve 25 s x 100/s between them and nothing else, while the us app
+// replicas, crashed, get nothing from eu-lb.
+TEST_F(ResilienceTest, AStandbyRegionTakesOverAndRequestsStayInTheirRegion) {
+  run(R"(name: regions
+duration: 120s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 120s, rate: 100/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [global, app]}]
+regions:
+  - {id: us-east-1, zones: [use1-az1]}
+  - {id: eu-west-1, zones: [euw1-az1]}
+tiers:
+  - id: global
+    service: {dist: deterministic, value: 0ms}
+    targets:
+      - {name: us-lb, workers: 100, zone: use1-az1}
+      - {name: eu-lb, workers: 100, zone: euw1-az1, priority: 1}
+    health_check: {haproxy: "check inter 5s rise 2 fall 3", demand: 0ms}
+  - id: app
+    service: {dist: deterministic, value: 10ms}
+    balancer: {policy: round_robin, prefer: same_region}
+    targets:
+      - {name: us-app-1, workers: 4, zone: use1-az1}
+      - {name: us-app-2, workers: 4, zone: use1-az1}
+      - {name: eu-app-1, workers: 4, zone: euw1-az1}
+      - {name: eu-app-2, workers: 4, zone: euw1-az1}
+faults:
+  - {fault: crash, region: us-east-1, at: 32s, for: 30s}
+)");
+  std::vector<std::pair<double, bool>> entry;
+  for (const auto& h : recorder_->health) {
+    if (h.replica == "us-lb") entry.emplace_back(h.time, h.available);
+  }
+  const std::vector<std::pair<double, bool>> expected = {{45.0, false}, {70.0, true}};
+  EXPECT_EQ(entry, expected);
+  EXPECT_GE(recorder_->failed(), 1300u);
+  EXPECT_LE(recorder_->failed(), 1302u);
+  const double served = 12000.0 - 1300.0;
+  EXPECT_NEAR(figure("tiers/app/replicas/eu-app-1/share"), 1250.0 / served, 0.0005);
+  EXPECT_NEAR(figure("tiers/app/replicas/eu-app-2/share"), 1250.0 / served, 0.0005);
+  EXPECT_NEAR(figure("tiers/app/replicas/us-app-1/share"), (served - 2500.0) / 2.0 / served,
+              0.0005);
+  const std::string yaml = scenarios::resolvedScenarioYaml(spec_);
+  const auto again = scenarios::loadScenarioText(yaml, "resolved.yaml", policies_);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(again), yaml);
+  EXPECT_EQ(again.tiers[0].targets[1].priority, 1u);
+  EXPECT_EQ(again.tiers[1].balancer.prefer, models::BalancerSpec::Prefer::kRegion);
+}
+
 class ResilienceLoaderTest : public ::testing::Test {
  protected:
   models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();

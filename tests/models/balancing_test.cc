@@ -139,6 +139,54 @@ TEST(Balancer, UsesBackupsOnlyWhenNoPrimaryIsAvailable) {
   EXPECT_EQ(chosen(balancer, request), 1u);
 }
 
+// Priority levels (failover groups): level 1 only when nothing of level 0 is available, with
+// the backups of level 0 before it; level 2 after level 1.
+TEST(Balancer, UsesAPriorityLevelOnlyWhenTheLevelsBeforeItAreDown) {
+  auto targets = weighted({1, 1, 1, 1, 1});
+  targets[1].backup = true;
+  targets[2].priority = 1;
+  targets[3].priority = 1;
+  targets[4].priority = 2;
+  Balancer balancer(std::make_unique<RoundRobin>(contextFor(5)), targets);
+  Request request;
+  EXPECT_EQ(chosen(balancer, request), 0u);
+  balancer.setAvailable(0, false);
+  EXPECT_EQ(chosen(balancer, request), 1u);  // level 0's backup
+  balancer.setAvailable(1, false);
+  std::vector<std::uint32_t> picks = {chosen(balancer, request), chosen(balancer, request)};
+  std::sort(picks.begin(), picks.end());
+  EXPECT_EQ(picks, (std::vector<std::uint32_t>{2, 3}));
+  balancer.setAvailable(2, false);
+  balancer.setAvailable(3, false);
+  EXPECT_EQ(chosen(balancer, request), 4u);
+  balancer.setAvailable(0, true);
+  EXPECT_EQ(chosen(balancer, request), 0u);
+}
+
+// Locality: within a level, the caller's locality first; the others only when none there is
+// available. A caller of unknown locality sees every target.
+TEST(Balancer, PrefersTheCallersLocalityWhileATargetThereIsAvailable) {
+  Balancer balancer(std::make_unique<RoundRobin>(contextFor(4)), weighted({1, 1, 1, 1}));
+  balancer.preferLocality();
+  for (std::uint32_t t = 0; t < 4; ++t)
+    balancer.setLocality(t, t < 2 ? 7 : 9);
+  Request request;
+  for (int i = 0; i < 6; ++i) {
+    const Decision d = balancer.choose(request, 0, 9);
+    ASSERT_EQ(d.choice, Choice::kChosen);
+    EXPECT_GE(d.target, 2u);
+  }
+  balancer.setAvailable(2, false);
+  balancer.setAvailable(3, false);
+  EXPECT_LT(balancer.choose(request, 0, 9).target, 2u);
+  std::vector<bool> seen(4, false);
+  balancer.setAvailable(2, true);
+  balancer.setAvailable(3, true);
+  for (int i = 0; i < 8; ++i)
+    seen[balancer.choose(request).target] = true;
+  EXPECT_EQ(seen, std::vector<bool>(4, true));
+}
+
 TEST(Balancer, QueuesWhenEveryAvailableTargetIsAtItsMaxconn) {
   // HAProxy: a server at maxconn takes no more requests; when all are full, requests wait
   // in the backend queue. Backups are not used for that, only when primaries are down.
