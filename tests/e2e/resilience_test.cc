@@ -573,8 +573,8 @@ faults:
 // checks (inter 5s fall 3 rise 2) find us-lb DOWN at 45 s (as in the test above) and UP at
 // 70 s (back at 62 s: 65 and 70 s pass). From 32 to 45 s the requests reach the dead region:
 // 13 s x 100/s = 1,300 errors, plus the one or two requests in service at us-east-1's app
-// replicas when it crashed (100/s x 10 ms). From 45 to 70 s they go to eu-lb and stay in eu-west-1: the
-// two eu app replicas serve 25 s x 100/s between them and nothing else, while the us app
+// replicas when it crashed (100/s x 10 ms). From 45 to 70 s they go to eu-lb and stay in eu-west-1:
+// the two eu app replicas serve 25 s x 100/s between them and nothing else, while the us app
 // replicas, crashed, get nothing from eu-lb.
 TEST_F(ResilienceTest, AStandbyRegionTakesOverAndRequestsStayInTheirRegion) {
   run(R"(name: regions
