@@ -552,6 +552,14 @@ void Network::answerHere(RequestIndex index, TierIndex tier, ReplicaIndex replic
   respond(index);
 }
 
+void Network::answeredHere(RequestIndex index, TierIndex tier, ReplicaIndex replica, int status) {
+  Request& request = requests_[index];
+  for (NetworkObserver* o : observers_)
+    o->onHopFinished(request, tier, replica, now());
+  if (status >= 400) markFailed(request, tier, replica, ErrorCause::kFixedResponse);
+  respond(index);
+}
+
 void Network::respond(RequestIndex index) {
   const Request& request = requests_[index];
   if (latencyModelled_ || linkFaultsActive_ > 0) {

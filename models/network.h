@@ -70,6 +70,9 @@ class Network final : public core::EventHandler {
   // The replica at the request's current hop answers it itself with an error (a rate
   // limiter's rejection): the error response starts back from this hop.
   void answerHere(RequestIndex index, TierIndex tier, ReplicaIndex replica, ErrorCause cause);
+  // The replica at the request's current hop served it and answers it itself with `status`
+  // (a maintenance server): the response starts back from this hop, an error from 400.
+  void answeredHere(RequestIndex index, TierIndex tier, ReplicaIndex replica, int status);
   void rateLimited(RequestIndex index, TierIndex tier, ReplicaIndex replica, std::size_t limit,
                    bool rejected) {
     for (NetworkObserver* o : observers_)

@@ -81,6 +81,7 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     replica.reserve = t.reserveWorkers;
     replica.reserveAfter = t.reserveAfter;
     replica.queueTimeout = t.queueTimeout;
+    replica.fixedResponse = t.fixedResponse;
     totalWorkers_ += t.workers;
   }
   {
@@ -606,6 +607,12 @@ void ServicePool::serviceDone(RequestIndex index) {
     releaseWorker(r);
     health_->probeFinished(r, index, health::CheckResult::kOk);
     network_.releaseProbe(index);
+    return;
+  }
+  if (replicas_[r].fixedResponse != 0) {
+    // A maintenance server: the request goes no further.
+    releaseWorker(r);
+    network_.answeredHere(index, index_, r, replicas_[r].fixedResponse);
     return;
   }
   if (holdWorker_ && !network_.lastHop(request)) {

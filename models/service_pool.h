@@ -46,6 +46,7 @@ class ServicePool final : public core::EventHandler {
     std::uint32_t reserve = 0;  // extra workers for requests that waited `reserveAfter`
     double reserveAfter = 0.0;
     double queueTimeout = 0.0;  // 0: none
+    int fixedResponse = 0;      // answers every request itself with this status (0: no)
     std::uint32_t stale = 0;    // queue entries of requests that left it (timed out, reserve)
     double speed = 1.0;
     std::uint32_t busy = 0;

@@ -170,6 +170,11 @@ struct TargetSpec {
   // Failover group: used only when no target of a lower priority is available (Cloudflare's
   // pools in order and its fallback pool, a standby region, Envoy's priority levels).
   std::uint32_t priority = 0;
+  // A replica that answers every request itself with this HTTP status after its service
+  // time, without passing it on (a maintenance server: the origin of Cloudflare's fallback
+  // pool); 0: it passes requests on down the route. Statuses from 400 are errors
+  // (`fixed_response`).
+  int fixedResponse = 0;
   std::string zone{};  // availability zone it runs in; empty: not placed in a zone
   // Extra workers for requests that have waited `reserveAfter` in the queue (PgBouncer's
   // reserve_pool_size and reserve_pool_timeout).

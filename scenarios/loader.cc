@@ -62,8 +62,9 @@ const std::vector<std::string> kTierKeys = {
     "pgbouncer"};
 // clang-format on
 const std::vector<std::string> kTargetKeys = {
-    "name",   "workers", "queue_limit",     "speed",         "weight",        "maxconn",
-    "backup", "zone",    "reserve_workers", "reserve_after", "queue_timeout", "priority"};
+    "name",          "workers",  "queue_limit",   "speed",           "weight",
+    "maxconn",       "backup",   "zone",          "reserve_workers", "reserve_after",
+    "queue_timeout", "priority", "fixed_response"};
 const std::vector<std::string> kReadReplicaKeys = {
     "count",  "workers", "queue_limit",   "speed",           "maxconn",      "weight",
     "backup", "targets", "queue_timeout", "reserve_workers", "reserve_after"};
@@ -230,6 +231,9 @@ void applyTargetFields(const Reader& in, const YAML::Node& node, const std::stri
   if (const auto n = node["speed"]) t.speed = in.positiveNumber(n, what + " speed");
   if (const auto n = node["weight"]) t.weight = in.positiveNumber(n, what + " weight");
   if (const auto n = node["backup"]) t.backup = in.boolean(n, what + " backup");
+  if (const auto n = node["fixed_response"]) {
+    t.fixedResponse = static_cast<int>(in.unsignedInteger(n, what + " fixed_response", 100, 599));
+  }
   if (const auto n = node["priority"]) {
     t.priority = static_cast<std::uint32_t>(in.unsignedInteger(n, what + " priority", 0, 1000));
   }

@@ -78,6 +78,7 @@ void emitTarget(YAML::Emitter& out, const models::TargetSpec& t, bool withBackup
   if (t.maxConn != 0) out << YAML::Key << "maxconn" << YAML::Value << t.maxConn;
   if (withBackup) out << YAML::Key << "backup" << YAML::Value << (t.backup ? "true" : "false");
   if (t.priority != 0) out << YAML::Key << "priority" << YAML::Value << t.priority;
+  if (t.fixedResponse != 0) out << YAML::Key << "fixed_response" << YAML::Value << t.fixedResponse;
   if (!t.zone.empty()) out << YAML::Key << "zone" << YAML::Value << t.zone;
   if (t.reserveWorkers != 0) {
     out << YAML::Key << "reserve_workers" << YAML::Value << t.reserveWorkers;

@@ -625,6 +625,47 @@ faults:
   EXPECT_EQ(again.tiers[1].balancer.prefer, models::BalancerSpec::Prefer::kRegion);
 }
 
+// Cloudflare's fallback pool as the seed configures it: a maintenance server used only when
+// the primary pool has no healthy origin, answering every request itself. The monitor checks
+// every 10 s (interval=10, one failed check marks an origin down: consecutive_down 0, retries
+// only for timeouts). Both origins crash at 32 s for 30 s: the requests of 32-40 s are refused
+// (800 x 502, plus those in service at the crash); the check at 40 s finds both down and the
+// fallback answers 503 from 40 to 70 s (3,000); at 70 s the first check after the recovery
+// (62 s) brings them back. The app tier behind the origins sees nothing meanwhile.
+TEST_F(ResilienceTest, TheFallbackPoolAnswersWhileThePrimaryPoolIsDown) {
+  run(R"(name: fallback
+duration: 120s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 120s, rate: 100/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [origin, app]}]
+tiers:
+  - id: origin
+    service: {dist: deterministic, value: 0ms}
+    targets:
+      - {name: origin-1, workers: 100}
+      - {name: origin-2, workers: 100}
+      - {name: maintenance, workers: 100, priority: 1, fixed_response: 503}
+    health_check: {cloudflare: "interval=10 timeout=5 retries=2", demand: 0ms}
+  - id: app
+    service: {dist: deterministic, value: 10ms}
+    replicas: 2
+    replica: {workers: 4}
+faults:
+  - {fault: crash, tier: origin, replicas: [origin-1, origin-2], at: 32s, for: 30s}
+)");
+  EXPECT_NEAR(static_cast<double>(recorder_->failures(ErrorCause::kFixedResponse)), 3000.0, 1.0);
+  EXPECT_GE(recorder_->failures(ErrorCause::kBadGateway), 800u);
+  EXPECT_LE(recorder_->failures(ErrorCause::kBadGateway), 802u);
+  EXPECT_EQ(recorder_->failed(), recorder_->failures(ErrorCause::kFixedResponse) +
+                                     recorder_->failures(ErrorCause::kBadGateway));
+  const std::string yaml = scenarios::resolvedScenarioYaml(spec_);
+  const auto again = scenarios::loadScenarioText(yaml, "resolved.yaml", policies_);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(again), yaml);
+  EXPECT_EQ(again.tiers[0].targets[2].fixedResponse, 503);
+}
+
 class ResilienceLoaderTest : public ::testing::Test {
  protected:
   models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
