@@ -666,6 +666,33 @@ faults:
   EXPECT_EQ(again.tiers[0].targets[2].fixedResponse, 503);
 }
 
+// Cloudflare's failover_across_pools (adaptive routing: a request that fails at a pool is
+// sent to the next pool at once) as retries to a replica not tried yet: the primary pool's
+// only origin crashes at 30 s and no monitor checks it, so every request after 30 s is
+// refused there first and passed on to the next pool: no client sees an error, and the
+// second pool serves the 90 s x 100/s after the crash (and nothing before it).
+TEST_F(ResilienceTest, FailoverAcrossPoolsIsARetryAtTheNextPool) {
+  run(R"(name: across
+duration: 120s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 120s, rate: 100/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [origin]}]
+tiers:
+  - id: origin
+    service: {dist: deterministic, value: 1ms}
+    targets:
+      - {name: primary-pool, workers: 100}
+      - {name: secondary-pool, workers: 100, priority: 1}
+    retries: {style: nginx, on: [error, timeout]}
+faults:
+  - {fault: crash, tier: origin, replicas: [primary-pool], at: 30s, for: 10m}
+)");
+  EXPECT_EQ(recorder_->failed(), 0u);
+  EXPECT_NEAR(figure("tiers/origin/replicas/secondary-pool/share"), 9000.0 / 12000.0, 0.001);
+}
+
 class ResilienceLoaderTest : public ::testing::Test {
  protected:
   models::balancing::PolicyRegistry policies_ = models::balancing::PolicyRegistry::withBuiltins();
