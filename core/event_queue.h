@@ -50,9 +50,18 @@ class EventQueue {
     return heap_.front();
   }
 
+  // The new event is kept in registers while the hole climbs; it is written once, where it
+  // lands. (Appending it first and reading it back made the load wait on the store.)
   void push(const Event& event) {
-    heap_.push_back(event);
-    siftUp(heap_.size() - 1);
+    std::size_t i = heap_.size();
+    heap_.emplace_back();
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / kArity;
+      if (!runsBefore(event, heap_[parent])) break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = event;
   }
 
   Event pop() {
@@ -65,17 +74,6 @@ class EventQueue {
   }
 
  private:
-  void siftUp(std::size_t i) {
-    const Event moving = heap_[i];
-    while (i > 0) {
-      const std::size_t parent = (i - 1) / kArity;
-      if (!runsBefore(moving, heap_[parent])) break;
-      heap_[i] = heap_[parent];
-      i = parent;
-    }
-    heap_[i] = moving;
-  }
-
   // Places `moving` starting at the hole `i`, moving the smallest child up each level.
   void siftDown(std::size_t i, const Event& moving) {
     const std::size_t n = heap_.size();

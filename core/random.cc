@@ -11,10 +11,6 @@ constexpr std::uint64_t kGoldenGamma = 0x9e3779b97f4a7c15;
 // the same SplitMix64 sequence unsalted.
 constexpr std::uint64_t kReplicationSalt = 0x5851f42d4c957f2d;
 
-constexpr std::uint64_t rotl(std::uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
 struct Product128 {
   std::uint64_t high;
   std::uint64_t low;
@@ -37,13 +33,6 @@ Product128 multiply(std::uint64_t a, std::uint64_t b) {
 
 }  // namespace
 
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += kGoldenGamma);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-  return z ^ (z >> 31);
-}
-
 std::uint64_t hashName(std::string_view name) {
   std::uint64_t hash = 0xcbf29ce484222325;
   for (const char c : name) {
@@ -61,11 +50,6 @@ std::uint64_t replicationSeed(std::uint64_t baseSeed, std::uint32_t replication)
 
 RandomStream::RandomStream() : RandomStream(0) {}
 
-RandomStream::RandomStream(std::uint64_t seed) {
-  for (auto& word : state_)
-    word = splitmix64(seed);
-}
-
 RandomStream RandomStream::named(std::uint64_t runSeed, std::string_view name) {
   std::uint64_t state = splitmix64(runSeed) ^ hashName(name);
   return RandomStream(splitmix64(state));
@@ -78,27 +62,6 @@ RandomStream RandomStream::fromState(const std::array<std::uint64_t, 4>& state) 
   return stream;
 }
 
-std::uint64_t RandomStream::nextU64() {
-  auto& s = state_;
-  const std::uint64_t result = rotl(s[0] + s[3], 23) + s[0];
-  const std::uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return result;
-}
-
-double RandomStream::uniform01() {
-  return static_cast<double>(nextU64() >> 11) * 0x1p-53;
-}
-
-double RandomStream::uniformOpen01() {
-  return (static_cast<double>(nextU64() >> 12) + 0.5) * 0x1p-52;
-}
-
 std::uint64_t RandomStream::below(std::uint64_t n) {
   assert(n > 0);
   Product128 product = multiply(nextU64(), n);
@@ -109,10 +72,6 @@ std::uint64_t RandomStream::below(std::uint64_t n) {
       product = multiply(nextU64(), n);
   }
   return product.high;
-}
-
-double RandomStream::exponential(double mean) {
-  return -mean * std::log(uniformOpen01());
 }
 
 double RandomStream::standardNormal() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string_view>
 
@@ -9,7 +10,13 @@ namespace lbsim::core {
 // Vigna's SplitMix64 (https://prng.di.unimi.it/splitmix64.c, after Steele, Lea and Flood 2014):
 // adds the golden-ratio increment to `state` and returns the mixed result. Used only to expand
 // and decorrelate seeds, never as the simulation generator.
-std::uint64_t splitmix64(std::uint64_t& state);
+// Inline, with the generator's draws below: they run several times per simulated request.
+inline std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  return z ^ (z >> 31);
+}
 
 // FNV-1a, 64-bit (Fowler, Noll, Vo): a fixed, documented hash so that a stream name maps to the
 // same number on every machine and standard library, which std::hash does not promise.
@@ -30,7 +37,10 @@ std::uint64_t replicationSeed(std::uint64_t baseSeed, std::uint32_t replication)
 class RandomStream {
  public:
   RandomStream();
-  explicit RandomStream(std::uint64_t seed);
+  explicit RandomStream(std::uint64_t seed) {
+    for (auto& word : state_)
+      word = splitmix64(seed);
+  }
 
   // An independent stream per name ("arrivals:web", "policy:course"): adding or removing a
   // consumer does not shift the numbers any other consumer sees. The seed is
@@ -42,15 +52,26 @@ class RandomStream {
   // and for restoring a saved stream. The state must not be all zero.
   static RandomStream fromState(const std::array<std::uint64_t, 4>& state);
 
-  std::uint64_t nextU64();
+  std::uint64_t nextU64() {
+    auto& s = state_;
+    const std::uint64_t result = rotl(s[0] + s[3], 23) + s[0];
+    const std::uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+  }
 
   // [0, 1) with 53 random bits: (x >> 11) * 2^-53.
-  double uniform01();
+  double uniform01() { return static_cast<double>(nextU64() >> 11) * 0x1p-53; }
 
   // (0, 1), safe for log(): ((x >> 12) + 0.5) * 2^-52. It uses 52 bits rather than 53 because
   // (2^53 - 1) + 0.5 is not representable and rounds up to 2^53, which would return exactly 1;
   // with 52 bits every value is exact and the range is [2^-53, 1 - 2^-53].
-  double uniformOpen01();
+  double uniformOpen01() { return (static_cast<double>(nextU64() >> 12) + 0.5) * 0x1p-52; }
 
   // Uniform in [0, n) without bias, n > 0: Lemire's multiply-shift ("Fast random integer
   // generation in an interval", ACM TOMACS 2019) with his rejection step, which draws again
@@ -58,7 +79,7 @@ class RandomStream {
   std::uint64_t below(std::uint64_t n);
 
   // Inversion: -mean * log(U), U in (0, 1).
-  double exponential(double mean);
+  double exponential(double mean) { return -mean * std::log(uniformOpen01()); }
 
   // Marsaglia's polar method (Marsaglia & Bray 1964): draws pairs in the unit disk and returns
   // one of the two normals it yields. The second is discarded rather than cached, so the object
@@ -69,6 +90,8 @@ class RandomStream {
   const std::array<std::uint64_t, 4>& state() const { return state_; }
 
  private:
+  static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
   std::array<std::uint64_t, 4> state_{};
 };
 

@@ -72,6 +72,7 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
         operation.push_back(DbOperation::kRead);
       }
     }
+    hopStride_ = std::max(hopStride_, static_cast<std::uint32_t>(route.size()));
     routes_.push_back(std::move(route));
     hopService_.push_back(std::move(service));
     hopOperation_.push_back(std::move(operation));
@@ -185,7 +186,7 @@ std::uint16_t Network::zoneIndex(const std::string& zone) const {
 std::uint16_t Network::upstreamZone(const Request& request) const {
   if (request.hop == 0) return kNoZone;
   const TierIndex up = routes_[request.cls][request.hop - 1u];
-  return tiers_[up]->replicas()[request.replicaAt[request.hop - 1u]].zone;
+  return tiers_[up]->replicas()[request.hops[request.hop - 1u].replicaAt].zone;
 }
 
 double Network::linkLatency(const Request& request, std::uint16_t hopZone,
@@ -242,7 +243,7 @@ double Network::linkFaultDelay(const Request& request, std::uint32_t direction) 
     if (!d || !linkMatches(request, f)) continue;
     core::RandomStream stream(request.seed ^ 0x94d049bb133111ebULL ^
                               (0x9e3779b97f4a7c15ULL * (4u * request.hop + 2u * direction +
-                                                        request.tries[request.hop] + 1u)));
+                                                        request.hops[request.hop].tries + 1u)));
     extra += d->sample(stream);
   }
   return extra;
@@ -254,7 +255,7 @@ bool Network::linkLostOnFaultyLink(const Request& request) const {
     if (p <= 0.0 || !linkMatches(request, f)) continue;
     core::RandomStream stream(request.seed ^ 0xbf58476d1ce4e5b9ULL ^
                               (0x9e3779b97f4a7c15ULL * (request.hop + 1u)) ^
-                              (static_cast<std::uint64_t>(request.tries[request.hop]) << 56));
+                              (static_cast<std::uint64_t>(request.hops[request.hop].tries) << 56));
     if (stream.uniform01() < p) return true;
   }
   return false;
@@ -286,16 +287,22 @@ void Network::replayNext(std::size_t record) {
       createRequest(r.cls, r.clientAddress, r.clientAddress, replayStream_.nextU64(), kNone);
   Request& request = requests_[index];
   const std::uint32_t hop = replayDemandHop_[r.cls];
-  if (hop != kNone && r.recorded >= 0.0) request.demand[hop] = r.recorded;
+  if (hop != kNone && r.recorded >= 0.0) request.hops[hop].demand = r.recorded;
   enterHop(index);
 }
 
 void Network::chooseFlow(Session& session) {
-  const double x = mixStream_.uniform01() * flowCumulativeWeight_.back();
-  session.flow = static_cast<std::uint32_t>(
-      std::upper_bound(flowCumulativeWeight_.begin(), flowCumulativeWeight_.end(), x) -
-      flowCumulativeWeight_.begin());
-  if (session.flow >= flows_.size()) session.flow = static_cast<std::uint32_t>(flows_.size() - 1);
+  if (flows_.size() == 1) {
+    session.flow = 0;  // the mix stream serves only this draw: skipping it changes nothing else
+  } else {
+    const double x = mixStream_.uniform01() * flowCumulativeWeight_.back();
+    session.flow = static_cast<std::uint32_t>(
+        std::upper_bound(flowCumulativeWeight_.begin(), flowCumulativeWeight_.end(), x) -
+        flowCumulativeWeight_.begin());
+    if (session.flow >= flows_.size()) {
+      session.flow = static_cast<std::uint32_t>(flows_.size() - 1);
+    }
+  }
   session.step = 0;
   session.seed = sessionStream_.nextU64();
 }
@@ -367,9 +374,29 @@ void Network::issue(std::uint32_t sessionIndex) {
   enterHop(index);
 }
 
+RequestIndex Network::acquireRequest() {
+  const RequestIndex index = requests_.acquire();
+  Request& request = requests_[index];
+  if (request.hops == nullptr) {
+    constexpr std::size_t kChunkRequests = 1024;
+    if (hopChunks_.empty() || hopChunkUsed_ == kChunkRequests) {
+      hopChunks_.push_back(std::make_unique<HopState[]>(kChunkRequests * hopStride_));
+      hopChunkUsed_ = 0;
+    }
+    request.hops = hopChunks_.back().get() + hopChunkUsed_++ * hopStride_;
+  } else {
+    // The demands, pickedAt and replicaAt are written before they are read.
+    for (std::uint32_t h = 0; h < hopStride_; ++h) {
+      request.hops[h].generation = 0;
+      request.hops[h].tries = 0;
+    }
+  }
+  return index;
+}
+
 RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::uint32_t address,
                                     std::uint64_t state, std::uint32_t session) {
-  const RequestIndex index = requests_.acquire();
+  const RequestIndex index = acquireRequest();
   Request& request = requests_[index];
   request.id = nextRequestId_++;
   request.cls = cls;
@@ -397,7 +424,7 @@ RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::u
   }
   const auto& service = hopService_[request.cls];
   for (std::size_t h = 0; h < service.size(); ++h)
-    request.demand[h] = service[h].sample(demandStream);
+    request.hops[h].demand = service[h].sample(demandStream);
   for (NetworkObserver* o : observers_)
     o->onRequestCreated(request, now());
   return index;
@@ -469,8 +496,11 @@ void Network::fail(RequestIndex index, TierIndex tier, ReplicaIndex replica, Err
 }
 
 RequestIndex Network::detachOrphan(RequestIndex index, std::uint16_t hop) {
-  const RequestIndex up = requests_.acquire();
+  const RequestIndex up = acquireRequest();
+  HopState* const upHops = requests_[up].hops;
   requests_[up] = requests_[index];
+  requests_[up].hops = upHops;
+  std::copy_n(requests_[index].hops, hopStride_, upHops);
   Request& orphan = requests_[index];
   Request& u = requests_[up];
   const auto below = static_cast<std::uint16_t>((1u << hop) - 1u);
@@ -492,7 +522,7 @@ RequestIndex Network::detachOrphan(RequestIndex index, std::uint16_t hop) {
 }
 
 RequestIndex Network::acquireProbe(std::uint32_t serial) {
-  const RequestIndex index = requests_.acquire();
+  const RequestIndex index = acquireRequest();
   Request& probe = requests_[index];
   probe.id = serial;
   probe.probe = true;
@@ -511,14 +541,14 @@ bool Network::passBack(RequestIndex index) {
     // it (the caller's timeout will tell), a crashed one reset the caller's connection.
     request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers & ~(1u << request.hop));
     request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses & ~(1u << request.hop));
-    const auto condition = pool.replicas()[request.replicaAt[request.hop]].condition;
+    const auto condition = pool.replicas()[request.hops[request.hop].replicaAt].condition;
     if (condition == ServicePool::Condition::kHung ||
         condition == ServicePool::Condition::kUnreachable) {
       request.parked = true;
       return false;
     }
     if (!request.failed) {
-      markFailed(request, tier, request.replicaAt[request.hop], ErrorCause::kBadGateway);
+      markFailed(request, tier, request.hops[request.hop].replicaAt, ErrorCause::kBadGateway);
     }
     return true;
   }
@@ -528,7 +558,8 @@ bool Network::passBack(RequestIndex index) {
     request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses & ~bit);
     // Only a successful response is stored (proxy_cache_valid caches 200, 301 and 302 by
     // default; errors from upstream are not kept).
-    if (!request.failed) pool.cacheStore(request.replicaAt[request.hop], request.cacheKey, now());
+    if (!request.failed)
+      pool.cacheStore(request.hops[request.hop].replicaAt, request.cacheKey, now());
   }
   return true;
 }
@@ -566,7 +597,8 @@ void Network::respond(RequestIndex index) {
     const TierIndex t = routes_[request.cls][request.hop];
     double latency =
         latencyModelled_
-            ? linkLatency(request, tiers_[t]->replicas()[request.replicaAt[request.hop]].zone, 1)
+            ? linkLatency(request, tiers_[t]->replicas()[request.hops[request.hop].replicaAt].zone,
+                          1)
             : 0.0;
     if (linkFaultsActive_ > 0) latency += linkFaultDelay(request, 1);
     if (latency > 0.0) {

@@ -126,6 +126,10 @@ class Network final : public core::EventHandler {
   void dropOrphan(RequestIndex index) { release(index); }
   // Health check requests: in the request pool, seen by no observer.
   RequestIndex acquireProbe(std::uint32_t serial);
+  // A pool entry with its hops reset.
+  RequestIndex acquireRequest();
+  // Bytes a request in flight takes: the pool entry and its hops.
+  std::size_t bytesPerRequest() const { return sizeof(Request) + hopStride_ * sizeof(HopState); }
   void releaseProbe(RequestIndex index) { release(index); }
   void healthChanged(TierIndex tier, ReplicaIndex replica, const health::HealthEvent& event,
                      std::string_view mechanism) {
@@ -224,6 +228,11 @@ class Network final : public core::EventHandler {
   std::uint32_t usersSpawned_ = 0;
   std::unique_ptr<core::Zipf> clientPopularity_;
   core::IndexPool<Request> requests_;
+  // The hops of the requests: blocks of `hopStride_` HopStates (the longest route), handed
+  // to pool entries once and kept by them; chunks never move.
+  std::vector<std::unique_ptr<HopState[]>> hopChunks_;
+  std::size_t hopChunkUsed_ = 0;
+  std::uint32_t hopStride_ = 1;
   core::IndexPool<Session> sessions_;
   std::uint64_t nextRequestId_ = 0;
   std::uint32_t nextClient_ = 0;

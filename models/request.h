@@ -12,12 +12,24 @@ using RequestIndex = std::uint32_t;
 
 inline constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-// The longest route a request class may take (CDN ... database). Demands for every hop
-// are drawn when the request is created and kept inline, so a request is one flat value
-// in the pool (see sizeof check below).
+// The longest route a request class may take (CDN ... database); the per-hop bit masks
+// below allow up to 16.
 inline constexpr std::uint32_t kMaxRouteLength = 12;
 
 inline constexpr std::uint16_t kNoRegion = 0xffff;
+
+// What a request keeps about one hop of its route, from its creation (the demand, drawn
+// for every hop when the request is created) or from when the hop's balancer picked a
+// replica. 24 bytes.
+struct HopState {
+  double demand = 0.0;         // service demand (seconds at speed 1)
+  double pickedAt = 0.0;       // when the hop's balancer picked the replica
+  ReplicaIndex replicaAt = 0;  // the replica picked
+  // The generation of the replica when it was picked: a replica that crashed or hung since
+  // has a new generation, and what it held for the request is gone.
+  std::uint16_t generation = 0;
+  std::uint8_t tries = 0;  // attempts made at the hop
+};
 
 // One request in flight. It lives in an IndexPool and events refer to it by index.
 //
@@ -53,22 +65,17 @@ struct Request {
   std::uint16_t failTier = 0;       // where the error of a failed response was produced
   std::uint16_t triedHop = 0xffff;  // the hop `triedSlots` is about
   ReplicaIndex failReplica = kNone;
-  std::uint64_t triedSlots = 0;           // balancer slots (mod 64) already tried at `triedHop`
-  ReplicaIndex replica = kNone;           // replica serving the current hop
-  double created = 0.0;                   // when the client sent it
-  double hopArrival = 0.0;                // when it reached the current tier's balancer
-  double serviceStart = 0.0;              // when a worker took it at the current tier
-  double demand[kMaxRouteLength] = {};    // service demand (seconds at speed 1) per hop
-  double pickedAt[kMaxRouteLength] = {};  // when each hop's balancer picked the replica
-  ReplicaIndex replicaAt[kMaxRouteLength] = {};  // the replica picked at each hop
-  // The generation of the replica at each hop when it was picked: a replica that crashed or
-  // hung since has a new generation, and what it held for the request is gone.
-  std::uint16_t generation[kMaxRouteLength] = {};
-  std::uint8_t tries[kMaxRouteLength] = {};  // attempts made at each hop
+  std::uint64_t triedSlots = 0;  // balancer slots (mod 64) already tried at `triedHop`
+  ReplicaIndex replica = kNone;  // replica serving the current hop
+  double created = 0.0;          // when the client sent it
+  double hopArrival = 0.0;       // when it reached the current tier's balancer
+  double serviceStart = 0.0;     // when a worker took it at the current tier
+  // Its hops, as many as the scenario's longest route: storage the network gives each pool
+  // entry once, which stays with the entry (see Network::acquireRequest). Out of line, so
+  // that a request of a short route does not carry the longest one's hops.
+  HopState* hops = nullptr;
 
-  // Back to a new request's values for reuse from the pool, except the per-hop arrays that
-  // are always written before they are read (demand at creation for every hop of the route,
-  // pickedAt and replicaAt when a hop's replica is picked): 288 of its 400 bytes.
+  // Back to a new request's values for reuse from the pool; the network resets the hops.
   void resetForReuse() {
     id = seed = cacheKey = 0;
     cls = client = clientAddress = 0;
@@ -85,14 +92,9 @@ struct Request {
     triedSlots = 0;
     replica = kNone;
     created = hopArrival = serviceStart = 0.0;
-    for (std::uint32_t h = 0; h < kMaxRouteLength; ++h) {
-      generation[h] = 0;
-      tries[h] = 0;
-    }
   }
 };
-// 400 bytes today; the demands could be drawn per hop from `seed` when the request gets
-// there instead of being stored (96 bytes), the performance issue's next step.
-static_assert(sizeof(Request) <= 400, "keep in-flight requests small");
+// Plus 24 bytes per hop of the longest route (HopState).
+static_assert(sizeof(Request) <= 128, "keep in-flight requests small");
 
 }  // namespace lbsim::models

@@ -142,7 +142,7 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
 void ServicePool::arrive(RequestIndex index, DbOperation operation) {
   Request& request = network_.request(index);
   request.hopArrival = network_.simulator().now();
-  request.tries[request.hop] = 0;
+  request.hops[request.hop].tries = 0;
   if (database_ && operation == DbOperation::kWrite) {
     if (replicas_[primary_].slot != kNone) balancer_.assign(replicas_[primary_].slot);
     sendTo(index, primary_);
@@ -178,11 +178,11 @@ void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
   Request& request = network_.request(index);
   const double now = network_.simulator().now();
   request.replica = chosen;
-  request.replicaAt[request.hop] = chosen;
-  request.pickedAt[request.hop] = now;
-  ++request.tries[request.hop];
+  request.hops[request.hop].replicaAt = chosen;
+  request.hops[request.hop].pickedAt = now;
+  ++request.hops[request.hop].tries;
   ++inFlight_;
-  if (request.tries[request.hop] > 1) ++retriesInFlight_;
+  if (request.hops[request.hop].tries > 1) ++retriesInFlight_;
   if (health_) health_->onPicked(chosen);
   if (timeouts_.response > 0.0) armResponseTimer(index, request.hop);
   if (request.region == kNoRegion) request.region = network_.zoneRegion(replicas_[chosen].zone);
@@ -205,7 +205,7 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
       return;
     }
     Request& request = network_.request(index);
-    request.generation[request.hop] = replica.generation;
+    request.hops[request.hop].generation = replica.generation;
     switch (replica.condition) {
       case Condition::kUp:
         break;
@@ -216,7 +216,7 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
         request.parked = true;
         if (timeouts_.connect > 0.0) {
           const double at = std::max(network_.simulator().now(),
-                                     request.pickedAt[request.hop] + timeouts_.connect);
+                                     request.hops[request.hop].pickedAt + timeouts_.connect);
           network_.simulator().schedule(at, handler_, kConnectTimeout | timerKind(request),
                                         timerPayload(index));
         }
@@ -288,7 +288,7 @@ void ServicePool::startService(ReplicaIndex r, RequestIndex index) {
   ++replica.busy;
   const double now = network_.simulator().now();
   request.serviceStart = now;
-  network_.simulator().schedule(now + request.demand[request.hop] / replica.speed, handler_,
+  network_.simulator().schedule(now + request.hops[request.hop].demand / replica.speed, handler_,
                                 kServiceDone, index);
   notify(r);
 }
@@ -310,9 +310,9 @@ void ServicePool::handleEvent(const core::Event& event) {
       Request& request = network_.request(index);
       const auto hop = static_cast<std::uint16_t>((event.kind >> 8) & 0xffu);
       const auto attempt = static_cast<std::uint8_t>(event.kind >> 16);
-      if (request.hop != hop || request.tries[hop] != attempt || !request.parked) break;
+      if (request.hop != hop || request.hops[hop].tries != attempt || !request.parked) break;
       request.parked = false;
-      attemptLost(index, request.replicaAt[hop], ErrorCause::kGatewayTimeout,
+      attemptLost(index, request.hops[hop].replicaAt, ErrorCause::kGatewayTimeout,
                   Failure::kConnectTimeout);
       break;
     }
@@ -324,7 +324,7 @@ void ServicePool::handleEvent(const core::Event& event) {
       // Stale when the response is already back through the hop, when it is about another
       // attempt, or when the request's caller above already timed out (the copy that went
       // up has timers of its own).
-      if (request.hop < hop || request.tries[hop] != attempt) break;
+      if (request.hop < hop || request.hops[hop].tries != attempt) break;
       if (request.orphanHop != 0xffff && hop <= request.orphanHop) break;
       responseTimeout(index, hop);
       break;
@@ -338,7 +338,7 @@ void ServicePool::handleEvent(const core::Event& event) {
       Request& request = network_.request(index);
       const auto hop = static_cast<std::uint16_t>((event.kind >> 8) & 0xffu);
       const auto attempt = static_cast<std::uint8_t>(event.kind >> 16);
-      if (request.hop != hop || request.tries[hop] != attempt || !request.queued) break;
+      if (request.hop != hop || request.hops[hop].tries != attempt || !request.queued) break;
       const ReplicaIndex r = request.replica;
       if ((event.kind & 0xffu) == kReserveDue) {
         serveQueue(r);
@@ -400,10 +400,10 @@ bool ServicePool::timerValid(RequestIndex index, std::uint64_t payload) const {
 void ServicePool::armResponseTimer(RequestIndex index, std::uint16_t hop) {
   const Request& request = network_.request(index);
   const double at =
-      std::max(network_.simulator().now(), request.pickedAt[hop] + timeouts_.response);
+      std::max(network_.simulator().now(), request.hops[hop].pickedAt + timeouts_.response);
   network_.simulator().schedule(at, handler_,
                                 kResponseTimeout | (static_cast<std::uint32_t>(hop) << 8) |
-                                    (static_cast<std::uint32_t>(request.tries[hop]) << 16),
+                                    (static_cast<std::uint32_t>(request.hops[hop].tries) << 16),
                                 timerPayload(index));
 }
 
@@ -419,9 +419,9 @@ void ServicePool::responseTimeout(RequestIndex index, std::uint16_t hop) {
     up = network_.detachOrphan(index, hop);
   }
   Request& u = network_.request(up);
-  const ReplicaIndex r = u.replicaAt[hop];
+  const ReplicaIndex r = u.hops[hop].replicaAt;
   if (replicas_[r].slot != kNone) {
-    balancer_.finished(replicas_[r].slot, network_.simulator().now() - u.pickedAt[hop]);
+    balancer_.finished(replicas_[r].slot, network_.simulator().now() - u.hops[hop].pickedAt);
   }
   attemptFailed(up, r, ErrorCause::kGatewayTimeout, Failure::kResponseTimeout);
   drainWaiting();
@@ -459,7 +459,7 @@ bool ServicePool::queueEntryLive(std::uint64_t entry) const {
 void ServicePool::attemptEnded(const Request& request) {
   assert(inFlight_ > 0);
   --inFlight_;
-  if (request.tries[request.hop] > 1) {
+  if (request.hops[request.hop].tries > 1) {
     assert(retriesInFlight_ > 0);
     --retriesInFlight_;
   }
@@ -498,7 +498,7 @@ bool ServicePool::mayRetry(const Request& request, ErrorCause cause, Failure how
   const RetrySpec& rs = *retries_;
   const std::uint32_t maxTries =
       rs.tries != 0 ? rs.tries : static_cast<std::uint32_t>(balancer_.size());
-  if (request.tries[request.hop] >= maxTries) return false;
+  if (request.hops[request.hop].tries >= maxTries) return false;
   const bool resent = idempotent_[request.cls] || rs.nonIdempotent;
   bool condition = false;
   switch (how) {
@@ -568,13 +568,13 @@ bool ServicePool::lastTryRedispatches(const Request& request) const {
   }
   const std::uint32_t maxTries =
       retries_->tries != 0 ? retries_->tries : static_cast<std::uint32_t>(balancer_.size());
-  return request.tries[request.hop] + 1u >= maxTries;
+  return request.hops[request.hop].tries + 1u >= maxTries;
 }
 
 void ServicePool::retry(RequestIndex index) {
   Request& request = network_.request(index);
   const auto cause = static_cast<ErrorCause>(request.cause);
-  const ReplicaIndex last = request.replicaAt[request.hop];
+  const ReplicaIndex last = request.hops[request.hop].replicaAt;
   if (retries_->style == RetrySpec::Style::kHaproxy && !lastTryRedispatches(request)) {
     // Again at the same server, whatever the balancer would say.
     if (replicas_[last].slot != kNone) balancer_.assign(replicas_[last].slot);
@@ -588,7 +588,7 @@ void ServicePool::retry(RequestIndex index) {
 void ServicePool::serviceDone(RequestIndex index) {
   Request& request = network_.request(index);
   const ReplicaIndex r = request.replica;
-  if (request.generation[request.hop] != replicas_[r].generation) {
+  if (request.hops[request.hop].generation != replicas_[r].generation) {
     // The replica crashed or hung while serving it: its worker is gone already.
     const Condition c = replicas_[r].condition;
     if (request.probe) {
@@ -664,16 +664,17 @@ void ServicePool::releaseHeld(RequestIndex index) {
   if ((request.heldWorkers & bit) == 0) return;
   request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers & ~bit);
   if (!sameReplica(request)) return;  // the worker went down with its replica
-  releaseWorker(request.replicaAt[request.hop]);
+  releaseWorker(request.hops[request.hop].replicaAt);
 }
 
 bool ServicePool::responseReturned(RequestIndex index) {
   Request& request = network_.request(index);
-  const ReplicaIndex r = request.replicaAt[request.hop];
+  const ReplicaIndex r = request.hops[request.hop].replicaAt;
   const Replica& replica = replicas_[r];
   attemptEnded(request);
   if (replica.slot != kNone) {
-    balancer_.finished(replica.slot, network_.simulator().now() - request.pickedAt[request.hop]);
+    balancer_.finished(replica.slot,
+                       network_.simulator().now() - request.hops[request.hop].pickedAt);
   }
   if (request.failed) {
     const auto cause = static_cast<ErrorCause>(request.cause);
@@ -730,9 +731,9 @@ std::optional<health::CheckResult> ServicePool::sendProbe(ReplicaIndex r, double
   out = network_.acquireProbe(serial);
   Request& probe = network_.request(out);
   probe.replica = r;
-  probe.replicaAt[0] = r;
-  probe.generation[0] = replica.generation;
-  probe.demand[0] = demand;
+  probe.hops[0].replicaAt = r;
+  probe.hops[0].generation = replica.generation;
+  probe.hops[0].demand = demand;
   const RequestIndex index = out;
   admit(index, r);
   return std::nullopt;

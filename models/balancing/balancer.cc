@@ -7,8 +7,10 @@ namespace lbsim::models::balancing {
 Balancer::Balancer(std::unique_ptr<BalancingPolicy> policy, std::vector<TargetState> targets)
     : policy_(std::move(policy)), targets_(std::move(targets)) {
   candidates_.reserve(targets_.size());
-  for (const TargetState& t : targets_)
+  for (const TargetState& t : targets_) {
     levels_.push_back(t.priority);
+    if (t.maxConn != 0) anyMaxConn_ = true;
+  }
   std::sort(levels_.begin(), levels_.end());
   levels_.erase(std::unique(levels_.begin(), levels_.end()), levels_.end());
   if (levels_.empty()) levels_.push_back(0);
@@ -38,12 +40,18 @@ Decision Balancer::choose(const Request& request, std::uint64_t exclude, std::ui
       return {Choice::kChosen, b.target};
     }
   }
+  const bool local = preferLocal_ && locality != kAnyLocality;
+  const bool plain = exclude == 0 && !local && !anyMaxConn_;
+  if (plain && cached_) {
+    if (!cachedFound_) return {cachedAnyAvailable_ ? Choice::kQueued : Choice::kNoTarget, kNone};
+    return chosen(request, policy_->pick({targets_, candidates_, cachedSignature_, &request}));
+  }
+  cached_ = false;
   // FNV-1a over the candidate indexes (and which group they come from) identifies the
   // candidate set for policies that build tables over it.
   constexpr std::uint64_t kPrime = 0x100000001b3ULL;
   std::uint64_t signature = 0xcbf29ce484222325ULL;
   bool anyAvailable = false;
-  const bool local = preferLocal_ && locality != kAnyLocality;
   bool found = false;
   for (std::size_t l = 0; l < levels_.size() && !found; ++l) {
     const std::uint16_t level = levels_[l];
@@ -71,12 +79,23 @@ Decision Balancer::choose(const Request& request, std::uint64_t exclude, std::ui
           found = true;
           break;
         }
-        if (anyAvailable) return {Choice::kQueued, kNone};
+        if (anyAvailable) break;
       }
+      if (anyAvailable) break;
     }
+    if (anyAvailable) break;
+  }
+  if (plain) {
+    cached_ = true;
+    cachedFound_ = found;
+    cachedAnyAvailable_ = anyAvailable;
+    cachedSignature_ = signature;
   }
   if (!found) return {anyAvailable ? Choice::kQueued : Choice::kNoTarget, kNone};
-  const Pick pick = policy_->pick({targets_, candidates_, signature, &request});
+  return chosen(request, policy_->pick({targets_, candidates_, signature, &request}));
+}
+
+Decision Balancer::chosen(const Request& request, Pick pick) {
   assert(pick.target < targets_.size() && targets_[pick.target].available);
   ++targets_[pick.target].active;
   if (sticky_) {

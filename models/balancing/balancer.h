@@ -67,22 +67,34 @@ class Balancer {
 
   void setAvailable(std::uint32_t target, bool available) {
     targets_[target].available = available;
+    cached_ = false;
   }
   // Locality preference: `locality` is where `target` runs.
   void preferLocality() { preferLocal_ = true; }
   void setLocality(std::uint32_t target, std::uint16_t locality) {
     targets_[target].locality = locality;
+    cached_ = false;
   }
   std::span<const TargetState> targets() const { return targets_; }
   std::size_t size() const { return targets_.size(); }
   BalancingPolicy& policy() { return *policy_; }
 
  private:
+  Decision chosen(const Request& request, Pick pick);
+
   std::unique_ptr<BalancingPolicy> policy_;
   std::vector<TargetState> targets_;
   std::vector<std::uint32_t> candidates_;  // scratch, sized once
   std::vector<std::uint16_t> levels_;      // the targets' priorities, in increasing order
   bool preferLocal_ = false;
+  // The candidate set of the last plain pick (no exclusion, no locality) stays in
+  // `candidates_` while no target changes its availability or locality; with no maxconn
+  // on any target, nothing else changes it. Most picks then skip the scan.
+  bool anyMaxConn_ = false;
+  bool cached_ = false;
+  bool cachedFound_ = false;
+  bool cachedAnyAvailable_ = false;
+  std::uint64_t cachedSignature_ = 0;
   std::unique_ptr<StickyTable> sticky_;
   double stickyDuration_ = 0.0;
   bool stickyRefresh_ = false;

@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cstdio>
+#include <limits>
 
 namespace lbsim::models::balancing {
 
@@ -11,10 +12,18 @@ std::uint32_t smoothWeightedPick(std::span<double> currentWeights,
   assert(!candidates.empty());
   double total = 0.0;
   std::uint32_t best = kNone;
+  // The best value is kept in a register rather than read back from the array: the same
+  // picks, without a load that waits on the store before it.
+  double bestValue = -std::numeric_limits<double>::infinity();
   for (const std::uint32_t i : candidates) {
-    currentWeights[i] += targets[i].weight;
-    total += targets[i].weight;
-    if (best == kNone || currentWeights[i] > currentWeights[best]) best = i;
+    const double weight = targets[i].weight;
+    const double current = currentWeights[i] + weight;
+    currentWeights[i] = current;
+    total += weight;
+    if (best == kNone || current > bestValue) {
+      best = i;
+      bestValue = current;
+    }
   }
   currentWeights[best] -= total;
   if (totalOut != nullptr) *totalOut = total;
