@@ -52,6 +52,9 @@ struct RunArgs {
   double traceFraction = 0.01;
   bool quiet = false;
   std::vector<std::string> policies;  // TIER=POLICY overrides
+  int jobs = 1;                       // replications run at once
+  std::vector<std::string> replicas;  // TIER=N overrides
+  std::string rate;                   // one constant phase at this rate
 };
 
 // A progress bar on stderr, redrawn at most every 100 ms of wall time, when stderr is a
@@ -59,18 +62,28 @@ struct RunArgs {
 class ProgressBar {
  public:
   explicit ProgressBar(std::uint32_t replications)
-      : enabled_(::isatty(STDERR_FILENO) == 1), replications_(replications) {}
+      : enabled_(::isatty(STDERR_FILENO) == 1),
+        replications_(replications),
+        fractions_(replications, 0.0) {}
+  // Replications may run at once (--jobs): each reports its own fraction.
   void update(std::uint32_t replication, double fraction) {
     if (!enabled_) return;
+    fractions_[replication] = fraction;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_ < std::chrono::milliseconds(100) && fraction < 1.0) return;
     last_ = now;
-    const double overall = (replication + fraction) / replications_;
+    double sum = 0.0;
+    std::uint32_t done = 0;
+    for (const double f : fractions_) {
+      sum += f;
+      if (f >= 1.0) ++done;
+    }
+    const double overall = sum / replications_;
     const int width = 40;
     const int filled = static_cast<int>(overall * width);
-    std::fprintf(stderr, "\r[%-*s] %3d%%  replication %u/%u", width,
+    std::fprintf(stderr, "\r[%-*s] %3d%%  replications done %u/%u", width,
                  std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 static_cast<int>(overall * 100.0), replication + 1, replications_);
+                 static_cast<int>(overall * 100.0), done, replications_);
     std::fflush(stderr);
     shown_ = true;
   }
@@ -81,6 +94,7 @@ class ProgressBar {
  private:
   bool enabled_;
   std::uint32_t replications_;
+  std::vector<double> fractions_;
   bool shown_ = false;
   std::chrono::steady_clock::time_point last_{};
 };
@@ -115,19 +129,58 @@ int runCommand(const RunArgs& args) {
     }
     spec.duration = *d;
   }
-  for (const std::string& o : args.policies) {
+  // TIER=VALUE of --policy and --replicas: the tier, and the value (empty when missing).
+  auto tierOption = [&spec](const std::string& option, const std::string& o,
+                            const char* form) -> std::pair<models::TierSpec*, std::string> {
     const auto eq = o.find('=');
     const std::string tier = o.substr(0, eq);
-    const std::string policy = eq == std::string::npos ? std::string() : o.substr(eq + 1);
+    const std::string value = eq == std::string::npos ? std::string() : o.substr(eq + 1);
     auto it = std::find_if(spec.tiers.begin(), spec.tiers.end(),
                            [&](const models::TierSpec& t) { return t.id == tier; });
-    if (it == spec.tiers.end() || policy.empty()) {
+    if (it == spec.tiers.end() || value.empty()) {
       std::string tiers;
       for (const auto& t : spec.tiers)
         tiers += (tiers.empty() ? "" : ", ") + t.id;
-      throw BadInput("--policy '" + o + "' must be TIER=POLICY with a tier of the scenario; " +
+      throw BadInput(option + " '" + o + "' must be " + form + " with a tier of the scenario; " +
                      "tiers: " + tiers);
     }
+    return {&*it, value};
+  };
+  for (const std::string& o : args.replicas) {
+    const auto [tier, value] = tierOption("--replicas", o, "TIER=N");
+    std::size_t used = 0;
+    unsigned long n = 0;
+    try {
+      n = std::stoul(value, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != value.size() || n < 1 || n > 10000) {
+      throw BadInput("--replicas '" + o + "': the count must be a whole number from 1 to 10000");
+    }
+    if (tier->autoscaler) {
+      throw BadInput("--replicas '" + o + "': tier " + tier->id +
+                     " is autoscaled; its replica count comes from its autoscaler");
+    }
+    models::setReplicaCount(*tier, static_cast<std::uint32_t>(n));
+  }
+  if (!args.rate.empty()) {
+    const auto r = scenarios::parseRate(args.rate);
+    if (!r || *r <= 0.0) {
+      throw BadInput("--rate '" + args.rate +
+                     "' is not a positive rate; allowed: " + scenarios::kRateForms);
+    }
+    if (spec.traffic.phases.empty()) {
+      throw BadInput("--rate needs open traffic (phases); this scenario's traffic is " +
+                     std::string(spec.traffic.replay ? "a replay" : "closed users"));
+    }
+    // One constant phase for the whole run, in place of the phases, spikes and daily cycle.
+    spec.traffic.phases = {{"constant " + args.rate, spec.duration, *r, std::nullopt}};
+    spec.traffic.spikes.clear();
+    spec.traffic.diurnal.reset();
+  }
+  for (const std::string& o : args.policies) {
+    const auto [it, policy] = tierOption("--policy", o, "TIER=POLICY");
     if (!policies.contains(policy)) {
       std::string names;
       for (const auto& n : policies.names())
@@ -137,6 +190,7 @@ int runCommand(const RunArgs& args) {
     it->balancer.policy = policy;
     it->balancer.options = {};  // options belong to the policy they were written for
   }
+  if (args.jobs < 1) throw BadInput("--jobs must be 1 or more");
   if (args.trace && !(args.traceFraction > 0.0 && args.traceFraction <= 1.0)) {
     throw BadInput("--trace-fraction must be in (0, 1]");
   }
@@ -158,7 +212,8 @@ int runCommand(const RunArgs& args) {
   hooks.traceFraction = args.traceFraction;
 
   const auto started = std::chrono::steady_clock::now();
-  const models::ExperimentResult result = models::runExperiment(spec, policies, hooks);
+  const models::ExperimentResult result =
+      models::runExperiment(spec, policies, hooks, static_cast<unsigned>(args.jobs));
   bar.finish();
   if (result.interrupted) {
     std::cerr << "lbsim: interrupted; no results written\n";
@@ -290,6 +345,14 @@ int main(int argc, char** argv) {
   runCmd->add_flag("--quiet", run.quiet, "do not print the report");
   runCmd->add_option("--policy", run.policies,
                      "TIER=POLICY: balance TIER with POLICY instead (repeatable)");
+  runCmd->add_option("--replicas", run.replicas,
+                     "TIER=N: run TIER with N replicas instead (repeatable)");
+  runCmd->add_option("--rate", run.rate,
+                     "one constant arrival rate (e.g. 4000/s) for the whole run, in place of the "
+                     "scenario's phases, spikes and daily cycle");
+  runCmd->add_option("--jobs", run.jobs,
+                     "replications run at once, one per core (default 1); the results are the "
+                     "same for any number");
 
   std::string checkPath;
   CLI::App* checkCmd = app.add_subcommand("check", "validate a scenario without simulating");

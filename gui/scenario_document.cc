@@ -1,9 +1,7 @@
 #include "gui/scenario_document.h"
 
 #include <QFile>
-#include <algorithm>
 #include <exception>
-#include <set>
 
 #include "scenarios/loader.h"
 
@@ -37,27 +35,7 @@ void ScenarioDocument::resetEdits() {
 }
 
 void setReplicas(models::TierSpec& tier, std::uint32_t count) {
-  count = std::max<std::uint32_t>(count, 1);
-  auto& targets = tier.targets;
-  while (targets.size() > count)
-    targets.pop_back();
-  if (targets.size() < count) {
-    auto model = std::find_if(targets.rbegin(), targets.rend(),
-                              [](const models::TargetSpec& t) { return !t.backup; });
-    const models::TargetSpec base = model != targets.rend() ? *model : targets.back();
-    std::set<std::string> names;
-    for (const auto& t : targets)
-      names.insert(t.name);
-    for (std::size_t n = 1; targets.size() < count; ++n) {
-      std::string name = tier.id + "-" + std::to_string(n);
-      if (names.count(name) != 0) continue;
-      models::TargetSpec t = base;
-      t.name = name;
-      t.backup = false;
-      targets.push_back(t);
-      names.insert(name);
-    }
-  }
+  models::setReplicaCount(tier, count);
 }
 
 void setPolicy(models::TierSpec& tier, const std::string& policy) {

@@ -1,9 +1,15 @@
 #include "models/experiment.h"
 
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <thread>
 
 #include "core/random.h"
 #include "models/metrics/collector.h"
@@ -61,16 +67,117 @@ ReplicationResult runReplication(const ScenarioSpec& spec, std::uint32_t r,
   return result;
 }
 
+namespace {
+
+// A replication's trace rows, kept until they can be written in replication order. A row
+// points at names its network owns, and the network is gone by then: the names are copied.
+class BufferedTrace final : public TraceSink {
+ public:
+  void write(const TraceRecord& record) override {
+    rows_.push_back({record, copy(record.cls), copy(record.tier), copy(record.replica)});
+  }
+  void replayInto(TraceSink& sink) const {
+    for (const Row& row : rows_) {
+      TraceRecord r = row.record;
+      r.cls = row.cls ? &*row.cls : nullptr;
+      r.tier = row.tier ? &*row.tier : nullptr;
+      r.replica = row.replica ? &*row.replica : nullptr;
+      sink.write(r);
+    }
+  }
+
+ private:
+  struct Row {
+    TraceRecord record;
+    std::optional<std::string> cls, tier, replica;
+  };
+  static std::optional<std::string> copy(const std::string* s) {
+    return s != nullptr ? std::optional<std::string>(*s) : std::nullopt;
+  }
+  std::vector<Row> rows_;
+};
+
+// The replications run on `jobs` threads, each taking the next replication not yet taken;
+// runs[r] is replication r's result whatever thread ran it.
+std::vector<ReplicationResult> runConcurrently(const ScenarioSpec& spec,
+                                               const balancing::PolicyRegistry& policies,
+                                               const RunHooks& hooks, unsigned jobs) {
+  const std::uint32_t n = spec.replications;
+  std::vector<ReplicationResult> runs(n);
+  std::vector<BufferedTrace> traces(hooks.trace != nullptr ? n : 0);
+  std::mutex hookLock;
+  std::atomic<std::uint32_t> next{0};
+  std::atomic<bool> stop{false};
+  std::exception_ptr error;
+  auto work = [&] {
+    for (;;) {
+      const std::uint32_t r = next.fetch_add(1);
+      if (r >= n || stop.load()) return;
+      RunHooks mine;
+      if (hooks.progress) {
+        mine.progress = [&](std::uint32_t rep, double fraction) {
+          const std::lock_guard<std::mutex> guard(hookLock);
+          hooks.progress(rep, fraction);
+        };
+      }
+      if (hooks.interrupted) {
+        mine.interrupted = [&] {
+          const std::lock_guard<std::mutex> guard(hookLock);
+          return hooks.interrupted();
+        };
+      }
+      if (hooks.trace != nullptr) {
+        mine.trace = &traces[r];
+        mine.traceFraction = hooks.traceFraction;
+      }
+      try {
+        runs[r] = runReplication(spec, r, policies, mine);
+        if (runs[r].interrupted) stop = true;
+      } catch (...) {
+        const std::lock_guard<std::mutex> guard(hookLock);
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned j = 0; j < std::min<unsigned>(jobs, n); ++j)
+    threads.emplace_back(work);
+  for (std::thread& t : threads)
+    t.join();
+  if (error) std::rethrow_exception(error);
+  for (std::uint32_t r = 0; r < n && hooks.trace != nullptr; ++r)
+    traces[r].replayInto(*hooks.trace);
+  // An interrupted run keeps the replications before the first one interrupted, as a
+  // sequential run would have.
+  for (std::uint32_t r = 0; r < n; ++r) {
+    if (runs[r].interrupted || runs[r].figures.empty()) {
+      runs[r].interrupted = true;
+      runs.resize(r + 1);
+      break;
+    }
+  }
+  return runs;
+}
+
+}  // namespace
+
 ExperimentResult runExperiment(const ScenarioSpec& spec, const balancing::PolicyRegistry& policies,
-                               const RunHooks& hooks) {
+                               const RunHooks& hooks, unsigned jobs) {
   ExperimentResult out;
   std::vector<ReplicationResult> runs;
+  const bool concurrent = jobs > 1 && spec.replications > 1 && !hooks.attach;
+  if (concurrent) runs = runConcurrently(spec, policies, hooks, jobs);
   for (std::uint32_t r = 0; r < spec.replications; ++r) {
-    runs.push_back(runReplication(spec, r, policies, hooks));
-    out.seeds.push_back(runs.back().seed);
-    out.events += runs.back().events;
-    out.log.insert(out.log.end(), runs.back().log.begin(), runs.back().log.end());
-    if (runs.back().interrupted) {
+    if (concurrent) {
+      if (r >= runs.size()) break;
+    } else {
+      runs.push_back(runReplication(spec, r, policies, hooks));
+    }
+    out.seeds.push_back(runs[r].seed);
+    out.events += runs[r].events;
+    out.log.insert(out.log.end(), runs[r].log.begin(), runs[r].log.end());
+    if (runs[r].interrupted) {
       out.interrupted = true;
       return out;
     }

@@ -63,7 +63,14 @@ ReplicationResult runReplication(const ScenarioSpec& spec, std::uint32_t r,
                                  const RunHooks& hooks = {});
 
 // Runs every replication and combines them: Student-t 95% intervals on every figure.
+//
+// `jobs` > 1 runs up to that many replications at once, each on a thread of its own. Each
+// replication's result depends only on the scenario and its own seed, and they are combined
+// in replication order, so the result is the same, to the byte, for any `jobs`. The hooks
+// are then called from those threads one at a time (progress and interruption under a
+// lock); trace rows are kept per replication and written in replication order once all
+// have run. `attach` (the GUI's live view of one network) runs replications one at a time.
 ExperimentResult runExperiment(const ScenarioSpec& spec, const balancing::PolicyRegistry& policies,
-                               const RunHooks& hooks = {});
+                               const RunHooks& hooks = {}, unsigned jobs = 1);
 
 }  // namespace lbsim::models

@@ -66,6 +66,8 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
       promoteAfter_(spec.promoteAfter),
       lifecycleStream_(core::RandomStream::named(network.runSeed(), "lifecycle:" + spec.id)) {
   if (spec.autoscaler) lifecycle_ = spec.autoscaler->lifecycle;
+  for (std::uint32_t line = 0; line < kTimerLines; ++line)
+    timerLines_[line] = core::TimerLine(&network.simulator(), handler_, kTimerLine | line << 8);
   replicas_.resize(spec.targets.size());
   for (std::size_t r = 0; r < spec.targets.size(); ++r) {
     const TargetSpec& t = spec.targets[r];
@@ -217,7 +219,7 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
         if (timeouts_.connect > 0.0) {
           const double at = std::max(network_.simulator().now(),
                                      request.hops[request.hop].pickedAt + timeouts_.connect);
-          network_.simulator().schedule(at, handler_, kConnectTimeout | timerKind(request),
+          timerLines_[kConnectLine].arm(at, kConnectTimeout | timerKind(request),
                                         timerPayload(index));
         }
         return;
@@ -262,12 +264,12 @@ void ServicePool::admit(RequestIndex index, ReplicaIndex chosen) {
     request.serviceStart = now;  // when it started waiting, until a worker takes it
     if (!request.probe) {
       if (replica.queueTimeout > 0.0) {
-        network_.simulator().schedule(now + replica.queueTimeout, handler_,
-                                      kQueueTimeout | timerKind(request), timerPayload(index));
+        timerLines_[kQueueLine].arm(now + replica.queueTimeout, kQueueTimeout | timerKind(request),
+                                    timerPayload(index));
       }
       if (replica.reserve > 0) {
-        network_.simulator().schedule(now + replica.reserveAfter, handler_,
-                                      kReserveDue | timerKind(request), timerPayload(index));
+        timerLines_[kReserveLine].arm(now + replica.reserveAfter, kReserveDue | timerKind(request),
+                                      timerPayload(index));
       }
     }
     notify(chosen);
@@ -351,6 +353,9 @@ void ServicePool::handleEvent(const core::Event& event) {
       attemptLost(index, r, ErrorCause::kQueueTimeout, Failure::kStatus);
       break;
     }
+    case kTimerLine:
+      handleEvent(timerLines_[event.kind >> 8].due());
+      break;
     case kPromote:
       if (event.payload == primary_ && health_ && !health_->healthy(primary_)) promote();
       break;
@@ -401,10 +406,10 @@ void ServicePool::armResponseTimer(RequestIndex index, std::uint16_t hop) {
   const Request& request = network_.request(index);
   const double at =
       std::max(network_.simulator().now(), request.hops[hop].pickedAt + timeouts_.response);
-  network_.simulator().schedule(at, handler_,
-                                kResponseTimeout | (static_cast<std::uint32_t>(hop) << 8) |
-                                    (static_cast<std::uint32_t>(request.hops[hop].tries) << 16),
-                                timerPayload(index));
+  timerLines_[kResponseLine].arm(at,
+                                 kResponseTimeout | (static_cast<std::uint32_t>(hop) << 8) |
+                                     (static_cast<std::uint32_t>(request.hops[hop].tries) << 16),
+                                 timerPayload(index));
 }
 
 // The caller of this tier gave up waiting: the error goes back up at once; what is still

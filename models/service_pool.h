@@ -5,6 +5,7 @@
 
 #include "core/ring_queue.h"
 #include "core/simulator.h"
+#include "core/timer_line.h"
 #include "models/balancing/balancer.h"
 #include "models/cache/lru_cache.h"
 #include "models/errors.h"
@@ -171,6 +172,15 @@ class ServicePool final : public core::EventHandler {
     kQueueTimeout,   // | hop << 8 | try << 16
     kReserveDue,     // | hop << 8 | try << 16
     kRestartOver,    // payload: replica | life serial << 32
+    kTimerLine,      // | line << 8: the head of timerLines_[line] is due
+  };
+  // The timers of one fixed delay each, kept off the calendar (core::TimerLine).
+  enum TimerLineIndex : std::uint32_t {
+    kConnectLine,
+    kResponseLine,
+    kQueueLine,
+    kReserveLine,
+    kTimerLines,
   };
   // How an attempt at a replica failed, as the caller sees it.
   enum class Failure : std::uint8_t {
@@ -238,6 +248,7 @@ class ServicePool final : public core::EventHandler {
   bool database_;
   bool holdWorker_;
   core::HandlerId handler_;
+  core::TimerLine timerLines_[kTimerLines];
   std::vector<Replica> replicas_;
   std::vector<ReplicaIndex> slotReplica_;  // balancer target -> replica
   balancing::Balancer balancer_;

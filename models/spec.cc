@@ -1,5 +1,9 @@
 #include "models/spec.h"
 
+#include <algorithm>
+#include <set>
+#include <string>
+
 namespace lbsim::models {
 
 double defaultTimeseriesInterval(double duration) {
@@ -45,6 +49,32 @@ void addAutoscaledTargets(TierSpec& tier, std::size_t count) {
     t.name = tier.id + "-" + std::to_string(n + 1);
     t.zone = tier.zoneSpread.empty() ? std::string() : tier.zoneSpread[n % tier.zoneSpread.size()];
     tier.targets.push_back(t);
+  }
+}
+
+void setReplicaCount(TierSpec& tier, std::uint32_t count) {
+  count = std::max<std::uint32_t>(count, 1);
+  auto& targets = tier.targets;
+  while (targets.size() > count)
+    targets.pop_back();
+  if (targets.size() >= count || targets.empty()) return;
+  auto model =
+      std::find_if(targets.rbegin(), targets.rend(), [](const TargetSpec& t) { return !t.backup; });
+  const TargetSpec base = model != targets.rend() ? *model : targets.back();
+  std::set<std::string> names;
+  for (const auto& t : targets)
+    names.insert(t.name);
+  for (std::size_t n = 1; targets.size() < count; ++n) {
+    std::string name = tier.id + "-" + std::to_string(n);
+    if (names.count(name) != 0) continue;
+    TargetSpec t = base;
+    t.name = name;
+    t.backup = false;
+    if (!tier.zoneSpread.empty()) {
+      t.zone = tier.zoneSpread[targets.size() % tier.zoneSpread.size()];
+    }
+    targets.push_back(t);
+    names.insert(name);
   }
 }
 

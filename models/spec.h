@@ -416,6 +416,12 @@ struct TierSpec {
 // expands them.
 void addAutoscaledTargets(TierSpec& tier, std::size_t count);
 
+// Sets a tier's replica count (the GUI's what-if, the CLI's --replicas): new replicas copy
+// the last non-backup replica, named <tier>-<n> (the first n not taken) and placed in the
+// tier's zone spread in turn as the loader places them; removal takes replicas off the end
+// of the list. At least one replica stays, so a database keeps its primary, targets[0].
+void setReplicaCount(TierSpec& tier, std::uint32_t count);
+
 // A region and its availability zones (AWS us-east-1: us-east-1a, us-east-1b, ...).
 struct RegionSpec {
   std::string id;

@@ -40,6 +40,30 @@ check "overrides accepted" test $? -eq 0
 check "seed override recorded" grep -q '"seed": 3,' "$work/short/summary.json"
 check "replications override recorded" grep -q '"replications": 2,' "$work/short/summary.json"
 
+# --jobs: replications on two threads write the same files as on one
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/jobs1" --replications 3 --duration 3m --quiet --trace 2>/dev/null
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/jobs2" --replications 3 --duration 3m --quiet --trace --jobs 2 2>/dev/null
+check "--jobs 2 exits 0" test $? -eq 0
+for f in summary.json timeseries.csv events.csv trace.csv; do
+  check "--jobs 2 writes the same $f" cmp -s "$work/jobs1/$f" "$work/jobs2/$f"
+done
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/x" --jobs 0 >"$work/jobs0.out" 2>&1
+check "--jobs 0 exits 2" test $? -eq 2
+
+# --replicas and --rate: a tier's size and one constant rate, recorded in the resolved scenario
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/sized" --replicas app=5 --rate 50/s --duration 3m --quiet 2>/dev/null
+check "--replicas and --rate exit 0" test $? -eq 0
+check "--replicas gives the tier 5 replicas" grep -q 'name: app-5' "$work/sized/scenario.resolved.yaml"
+check "--rate gives one constant phase" grep -q 'rate: 50/s' "$work/sized/scenario.resolved.yaml"
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/x" --replicas app=none >"$work/rep.out" 2>&1
+check "--replicas with a bad count exits 2" test $? -eq 2
+check "and says what is allowed" grep -q "the count must be a whole number from 1 to 10000" "$work/rep.out"
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/x" --replicas cache=2 >"$work/rep2.out" 2>&1
+check "--replicas with an unknown tier lists the tiers" grep -q "tiers: gateway, app, db" "$work/rep2.out"
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/x" --rate -5/s >"$work/rate.out" 2>&1
+check "--rate with a negative rate exits 2" test $? -eq 2
+check "and says what is allowed" grep -q "allowed: a rate such as 100/s" "$work/rate.out"
+
 # bad input: exit code 2 and a located message
 printf 'name: bad\nduration: 1m\nsead: 1\n' >"$work/bad.yaml"
 "$lbsim" check "$work/bad.yaml" >"$work/bad.out" 2>&1

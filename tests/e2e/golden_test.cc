@@ -3,13 +3,17 @@
 // intended, regenerate with LBSIM_UPDATE_GOLDEN=1 and review the diff of the golden files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli/output/results.h"
 #include "models/experiment.h"
+#include "models/metrics/trace.h"
 #include "scenarios/loader.h"
 
 namespace lbsim {
@@ -85,6 +89,59 @@ TEST(Determinism, SameScenarioAndSeedGiveTheSameBytes) {
   const Outputs b = run("scenarios/examples/shop.yaml");
   EXPECT_EQ(a.summary, b.summary);
   EXPECT_EQ(a.timeseries, b.timeseries);
+}
+
+// Trace rows as text, in the order they were written.
+class TextTrace final : public models::TraceSink {
+ public:
+  void write(const models::TraceRecord& r) override {
+    text += std::to_string(r.replication) + "," + std::to_string(r.request) + "," + *r.cls + "," +
+            std::to_string(r.hop) + "," + *r.tier + "," + (r.replica ? *r.replica : "-") + "," +
+            output::csvNumber(r.arrived) + "," + output::csvNumber(r.departed) + "," +
+            std::string(r.outcome) + "\n";
+  }
+  std::string text;
+};
+
+TEST(Determinism, ReplicationsOnSeveralThreadsGiveTheSameBytes) {
+  // --jobs: every replication's result depends only on its seed, and the replications are
+  // combined in order, so 1, 2 or 3 threads give the same files, trace rows included. The
+  // failover scenario brings health and fault events into the log.
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  for (const char* scenario : {"scenarios/examples/shop.yaml", "scenarios/failover.yaml"}) {
+    auto spec = scenarios::loadScenarioFile((kRoot / scenario).string(), policies);
+    spec.replications = 4;
+    spec.duration = std::min(spec.duration, 240.0);  // failover.yaml: its first fault is at 3m
+    std::vector<std::string> outputs;
+    for (const unsigned jobs : {1u, 2u, 3u}) {
+      TextTrace trace;
+      models::RunHooks hooks;
+      hooks.trace = &trace;
+      hooks.traceFraction = 0.05;
+      const auto result = models::runExperiment(spec, policies, hooks, jobs);
+      ASSERT_FALSE(result.interrupted);
+      ASSERT_EQ(result.seeds.size(), 4u);
+      ASSERT_FALSE(trace.text.empty());
+      outputs.push_back(output::summaryJson(spec, result).dump(2) +
+                        output::timeseriesCsv(result.series) + output::eventsCsv(result.log) +
+                        trace.text);
+    }
+    EXPECT_EQ(outputs[0], outputs[1]) << scenario << ": 2 jobs differ from 1";
+    EXPECT_EQ(outputs[0], outputs[2]) << scenario << ": 3 jobs differ from 1";
+  }
+}
+
+TEST(Determinism, AnInterruptedRunOnSeveralThreadsSaysSo) {
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  auto spec =
+      scenarios::loadScenarioFile((kRoot / "scenarios/examples/shop.yaml").string(), policies);
+  spec.replications = 4;
+  models::RunHooks hooks;
+  int polls = 0;
+  hooks.interrupted = [&polls] { return ++polls > 30; };  // called under the runner's lock
+  const auto result = models::runExperiment(spec, policies, hooks, 2);
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_LT(result.seeds.size(), 4u);
 }
 
 TEST(Determinism, CerebrumIsReproducible) {
