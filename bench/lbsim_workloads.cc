@@ -6,7 +6,7 @@
 //
 // The scenario: one request class whose route visits the tiers in order; tier t has
 // `replicas` targets of `servers` workers each, an unbounded queue, exponential service
-// and the round_robin balancer (with equal weights: 0, 1, ..., R-1, 0, ...); tiers are
+// and the round_robin balancer (with equal weights: 0, 1, ..., R-1, 0, ...) or --policy; tiers are
 // proxies (holdWorker off), so a replica frees its worker when it passes a request on,
 // and no network latency is modelled.
 #include <chrono>
@@ -40,7 +40,7 @@ ScenarioSpec scenario(const bench::WorkloadParams& p) {
       target.workers = p.servers;
       tier.targets.push_back(target);
     }
-    tier.balancer.policy = "round_robin";
+    tier.balancer.policy = p.policy;
     job.route.push_back(tier.id);
     spec.tiers.push_back(tier);
   }
@@ -61,7 +61,10 @@ double figure(const Figures& figures, const std::string& path) {
 
 int main(int argc, char** argv) {
   using namespace lbsim::models;
-  const auto p = lbsim::bench::parseWorkloadParams(argc, argv, "lbsim_workloads");
+  const auto p = lbsim::bench::parseWorkloadParams(argc, argv, "lbsim_workloads", true);
+  if (!lbsim::models::balancing::PolicyRegistry::withBuiltins().contains(p.policy)) {
+    lbsim::bench::workloadUsage("lbsim_workloads", "unknown --policy");
+  }
   const ScenarioSpec spec = scenario(p);
   const auto policies = balancing::PolicyRegistry::withBuiltins();
   const auto start = std::chrono::steady_clock::now();

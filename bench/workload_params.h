@@ -34,6 +34,9 @@ struct WorkloadParams {
   double meanService = 1.0;
   double customers = 1e6;  // expected arrivals: the run lasts customers / rate
   std::uint64_t seed = 1;
+  // The balancing policy of every tier. Only lbsim's driver takes another than round
+  // robin (the scale benchmarks of bench/scale.sh); the other engines refuse it.
+  std::string policy = "round_robin";
 
   double horizon() const { return customers / rate; }
 };
@@ -41,12 +44,14 @@ struct WorkloadParams {
 [[noreturn]] inline void workloadUsage(const char* program, const char* why) {
   std::fprintf(stderr,
                "%s: %s\nusage: %s [--workload NAME] [--tiers K] [--replicas R] [--servers C] "
-               "[--rate LAMBDA] [--mean-service S] [--customers N] [--seed N]\n",
+               "[--rate LAMBDA] [--mean-service S] [--customers N] [--seed N] [--policy NAME]\n",
                program, why, program);
   std::exit(2);
 }
 
-inline WorkloadParams parseWorkloadParams(int argc, char** argv, const char* program) {
+// `policies`: whether the program balances with other policies than round robin.
+inline WorkloadParams parseWorkloadParams(int argc, char** argv, const char* program,
+                                          bool policies = false) {
   WorkloadParams p;
   try {
     for (int i = 1; i < argc; ++i) {
@@ -69,6 +74,11 @@ inline WorkloadParams parseWorkloadParams(int argc, char** argv, const char* pro
         p.customers = std::stod(value);
       } else if (key == "--seed") {
         p.seed = std::stoull(value);
+      } else if (key == "--policy") {
+        if (!policies && value != "round_robin") {
+          workloadUsage(program, "only round_robin here; lbsim_workloads takes other policies");
+        }
+        p.policy = value;
       } else {
         workloadUsage(program, "unknown option");
       }
