@@ -478,8 +478,10 @@ RequestIndex Network::detachOrphan(RequestIndex index, std::uint16_t hop) {
   u.parked = false;
   u.heldWorkers = static_cast<std::uint16_t>(u.heldWorkers & below);
   u.cacheMisses = static_cast<std::uint16_t>(u.cacheMisses & below);
+  u.connSlots = static_cast<std::uint16_t>(u.connSlots & below);
   orphan.heldWorkers = static_cast<std::uint16_t>(orphan.heldWorkers & ~below);
   orphan.cacheMisses = static_cast<std::uint16_t>(orphan.cacheMisses & ~below);
+  orphan.connSlots = static_cast<std::uint16_t>(orphan.connSlots & ~below);
   orphan.orphanHop = hop;
   orphan.session = kNone;
   orphan.traced = false;
@@ -561,7 +563,11 @@ void Network::answeredHere(RequestIndex index, TierIndex tier, ReplicaIndex repl
 }
 
 void Network::respond(RequestIndex index) {
-  const Request& request = requests_[index];
+  Request& request = requests_[index];
+  // The response leaves the replica: the request no longer counts in its limit_conn.
+  if ((request.connSlots & (1u << request.hop)) != 0) {
+    tiers_[routes_[request.cls][request.hop]]->releaseConnectionSlot(request);
+  }
   if (latencyModelled_ || linkFaultsActive_ > 0) {
     const TierIndex t = routes_[request.cls][request.hop];
     double latency =

@@ -88,6 +88,7 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     auto limits =
         std::make_unique<ratelimit::TierLimits>(spec, network.spec().classes, replicas_.size());
     if (limits->any()) limits_ = std::move(limits);
+    connGeneration_.assign(replicas_.size(), 0);
   }
   if (spec.cache) {
     cache::LruSettings settings;
@@ -232,22 +233,65 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
     std::size_t which = 0;
     const ratelimit::Decision d =
         limits_->decide(chosen, request.cls, request.clientAddress, now, which);
-    if (d.fate != ratelimit::Fate::kPass) {
-      network_.rateLimited(index, index_, chosen, which, d.fate == ratelimit::Fate::kReject);
-    }
     if (d.fate == ratelimit::Fate::kReject) {
-      const ErrorCause cause = d.status == 429   ? ErrorCause::kRateLimited429
-                               : d.status == 503 ? ErrorCause::kRateLimited503
-                                                 : ErrorCause::kDenied;
-      network_.answerHere(index, index_, chosen, cause);
+      rejectHere(index, chosen, which, d.status);
       return;
     }
     if (d.fate == ratelimit::Fate::kDelay) {
+      network_.rateLimited(index, index_, chosen, which, false);
       network_.simulator().schedule(now + d.delay, handler_, kLimitDelayOver, index);
       return;
     }
+    if (!takeConnectionSlot(index, chosen)) return;
   }
   admit(index, chosen);
+}
+
+void ServicePool::rejectHere(RequestIndex index, ReplicaIndex chosen, std::size_t which,
+                             std::uint16_t status) {
+  network_.rateLimited(index, index_, chosen, which, true);
+  const ErrorCause cause = status == 429   ? ErrorCause::kRateLimited429
+                           : status == 503 ? ErrorCause::kRateLimited503
+                                           : ErrorCause::kDenied;
+  network_.answerHere(index, index_, chosen, cause);
+}
+
+bool ServicePool::takeConnectionSlot(RequestIndex index, ReplicaIndex chosen) {
+  if (!limits_->limitsConnections()) return true;
+  Request& request = network_.request(index);
+  const std::uint16_t generation = replicas_[chosen].generation;
+  // Its replica's process went away while it waited out a limit_req delay: it is not counted
+  // by the new one (its attempt fails as it goes on).
+  if (request.generation[request.hop] != generation) return true;
+  if (connGeneration_[chosen] != generation) {
+    limits_->resetConnections(chosen);
+    connGeneration_[chosen] = generation;
+  }
+  std::size_t which = 0;
+  const ratelimit::Decision d =
+      limits_->acquireConnection(chosen, request.clientAddress, network_.simulator().now(), which);
+  if (d.holdsSlot) {
+    request.connSlots = static_cast<std::uint16_t>(request.connSlots | (1u << request.hop));
+    return true;
+  }
+  if (d.fate != ratelimit::Fate::kReject) return true;  // limit_conn_dry_run: uncounted
+  rejectHere(index, chosen, which, d.status);
+  return false;
+}
+
+void ServicePool::releaseConnectionSlot(Request& request) {
+  const auto bit = static_cast<std::uint16_t>(1u << request.hop);
+  if ((request.connSlots & bit) == 0) return;
+  request.connSlots = static_cast<std::uint16_t>(request.connSlots & ~bit);
+  const ReplicaIndex r = request.replicaAt[request.hop];
+  // A slot of an earlier process of the replica went with it.
+  if (request.generation[request.hop] != connGeneration_[r]) return;
+  limits_->releaseConnection(r, request.clientAddress);
+}
+
+std::uint64_t ServicePool::connectionsHeld(ReplicaIndex r) const {
+  if (!limits_ || !limits_->limitsConnections()) return 0;
+  return connGeneration_[r] == replicas_[r].generation ? limits_->connectionsHeld(r) : 0;
 }
 
 void ServicePool::admit(RequestIndex index, ReplicaIndex chosen) {
@@ -299,9 +343,11 @@ void ServicePool::handleEvent(const core::Event& event) {
     case kReachReplica:
       dispatch(index, network_.request(index).replica);
       break;
-    case kLimitDelayOver:
-      admit(index, network_.request(index).replica);
+    case kLimitDelayOver: {
+      const ReplicaIndex r = network_.request(index).replica;
+      if (takeConnectionSlot(index, r)) admit(index, r);
       break;
+    }
     case kServiceDone:
       serviceDone(index);
       break;
@@ -414,7 +460,9 @@ void ServicePool::responseTimeout(RequestIndex index, std::uint16_t hop) {
   RequestIndex up = index;
   Request& request = network_.request(index);
   if (request.parked && request.hop == hop) {
+    // Stuck at its replica, which holds whatever it had for it.
     request.parked = false;
+    releaseConnectionSlot(request);
   } else {
     up = network_.detachOrphan(index, hop);
   }
@@ -432,6 +480,7 @@ void ServicePool::responseTimeout(RequestIndex index, std::uint16_t hop) {
 // already given up on it (an orphan at the hop where it was left), which counted it then.
 void ServicePool::attemptLost(RequestIndex index, ReplicaIndex replica, ErrorCause cause,
                               Failure how) {
+  releaseConnectionSlot(network_.request(index));
   if (network_.request(index).orphanHop == network_.request(index).hop) {
     network_.dropOrphan(index);
     return;

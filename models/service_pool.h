@@ -125,6 +125,11 @@ class ServicePool final : public core::EventHandler {
   void armResponseTimer(RequestIndex index, std::uint16_t hop);
   // The response from downstream has reached this hop's replica: a held worker is freed.
   void releaseHeld(RequestIndex index);
+  // The request's attempt at this tier ended (its response left the replica, or it failed
+  // there): the nginx limit_conn slot it holds at its current hop is given back.
+  void releaseConnectionSlot(Request& request);
+  // limit_conn slots held at the replica by the requests of its current process.
+  std::uint64_t connectionsHeld(ReplicaIndex replica) const;
 
   TierIndex index() const { return index_; }
   const std::string& id() const { return id_; }
@@ -180,6 +185,12 @@ class ServicePool final : public core::EventHandler {
     kStatus,           // it answered with an error status (503 queue full)
   };
   void admit(RequestIndex index, ReplicaIndex replica);
+  // nginx limit_conn, after the other limits let the request in: false when it rejected the
+  // request (answered here).
+  bool takeConnectionSlot(RequestIndex index, ReplicaIndex replica);
+  // A rate limiter at the replica answers the request itself with `status`.
+  void rejectHere(RequestIndex index, ReplicaIndex replica, std::size_t which,
+                  std::uint16_t status);
   // A zone as the balancer's locality: the zone, or its region (kAnyLocality: none).
   std::uint16_t locality(std::uint16_t zone) const;
   // Where the request's caller runs, when the balancer prefers locality.
@@ -244,6 +255,9 @@ class ServicePool final : public core::EventHandler {
   core::RingQueue<RequestIndex> waiting_;
   std::vector<cache::LruCache> caches_;            // per replica, when the tier caches
   std::unique_ptr<ratelimit::TierLimits> limits_;  // null when the tier limits nothing
+  // Per replica: the generation whose requests its limit_conn zones count (a new process
+  // starts them empty, when its first request asks for a slot).
+  std::vector<std::uint16_t> connGeneration_;
   double cacheTtl_ = 0.0;
   std::vector<bool> cachedClasses_;  // by class
   bool draining_ = false;

@@ -388,6 +388,11 @@ struct TierSpec {
   std::vector<std::string> limitReqZones;
   int limitReqStatus = 503;               // nginx limit_req_status (default 503)
   std::vector<RateLimitSpec> rateLimits;  // limiters for every request at the tier
+  // nginx `limit_conn` of the server (every request at the tier), in nginx's words as
+  // parseNginxLimitConn reads them: "limit_conn_zone $binary_remote_addr zone=conn:10m;
+  // limit_conn conn 50;" (limit_conn_status, limit_conn_dry_run), or the number alone.
+  // Each replica (an nginx instance) has its own zones; empty: none.
+  std::string limitConn;
   // Database: how long a write takes to reach the read replicas (asynchronous streaming
   // replication). A read at a replica by a user whose last write has not reached it yet is
   // counted as stale (a read-your-writes violation).

@@ -57,7 +57,7 @@ const std::vector<std::string> kDemandKeys = {"service", "op"};
 const std::vector<std::string> kTierKeys = {
     "id", "kind", "service", "balancer", "replicas", "replica", "targets", "primary",
     "read_replicas", "next", "zones", "region", "hold_worker", "routing", "cache",
-    "limit_req_zones", "limit_req_status", "rate_limits", "replication_lag",
+    "limit_req_zones", "limit_req_status", "limit_conn", "rate_limits", "replication_lag",
     "health_check", "liveness", "passive_health", "timeouts", "retries", "promote_after", "autoscaling",
     "pgbouncer"};
 // clang-format on
@@ -368,6 +368,14 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
         in.fail(value, lwhat + " " + kind + ": " + e.what());
       }
       tier.rateLimits.push_back(spec);
+    }
+  }
+  if (const auto lc = node["limit_conn"]) {
+    tier.limitConn = in.scalar(lc, what + " limit_conn");
+    try {
+      models::ratelimit::tierLimitConn(tier.limitConn);
+    } catch (const std::invalid_argument& e) {
+      in.fail(lc, what + " limit_conn: " + e.what());
     }
   }
   if (const auto c = node["cache"]) {

@@ -220,6 +220,9 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       out << YAML::EndSeq;
       out << YAML::Key << "limit_req_status" << YAML::Value << t.limitReqStatus;
     }
+    if (!t.limitConn.empty()) {
+      out << YAML::Key << "limit_conn" << YAML::Value << YAML::DoubleQuoted << t.limitConn;
+    }
     if (!t.rateLimits.empty()) {
       static constexpr const char* kKinds[] = {"kong", "haproxy", "cloudflare", "token_bucket"};
       out << YAML::Key << "rate_limits" << YAML::Value << YAML::BeginSeq;

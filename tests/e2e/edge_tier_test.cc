@@ -1,0 +1,263 @@
+// The edge mechanisms of a tier in the running model, on deterministic scenarios whose
+// timelines are worked out by hand from nginx's documented rules: limit_conn (a request holds
+// its slot from the moment limit_req lets it in until its response leaves the tier).
+// The limiters' own arithmetic is tested in tests/models/ratelimit_test.cc.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/metrics/collector.h"
+#include "models/network.h"
+#include "scenarios/writer.h"
+#include "tests/support/scenario_text_test.h"
+
+namespace lbsim {
+namespace {
+
+using models::ErrorCause;
+
+struct End {
+  double sent;
+  double latency;
+  bool failed;
+  ErrorCause cause;
+};
+
+class Ends final : public models::NetworkObserver {
+ public:
+  void onRequestCompleted(const models::Request& r, double now) override {
+    ends.push_back({r.created, now - r.created, false, ErrorCause::kCount});
+  }
+  void onRequestFailed(const models::Request& r, models::TierIndex, models::ReplicaIndex,
+                       ErrorCause cause, double now) override {
+    ends.push_back({r.created, now - r.created, true, cause});
+  }
+  // In the order the clients sent them.
+  std::vector<End> bySent() const {
+    std::vector<End> out = ends;
+    std::stable_sort(out.begin(), out.end(),
+                     [](const End& a, const End& b) { return a.sent < b.sent; });
+    return out;
+  }
+  std::size_t count(ErrorCause cause) const {
+    return static_cast<std::size_t>(std::count_if(
+        ends.begin(), ends.end(), [&](const End& e) { return e.failed && e.cause == cause; }));
+  }
+  std::vector<End> ends;
+};
+
+class EdgeTierTest : public lbsim::testing::ScenarioTextTest {
+ protected:
+  EdgeTierTest() : ScenarioTextTest("edge.yaml") {}
+
+  // Runs the scenario until nothing is left to happen (no stop time): every request ends.
+  void run(const std::string& yaml) {
+    spec_ = load(yaml);
+    network_ = std::make_unique<models::Network>(spec_, 1, policies_);
+    collector_ = std::make_unique<models::Collector>(*network_);
+    network_->addObserver(&ends_);
+    network_->addObserver(collector_.get());
+    network_->start();
+    network_->simulator().run();
+  }
+  double figure(const std::string& path) const {
+    for (const auto& f : collector_->figures(network_->simulator().now())) {
+      if (f.path == path) return f.value;
+    }
+    ADD_FAILURE() << "no figure " << path;
+    return 0.0;
+  }
+  models::ScenarioSpec spec_;
+  std::unique_ptr<models::Network> network_;
+  std::unique_ptr<models::Collector> collector_;
+  Ends ends_;
+};
+
+// One client sends a request every 100 ms (evenly spaced arrivals start one gap in: 0.1 to
+// 1.0 s, 10 requests) through an nginx with `limit_conn conn 2` to an app that takes 250 ms;
+// nginx itself takes no time. A request holds its slot from its arrival at t until its
+// response leaves nginx at t + 250 ms:
+//   0.1 in (held 0), 0.2 in (held 1: 0.1), 0.3 rejected (held 2: 0.1 and 0.2),
+//   0.4 in (0.1 left at 0.35), 0.5 in (0.2 left at 0.45), 0.6 rejected (0.4, 0.5),
+//   0.7 in, 0.8 in, 0.9 rejected, 1.0 in (0.7 left at 0.95).
+// So requests 3, 6 and 9 (0.3, 0.6, 0.9 s) get nginx's default limit_conn_status 503 at once,
+// the 7 others take 250 ms, and only those 7 reach the app.
+const char* kLimitConn = R"(name: limit-conn
+duration: 1s
+traffic:
+  arrivals: uniform
+  clients: 1
+  phases: [{duration: 1s, rate: 10/s}]
+  mix: [{class: api}]
+classes: [{id: api, route: [nginx, app]}]
+tiers:
+  - id: nginx
+    service: {dist: deterministic, value: 0ms}
+    replicas: 1
+    replica: {workers: 100}
+    limit_conn: |
+      limit_conn_zone $binary_remote_addr zone=conn:10m;
+      limit_conn conn 2;
+  - {id: app, service: {dist: deterministic, value: 250ms}, replicas: 1, replica: {workers: 100}}
+)";
+
+TEST_F(EdgeTierTest, LimitConnHoldsASlotUntilTheResponseLeavesTheTier) {
+  run(kLimitConn);
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 10u);
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    EXPECT_NEAR(ends[i].sent, 0.1 * static_cast<double>(i + 1), 1e-9) << i;
+    const bool rejected = i == 2 || i == 5 || i == 8;
+    EXPECT_EQ(ends[i].failed, rejected) << "request sent at " << ends[i].sent;
+    if (rejected) {
+      EXPECT_EQ(ends[i].cause, ErrorCause::kRateLimited503);
+      EXPECT_NEAR(ends[i].latency, 0.0, 1e-12);
+    } else {
+      EXPECT_NEAR(ends[i].latency, 0.25, 1e-9);
+    }
+  }
+  EXPECT_EQ(figure("tiers/nginx/rate_limits/limit_conn:conn/rejected"), 3.0);
+  EXPECT_EQ(figure("tiers/app/completed"), 7.0);
+  EXPECT_EQ(network_->tier(0).connectionsHeld(0), 0u);  // every slot given back
+}
+
+// limit_conn_status sets the code; a zone keyed by something other than the client address
+// counts every request under one key. Two clients alternate here (clients: 2 draws them at
+// random, so the key must not matter): with `$server_name` as the key the same three
+// requests are rejected, now with 429.
+TEST_F(EdgeTierTest, LimitConnStatusAndAZoneWithOneKeyForAll) {
+  std::string yaml = kLimitConn;
+  yaml.replace(yaml.find("clients: 1"), 10, "clients: 2");
+  yaml.replace(yaml.find("$binary_remote_addr"), 19, "$server_name");
+  yaml.replace(yaml.find("      limit_conn conn 2;"), 0, "      limit_conn_status 429;\n");
+  run(yaml);
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 10u);
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    const bool rejected = i == 2 || i == 5 || i == 8;
+    EXPECT_EQ(ends[i].failed, rejected) << i;
+    if (rejected) {
+      EXPECT_EQ(ends[i].cause, ErrorCause::kRateLimited429);
+    }
+  }
+}
+
+// nginx runs limit_req before limit_conn, and a request delayed by limit_req asks for its
+// limit_conn slot only when the delay is over. `limit_req zone=api burst=5` at rate=2r/s
+// (2000 milli-requests/s, no nodelay) and `limit_conn conn 1`, one client at 0.1, 0.2 and
+// 0.3 s, an app taking 50 ms:
+//   0.1: the key's first request, excess 0, no delay; holds the slot until 0.15.
+//   0.2: excess max(0 - 2000 x 100 / 1000 + 1000, 0) = 800: waits 800 / 2000 s = 400 ms,
+//        takes the slot at 0.6 (free), done at 0.65: 450 ms.
+//   0.3: excess 800 - 200 + 1000 = 1600: waits 800 ms, slot at 1.1 (free), done at 1.15:
+//        850 ms.
+// Had the delayed requests been counted while they waited, the third would find the second's
+// slot taken at 0.3 s and be rejected.
+TEST_F(EdgeTierTest, LimitConnCountsADelayedRequestOnlyAfterItsDelay) {
+  run(R"(name: req-then-conn
+duration: 350ms
+traffic:
+  arrivals: uniform
+  clients: 1
+  phases: [{duration: 350ms, rate: 10/s}]
+  mix: [{class: api}]
+classes: [{id: api, path: /api/x}]
+tiers:
+  - id: nginx
+    service: {dist: deterministic, value: 0ms}
+    replicas: 1
+    replica: {workers: 100}
+    limit_req_zones: ["$binary_remote_addr zone=api:10m rate=2r/s"]
+    limit_conn: "limit_conn_zone $binary_remote_addr zone=conn:10m; limit_conn conn 1;"
+    routing:
+      nginx:
+        - {location: /api/, to: app, limit_req: "zone=api burst=5"}
+  - {id: app, service: {dist: deterministic, value: 50ms}, replicas: 1, replica: {workers: 100}}
+)");
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 3u);
+  const double latency[] = {0.05, 0.45, 0.85};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_FALSE(ends[i].failed) << i;
+    EXPECT_NEAR(ends[i].latency, latency[i], 1e-9) << i;
+  }
+  EXPECT_EQ(figure("tiers/nginx/rate_limits/limit_req:api/delayed"), 2.0);
+  EXPECT_EQ(figure("tiers/nginx/rate_limits/limit_conn:conn/rejected"), 0.0);
+}
+
+// Every way a request can end at a tier gives its slot back: responses, rejections, queue
+// full and queue timeouts, resets when a replica crashes, hung replicas and the callers'
+// timeouts (the work left downstream as an orphan keeps its slot until its response leaves),
+// retries at another replica. Random service times, five clients, faults on the app; after
+// the run (every request ended) no slot is held at any replica of either tier.
+TEST_F(EdgeTierTest, LimitConnSlotsAreGivenBackHoweverARequestEnds) {
+  run(R"(name: no-leaks
+duration: 30s
+traffic:
+  arrivals: poisson
+  clients: 5
+  phases: [{duration: 30s, rate: 60/s}]
+  mix: [{class: api}]
+classes: [{id: api, route: [nginx, app]}]
+tiers:
+  - id: nginx
+    service: {dist: exponential, mean: 1ms}
+    replicas: 2
+    replica: {workers: 100}
+    limit_conn: "limit_conn conn 4"
+    timeouts: {response: 1500ms}
+  - id: app
+    service: {dist: exponential, mean: 60ms}
+    replicas: 2
+    replica: {workers: 2, queue_limit: 3, queue_timeout: 300ms}
+    limit_conn: "limit_conn_zone $binary_remote_addr zone=app:1m; limit_conn app 3;"
+    timeouts: {connect: 200ms, response: 1s}
+    retries: {style: nginx, tries: 2, on: [error, timeout, http_503]}
+faults:
+  - {fault: crash, tier: app, replicas: [app-1], at: 5s, for: 5s}
+  - {fault: hang, tier: app, replicas: [app-2], at: 15s, for: 3s}
+  - {fault: unreachable, tier: app, replicas: [app-1], at: 20s, for: 2s}
+  - {fault: slow, tier: app, replicas: [app-2], speed: 0.1, at: 24s, for: 4s}
+)");
+  EXPECT_EQ(network_->requestsInFlight(), 0u);
+  for (models::TierIndex t = 0; t < 2; ++t) {
+    for (models::ReplicaIndex r = 0; r < 2; ++r) {
+      EXPECT_EQ(network_->tier(t).connectionsHeld(r), 0u) << network_->tier(t).id() << " " << r;
+    }
+  }
+  // The run went through each way of ending.
+  EXPECT_GT(ends_.count(ErrorCause::kRateLimited503), 0u);
+  EXPECT_GT(ends_.count(ErrorCause::kGatewayTimeout), 0u);
+  EXPECT_GT(
+      figure("tiers/app/errors/503_queue_full") + figure("tiers/app/errors/503_queue_timeout"),
+      0.0);
+  EXPECT_GT(figure("tiers/app/errors/502_bad_gateway"), 0.0);
+  EXPECT_GT(figure("tiers/app/retries"), 0.0);
+}
+
+TEST_F(EdgeTierTest, LimitConnErrorsAreLocatedAndTheKeyRoundTrips) {
+  std::string bad = kLimitConn;
+  bad.replace(bad.find("limit_conn conn 2;"), 18, "limit_conn conn 0;");
+  EXPECT_EQ(errors(bad),
+            "edge.yaml:14:17: tier 'nginx' limit_conn: nginx limit_conn: invalid number of "
+            "connections \"0\"; allowed: limit_conn_zone KEY zone=NAME:SIZE; limit_conn NAME N "
+            "(N from 1 to 65535); limit_conn_status CODE; limit_conn_dry_run on|off; or the "
+            "short form N");
+  std::string mixed = kLimitConn;
+  mixed.replace(mixed.find("      limit_conn conn 2;"), 0,
+                "      limit_conn_zone $server_name zone=all:1m;\n      limit_conn all 100;\n");
+  EXPECT_NE(errors(mixed).find("edge.yaml:14:17: tier 'nginx' limit_conn: nginx limit_conn: "
+                               "zones keyed by the client address and zones keyed by "
+                               "something else at one tier are not modelled"),
+            std::string::npos)
+      << errors(mixed);
+  const std::string once = scenarios::resolvedScenarioYaml(load(kLimitConn));
+  EXPECT_NE(once.find("limit_conn"), std::string::npos);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+}
+
+}  // namespace
+}  // namespace lbsim
