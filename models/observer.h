@@ -116,6 +116,16 @@ class NetworkObserver {
     (void)rejected;
     (void)now;
   }
+  // The caller of `tier` sends the request to `replica` over an upstream keep-alive
+  // connection: `reused` an idle one, or opened a new one (which costs the connect time).
+  virtual void onUpstreamConnection(const Request& request, TierIndex tier, ReplicaIndex replica,
+                                    bool reused, double now) {
+    (void)request;
+    (void)tier;
+    (void)replica;
+    (void)reused;
+    (void)now;
+  }
   // A database read served by a read replica missed the user's own write, which had not
   // reached the replica yet (replication lag).
   virtual void onStaleRead(const Request& request, TierIndex tier, ReplicaIndex replica,

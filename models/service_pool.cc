@@ -90,6 +90,10 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     if (limits->any()) limits_ = std::move(limits);
     connGeneration_.assign(replicas_.size(), 0);
   }
+  if (spec.keepalive) {
+    keepalive_ = pool::parseKeepalive(spec.keepalive->settings);
+    keepalive_->connectTime = spec.keepalive->connectTime;
+  }
   if (spec.cache) {
     cache::LruSettings settings;
     settings.maxEntries = spec.cache->maxEntries;
@@ -187,7 +191,8 @@ void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
   if (health_) health_->onPicked(chosen);
   if (timeouts_.response > 0.0) armResponseTimer(index, request.hop);
   if (request.region == kNoRegion) request.region = network_.zoneRegion(replicas_[chosen].zone);
-  const double latency = network_.forwardLatency(request, replicas_[chosen].zone);
+  double latency = network_.forwardLatency(request, replicas_[chosen].zone);
+  if (keepalive_ && request.hop > 0) latency += takeConnection(index, chosen);
   if (latency > 0.0) {
     network_.simulator().schedule(now + latency, handler_, kReachReplica, index);
   } else {
@@ -245,6 +250,46 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
     if (!takeConnectionSlot(index, chosen)) return;
   }
   admit(index, chosen);
+}
+
+pool::UpstreamKeepalive& ServicePool::keepaliveCache(const Request& request, std::uint16_t hop) {
+  const TierIndex caller = network_.route(request.cls)[hop - 1u];
+  const ReplicaIndex from = request.replicaAt[hop - 1u];
+  if (keepaliveCaches_.size() <= caller) keepaliveCaches_.resize(network_.tierCount());
+  auto& byReplica = keepaliveCaches_[caller];
+  if (byReplica.size() <= from) byReplica.resize(network_.tier(caller).replicas().size());
+  if (!byReplica[from]) byReplica[from] = std::make_unique<pool::UpstreamKeepalive>(*keepalive_);
+  return *byReplica[from];
+}
+
+double ServicePool::takeConnection(RequestIndex index, ReplicaIndex chosen) {
+  const Request& request = network_.request(index);
+  const pool::KeepaliveLease lease =
+      keepaliveCache(request, request.hop).acquire(chosen, network_.simulator().now());
+  if (connectionOf_.size() <= index) {
+    connectionOf_.resize(std::max<std::size_t>(network_.requestPoolCapacity(), index + 1u), kNone);
+  }
+  assert(connectionOf_[index] == kNone);  // a route visits a tier once
+  connectionOf_[index] = lease.connection;
+  network_.upstreamConnection(index, index_, chosen, lease.reused);
+  return lease.setupDelay;
+}
+
+void ServicePool::returnConnection(RequestIndex index, std::uint16_t hop, bool reusable) {
+  if (index >= connectionOf_.size() || connectionOf_[index] == kNone) return;
+  const std::uint32_t connection = connectionOf_[index];
+  connectionOf_[index] = kNone;
+  keepaliveCache(network_.request(index), hop)
+      .release(connection, network_.simulator().now(), reusable);
+}
+
+std::uint64_t ServicePool::keepaliveInUse() const {
+  std::uint64_t n = 0;
+  for (const auto& byReplica : keepaliveCaches_) {
+    for (const auto& cache : byReplica)
+      n += cache ? cache->inUse() : 0;
+  }
+  return n;
 }
 
 void ServicePool::rejectHere(RequestIndex index, ReplicaIndex chosen, std::size_t which,
@@ -464,6 +509,8 @@ void ServicePool::responseTimeout(RequestIndex index, std::uint16_t hop) {
     request.parked = false;
     releaseConnectionSlot(request);
   } else {
+    // nginx closes the upstream connection of a request it gave up on.
+    returnConnection(index, hop, false);
     up = network_.detachOrphan(index, hop);
   }
   Request& u = network_.request(up);
@@ -481,6 +528,8 @@ void ServicePool::responseTimeout(RequestIndex index, std::uint16_t hop) {
 void ServicePool::attemptLost(RequestIndex index, ReplicaIndex replica, ErrorCause cause,
                               Failure how) {
   releaseConnectionSlot(network_.request(index));
+  // An answer from the replica (503) came over the connection; anything else broke it.
+  returnConnection(index, network_.request(index).hop, how == Failure::kStatus);
   if (network_.request(index).orphanHop == network_.request(index).hop) {
     network_.dropOrphan(index);
     return;
@@ -580,6 +629,7 @@ bool ServicePool::mayRetry(const Request& request, ErrorCause cause, Failure how
 
 void ServicePool::attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorCause cause,
                                 Failure how) {
+  returnConnection(index, network_.request(index).hop, how == Failure::kStatus);
   Request& request = network_.request(index);
   attemptEnded(request);
   ++failures_;
@@ -721,6 +771,11 @@ bool ServicePool::responseReturned(RequestIndex index) {
   const ReplicaIndex r = request.replicaAt[request.hop];
   const Replica& replica = replicas_[r];
   attemptEnded(request);
+  // The response came over the connection, unless the replica here went down with the
+  // request (a reset: the error was made here, 502).
+  returnConnection(index, request.hop,
+                   !(request.failed && request.failTier == index_ &&
+                     static_cast<ErrorCause>(request.cause) == ErrorCause::kBadGateway));
   if (replica.slot != kNone) {
     balancer_.finished(replica.slot, network_.simulator().now() - request.pickedAt[request.hop]);
   }

@@ -8,6 +8,7 @@
 #include "models/balancing/balancer.h"
 #include "models/cache/lru_cache.h"
 #include "models/errors.h"
+#include "models/pool/upstream_keepalive.h"
 #include "models/ratelimit/tier_limits.h"
 #include "models/spec.h"
 #include "models/tier_health.h"
@@ -130,6 +131,9 @@ class ServicePool final : public core::EventHandler {
   void releaseConnectionSlot(Request& request);
   // limit_conn slots held at the replica by the requests of its current process.
   std::uint64_t connectionsHeld(ReplicaIndex replica) const;
+  // Upstream keep-alive: connections from the calling replicas to this tier's replicas that
+  // carry a request now.
+  std::uint64_t keepaliveInUse() const;
 
   TierIndex index() const { return index_; }
   const std::string& id() const { return id_; }
@@ -188,6 +192,13 @@ class ServicePool final : public core::EventHandler {
   // nginx limit_conn, after the other limits let the request in: false when it rejected the
   // request (answered here).
   bool takeConnectionSlot(RequestIndex index, ReplicaIndex replica);
+  // nginx upstream keep-alive: the connection from the calling replica to `replica` for the
+  // request's attempt here; returns how long opening it takes (0 when an idle one is reused).
+  double takeConnection(RequestIndex index, ReplicaIndex replica);
+  // The attempt at hop `hop` is over: its connection goes back to the caller's cache, or is
+  // closed when the attempt ended without a response over it (`reusable` false).
+  void returnConnection(RequestIndex index, std::uint16_t hop, bool reusable);
+  pool::UpstreamKeepalive& keepaliveCache(const Request& request, std::uint16_t hop);
   // A rate limiter at the replica answers the request itself with `status`.
   void rejectHere(RequestIndex index, ReplicaIndex replica, std::size_t which,
                   std::uint16_t status);
@@ -258,6 +269,12 @@ class ServicePool final : public core::EventHandler {
   // Per replica: the generation whose requests its limit_conn zones count (a new process
   // starts them empty, when its first request asks for a slot).
   std::vector<std::uint16_t> connGeneration_;
+  // Upstream keep-alive towards this tier: the idle connections each calling replica keeps
+  // ([caller tier][caller replica], made at first use), and the connection each request's
+  // attempt here travels on (by request index; kNone: none).
+  std::optional<pool::KeepaliveSettings> keepalive_;
+  std::vector<std::vector<std::unique_ptr<pool::UpstreamKeepalive>>> keepaliveCaches_;
+  std::vector<std::uint32_t> connectionOf_;
   double cacheTtl_ = 0.0;
   std::vector<bool> cachedClasses_;  // by class
   bool draining_ = false;

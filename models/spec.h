@@ -372,6 +372,18 @@ struct AutoscalerSpec {
   std::int32_t maxReplicas() const;
 };
 
+// nginx `keepalive N` (with keepalive_requests, keepalive_timeout, keepalive_time) or Kong's
+// upstream_keepalive_* settings, as models/pool/upstream_keepalive.h parses them, and what
+// opening a connection costs. Each replica of a calling tier keeps its own cache of idle
+// connections to this tier's replicas; a request sent to a replica it has no idle connection
+// to opens one, which takes `connectTime` before the request is on its way.
+struct KeepaliveSpec {
+  enum class Kind { kNginx, kKong };
+  Kind kind = Kind::kNginx;
+  std::string settings;
+  double connectTime = 0.0;
+};
+
 struct TierSpec {
   std::string id;
   TierKind kind = TierKind::kServicePool;
@@ -393,6 +405,9 @@ struct TierSpec {
   // limit_conn conn 50;" (limit_conn_status, limit_conn_dry_run), or the number alone.
   // Each replica (an nginx instance) has its own zones; empty: none.
   std::string limitConn;
+  // nginx upstream keep-alive towards this tier's replicas (the upstream block that names
+  // this tier, like its balancer and passive health); absent: connections cost nothing.
+  std::optional<KeepaliveSpec> keepalive;
   // Database: how long a write takes to reach the read replicas (asynchronous streaming
   // replication). A read at a replica by a user whose last write has not reached it yet is
   // counted as stale (a read-your-writes violation).

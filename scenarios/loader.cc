@@ -59,7 +59,7 @@ const std::vector<std::string> kTierKeys = {
     "read_replicas", "next", "zones", "region", "hold_worker", "routing", "cache",
     "limit_req_zones", "limit_req_status", "limit_conn", "rate_limits", "replication_lag",
     "health_check", "liveness", "passive_health", "timeouts", "retries", "promote_after", "autoscaling",
-    "pgbouncer"};
+    "pgbouncer", "keepalive"};
 // clang-format on
 const std::vector<std::string> kTargetKeys = {
     "name",          "workers",  "queue_limit",   "speed",           "weight",
@@ -512,6 +512,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
     in.fail(node, what + " has no replicas; allowed: replicas of 1 or more");
   }
   parseTierPgBouncer(in, node, what, tier);
+  parseTierKeepalive(in, node, what, tier);
   parseTierAutoscaling(in, node, what, tier, [&](const YAML::Node& n, const std::string& w) {
     return parseLatency(in, n, w);
   });

@@ -6,6 +6,7 @@
 #include "models/fault_injector.h"
 #include "models/health/settings_text.h"
 #include "models/pool/pgbouncer_settings.h"
+#include "models/pool/upstream_keepalive.h"
 #include "models/tier_health.h"
 
 namespace lbsim::scenarios {
@@ -270,6 +271,27 @@ void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::str
     t.queueTimeout = s.queryWaitTimeout;
     t.queueLimit = s.maxClientConn > poolSize ? s.maxClientConn - poolSize : 0;
   }
+}
+
+void parseTierKeepalive(const Reader& in, const YAML::Node& node, const std::string& what,
+                        models::TierSpec& tier) {
+  const YAML::Node k = node["keepalive"];
+  if (!k) return;
+  const std::string kwhat = what + " keepalive";
+  const std::string system = oneSystem(in, k, kwhat, {"nginx", "kong"}, {"connect_time"});
+  models::KeepaliveSpec spec;
+  spec.kind =
+      system == "kong" ? models::KeepaliveSpec::Kind::kKong : models::KeepaliveSpec::Kind::kNginx;
+  spec.settings = in.scalar(k[system], kwhat + " " + system);
+  try {
+    models::pool::parseKeepalive(spec.settings);
+  } catch (const std::invalid_argument& e) {
+    in.fail(k[system], kwhat + " " + system + ": " + e.what());
+  }
+  // Not in any configuration file: what a new connection costs here (TCP, TLS handshakes).
+  spec.connectTime =
+      in.duration(in.required(k, "connect_time", kwhat), kwhat + " connect_time", true);
+  tier.keepalive = spec;
 }
 
 std::vector<models::FaultSpec> parseFaults(Reader& in, const YAML::Node& node,

@@ -37,6 +37,14 @@ void parseTierResilience(const yaml::Reader& in, const YAML::Node& tier, const s
 void parseTierPgBouncer(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
                         models::TierSpec& out);
 
+// nginx upstream keep-alive towards the tier's replicas, in nginx's words (the `keepalive`
+// directives of the upstream block that names the tier) or Kong's (kong.conf's
+// upstream_keepalive_*), and what opening a connection costs:
+//   keepalive: {nginx: "keepalive 32; keepalive_timeout 60s;", connect_time: 1ms}
+//   keepalive: {kong: "upstream_keepalive_pool_size = 60", connect_time: 1ms}
+void parseTierKeepalive(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
+                        models::TierSpec& out);
+
 // The scenario's fault timeline:
 //   faults:
 //     - {fault: crash, tier: app, replicas: [app-2], at: 2m, for: 1m}

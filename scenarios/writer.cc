@@ -220,6 +220,14 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       out << YAML::EndSeq;
       out << YAML::Key << "limit_req_status" << YAML::Value << t.limitReqStatus;
     }
+    if (const auto& k = t.keepalive) {
+      const bool kong = k->kind == models::KeepaliveSpec::Kind::kKong;
+      out << YAML::Key << "keepalive" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << (kong ? "kong" : "nginx") << YAML::Value << YAML::DoubleQuoted
+          << k->settings;
+      out << YAML::Key << "connect_time" << YAML::Value << formatDuration(k->connectTime)
+          << YAML::EndMap;
+    }
     if (!t.limitConn.empty()) {
       out << YAML::Key << "limit_conn" << YAML::Value << YAML::DoubleQuoted << t.limitConn;
     }

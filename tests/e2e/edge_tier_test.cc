@@ -1,7 +1,9 @@
 // The edge mechanisms of a tier in the running model, on deterministic scenarios whose
 // timelines are worked out by hand from nginx's documented rules: limit_conn (a request holds
-// its slot from the moment limit_req lets it in until its response leaves the tier).
-// The limiters' own arithmetic is tested in tests/models/ratelimit_test.cc.
+// its slot from the moment limit_req lets it in until its response leaves the tier) and
+// upstream keep-alive (a request with no idle connection to its replica pays the connect
+// time). The pure classes are tested in tests/models/ratelimit_test.cc and
+// tests/models/pool_test.cc.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -188,11 +190,11 @@ tiers:
   EXPECT_EQ(figure("tiers/nginx/rate_limits/limit_conn:conn/rejected"), 0.0);
 }
 
-// Every way a request can end at a tier gives its slot back: responses, rejections, queue
-// full and queue timeouts, resets when a replica crashes, hung replicas and the callers'
-// timeouts (the work left downstream as an orphan keeps its slot until its response leaves),
-// retries at another replica. Random service times, five clients, faults on the app; after
-// the run (every request ended) no slot is held at any replica of either tier.
+// Every way a request can end at a tier gives its slot back (and its keep-alive connection):
+// responses, rejections, queue full and queue timeouts, resets when a replica crashes, hung
+// replicas and the callers' timeouts (the work left downstream as an orphan keeps its slot until
+// its response leaves), retries at another replica. Random service times, five clients, faults on
+// the app; after the run (every request ended) no slot is held at any replica of either tier.
 TEST_F(EdgeTierTest, LimitConnSlotsAreGivenBackHoweverARequestEnds) {
   run(R"(name: no-leaks
 duration: 30s
@@ -214,6 +216,7 @@ tiers:
     replicas: 2
     replica: {workers: 2, queue_limit: 3, queue_timeout: 300ms}
     limit_conn: "limit_conn_zone $binary_remote_addr zone=app:1m; limit_conn app 3;"
+    keepalive: {nginx: "keepalive 2;", connect_time: 5ms}
     timeouts: {connect: 200ms, response: 1s}
     retries: {style: nginx, tries: 2, on: [error, timeout, http_503]}
 faults:
@@ -228,6 +231,8 @@ faults:
       EXPECT_EQ(network_->tier(t).connectionsHeld(r), 0u) << network_->tier(t).id() << " " << r;
     }
   }
+  EXPECT_EQ(network_->tier(1).keepaliveInUse(), 0u);  // no keep-alive connection left in use
+  EXPECT_GT(figure("tiers/app/keepalive/reused"), 0.0);
   // The run went through each way of ending.
   EXPECT_GT(ends_.count(ErrorCause::kRateLimited503), 0u);
   EXPECT_GT(ends_.count(ErrorCause::kGatewayTimeout), 0u);
@@ -256,6 +261,96 @@ TEST_F(EdgeTierTest, LimitConnErrorsAreLocatedAndTheKeyRoundTrips) {
       << errors(mixed);
   const std::string once = scenarios::resolvedScenarioYaml(load(kLimitConn));
   EXPECT_NE(once.find("limit_conn"), std::string::npos);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+}
+
+// nginx upstream keep-alive with the cost of a new connection: `keepalive 2` on the app's
+// upstream block, 20 ms to open a connection, an app taking 250 ms, nginx and the network
+// taking no time. Three requests at 0.1, 0.2, 0.3 s, nothing for a second, three more at 1.4,
+// 1.5, 1.6 s. A request's connection is taken when nginx sends it and saved when its
+// response is back:
+//   0.1, 0.2, 0.3: no idle connection: A, B, C opened (20 ms each), back at 0.37, 0.47, 0.57.
+//   Saved: A at 0.37, B at 0.47 (cache [B, A]); C at 0.57 finds the cache full (2) and closes
+//   the least recently saved, A: [C, B].
+//   1.4: reuses C, the most recently saved (no cost), back at 1.65.
+//   1.5: reuses B, back at 1.75.   1.6: C is busy, A was closed: opens D.
+// So 4 connections opened and 2 reused; latencies 270, 270, 270, 250, 250, 270 ms.
+// With keepalive_timeout 1s, B (saved at 0.47) is closed at 1.47 as idle too long: the
+// request at 1.5 opens one as well (5 opened, 1 reused; 270 ms for it).
+const char* kKeepalive = R"(name: keepalive
+duration: 2s
+traffic:
+  arrivals: uniform
+  phases:
+    - {duration: 350ms, rate: 10/s}
+    - {duration: 1s, rate: 0/s}
+    - {duration: 300ms, rate: 10/s}
+  mix: [{class: api}]
+classes: [{id: api, route: [nginx, app]}]
+tiers:
+  - {id: nginx, service: {dist: deterministic, value: 0ms}, replicas: 1, replica: {workers: 100}}
+  - id: app
+    service: {dist: deterministic, value: 250ms}
+    replicas: 1
+    replica: {workers: 100}
+    keepalive: {nginx: "keepalive 2;", connect_time: 20ms}
+)";
+
+TEST_F(EdgeTierTest, KeepaliveReusesIdleConnectionsAndNewOnesCostTheConnectTime) {
+  run(kKeepalive);
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 6u);
+  const double sent[] = {0.1, 0.2, 0.3, 1.4, 1.5, 1.6};
+  const double latency[] = {0.27, 0.27, 0.27, 0.25, 0.25, 0.27};
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_NEAR(ends[i].sent, sent[i], 1e-9) << i;
+    EXPECT_FALSE(ends[i].failed) << i;
+    EXPECT_NEAR(ends[i].latency, latency[i], 1e-9) << "request sent at " << ends[i].sent;
+  }
+  EXPECT_EQ(figure("tiers/app/keepalive/opened"), 4.0);
+  EXPECT_EQ(figure("tiers/app/keepalive/reused"), 2.0);
+  EXPECT_EQ(network_->tier(1).keepaliveInUse(), 0u);
+}
+
+TEST_F(EdgeTierTest, KeepaliveTimeoutClosesIdleConnections) {
+  std::string yaml = kKeepalive;
+  yaml.replace(yaml.find("keepalive 2;"), 12, "keepalive 2; keepalive_timeout 1s;");
+  run(yaml);
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 6u);
+  const double latency[] = {0.27, 0.27, 0.27, 0.25, 0.27, 0.27};
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_NEAR(ends[i].latency, latency[i], 1e-9) << "request sent at " << ends[i].sent;
+  }
+  EXPECT_EQ(figure("tiers/app/keepalive/opened"), 5.0);
+  EXPECT_EQ(figure("tiers/app/keepalive/reused"), 1.0);
+}
+
+// Without a `keepalive` directive nginx keeps no connection (HTTP/1.0 to the upstream): every
+// request pays the 20 ms.
+TEST_F(EdgeTierTest, WithoutKeepaliveEveryRequestOpensAConnection) {
+  std::string yaml = kKeepalive;
+  yaml.replace(yaml.find("keepalive 2;"), 12, "");
+  run(yaml);
+  ASSERT_EQ(ends_.ends.size(), 6u);
+  for (const End& e : ends_.ends)
+    EXPECT_NEAR(e.latency, 0.27, 1e-9) << e.sent;
+  EXPECT_EQ(figure("tiers/app/keepalive/opened"), 6.0);
+}
+
+TEST_F(EdgeTierTest, KeepaliveErrorsAreLocatedAndTheKeyRoundTrips) {
+  std::string bad = kKeepalive;
+  bad.replace(bad.find("keepalive 2;"), 12, "keepalive two;");
+  EXPECT_EQ(errors(bad),
+            "edge.yaml:17:24: tier 'app' keepalive nginx: keepalive \"two\": allowed: a whole "
+            "number >= 1");
+  std::string noCost = kKeepalive;
+  noCost.replace(noCost.find(", connect_time: 20ms"), 20, "");
+  EXPECT_EQ(errors(noCost), "edge.yaml:17:16: missing key 'connect_time' in tier 'app' keepalive");
+  const std::string once = scenarios::resolvedScenarioYaml(load(kKeepalive));
+  EXPECT_NE(once.find("keepalive: {nginx: \"keepalive 2;\", connect_time: 20ms}"),
+            std::string::npos)
+      << once;
   EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
 }
 
