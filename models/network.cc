@@ -414,15 +414,18 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
   for (NetworkObserver* o : observers_)
     o->onHopFinished(request, tier, replica, now());
   if (!lastHop(request) && classKeys_[request.cls] && tiers_[tier]->cachesClass(request.cls)) {
-    const bool hit = tiers_[tier]->cacheLookup(replica, request.cacheKey, now());
-    for (NetworkObserver* o : observers_)
-      o->onCacheLookup(request, tier, replica, hit, now());
-    if (hit) {
-      // Answered from the cache: the response starts back from here, and a worker the tier
-      // would have held for the downstream call is free at once.
-      tiers_[tier]->releaseHeld(index);
-      respond(index);
-      return;
+    // (A class whose requests bypass the cache here is not looked up; its response is stored.)
+    if (tiers_[tier]->looksUp(request.cls)) {
+      const bool hit = tiers_[tier]->cacheLookup(replica, request.cacheKey, now());
+      for (NetworkObserver* o : observers_)
+        o->onCacheLookup(request, tier, replica, hit, now());
+      if (hit) {
+        // Answered from the cache: the response starts back from here, and a worker the tier
+        // would have held for the downstream call is free at once.
+        tiers_[tier]->releaseHeld(index);
+        respond(index);
+        return;
+      }
     }
     request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses | (1u << request.hop));
   }
@@ -528,9 +531,17 @@ bool Network::passBack(RequestIndex index) {
   const auto bit = static_cast<std::uint16_t>(1u << request.hop);
   if ((request.cacheMisses & bit) != 0) {
     request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses & ~bit);
-    // Only a successful response is stored (proxy_cache_valid caches 200, 301 and 302 by
-    // default; errors from upstream are not kept).
-    if (!request.failed) pool.cacheStore(request.replicaAt[request.hop], request.cacheKey, now());
+    // Only a successful response is stored, for its class's validity here (errors from
+    // upstream are not kept). A failure that proxy_cache_use_stale lists is answered with the
+    // entry the cache still holds (STALE).
+    const ReplicaIndex r = request.replicaAt[request.hop];
+    if (!request.failed) {
+      pool.cacheStore(r, request.cls, request.cacheKey, now());
+    } else if (pool.servesStale(request, r, routes_[request.cls][request.hop + 1u])) {
+      request.failed = false;
+      for (NetworkObserver* o : observers_)
+        o->onCacheStaleServed(request, tier, r, now());
+    }
   }
   return true;
 }

@@ -105,6 +105,15 @@ class NetworkObserver {
     (void)hit;
     (void)now;
   }
+  // The cache of `tier` at `replica` answered with an expired entry instead of the upstream's
+  // failure (nginx proxy_cache_use_stale).
+  virtual void onCacheStaleServed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                                  double now) {
+    (void)request;
+    (void)tier;
+    (void)replica;
+    (void)now;
+  }
   // A rate limiter of `tier` (index `limit` in its TierLimits::names()) rejected the request
   // at `replica`, or delayed it.
   virtual void onRateLimited(const Request& request, TierIndex tier, ReplicaIndex replica,

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cassert>
 
+#include "models/cache/cache_rules.h"
 #include "models/fault_injector.h"
 #include "models/network.h"
 #include "models/routing/path_rules.h"
+#include "models/routing/router.h"
 
 namespace lbsim::models {
 
@@ -99,17 +101,8 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     settings.maxEntries = spec.cache->maxEntries;
     settings.inactive = spec.cache->inactive;
     caches_.assign(replicas_.size(), cache::LruCache(settings));
-    cacheTtl_ = spec.cache->ttl;
-    for (const ClassSpec& c : network.spec().classes) {
-      bool cached = c.cacheable && (c.method == "GET" || c.method == "HEAD");
-      if (cached && !spec.cache->paths.empty()) {
-        const std::string path = c.path.substr(0, c.path.find('?'));
-        cached = std::any_of(
-            spec.cache->paths.begin(), spec.cache->paths.end(),
-            [&](const std::string& p) { return routing::albWildcardMatch(p, path, false); });
-      }
-      cachedClasses_.push_back(cached);
-    }
+    for (const ClassSpec& c : network.spec().classes)
+      classCaching_.push_back(classCaching(spec, c));
   }
   for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
     replicas_[slotReplica_[slot]].slot = slot;
@@ -142,6 +135,38 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     balancer_.enableStickiness(spec.balancer.stickiness->duration,
                                spec.balancer.stickiness->refresh, &network.simulator().clock());
   }
+}
+
+ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const ClassSpec& c) {
+  ClassCaching out;
+  bool cached = c.cacheable && (c.method == "GET" || c.method == "HEAD");
+  if (cached && !spec.cache->paths.empty()) {
+    const std::string path = c.path.substr(0, c.path.find('?'));
+    cached = std::any_of(
+        spec.cache->paths.begin(), spec.cache->paths.end(),
+        [&](const std::string& p) { return routing::albWildcardMatch(p, path, false); });
+  }
+  out.lookup = out.store = cached;
+  out.ttl = spec.cache->ttl;
+  // nginx: the proxy cache directives of the location the class's path takes here.
+  if (!cached || !spec.routing || spec.routing->kind != RoutingSpec::Kind::kNginx ||
+      c.path.empty() || std::find(c.route.begin(), c.route.end(), spec.id) == c.route.end()) {
+    return out;
+  }
+  const auto match = routing::Router(*spec.routing).match(c.method, c.host, c.path);
+  if (!match.matched() || spec.routing->rules[match.rule].proxyCache.empty()) return out;
+  const cache::NginxCacheRules rules =
+      cache::parseNginxCacheDirectives(spec.routing->rules[match.rule].proxyCache);
+  cache::RequestTraits traits;
+  traits.method = c.method == "HEAD" ? cache::HttpMethod::kHead : cache::HttpMethod::kGet;
+  traits.bypass = c.cacheBypass && !rules.bypassWhen.empty();
+  const cache::CacheDecision d = rules.decide(traits);
+  const std::optional<double> valid = rules.validity(200);
+  out.lookup = d.lookup;
+  out.store = d.store && valid.has_value();
+  out.ttl = valid.value_or(0.0);
+  out.useStale = rules.enabled() ? rules.useStale : 0;
+  return out;
 }
 
 void ServicePool::arrive(RequestIndex index, DbOperation operation) {
@@ -588,6 +613,25 @@ int statusOf(ErrorCause cause) {
   return 500;
 }
 }  // namespace
+
+bool ServicePool::servesStale(const Request& request, ReplicaIndex replica,
+                              TierIndex upstream) const {
+  const std::uint16_t useStale = classCaching_[request.cls].useStale;
+  if (useStale == 0 || !caches_[replica].contains(request.cacheKey)) return false;
+  const auto cause = static_cast<ErrorCause>(request.cause);
+  std::optional<cache::StaleCondition> condition;
+  if (request.failTier == upstream && cause == ErrorCause::kGatewayTimeout) {
+    condition = cache::StaleCondition::kTimeout;
+  } else if (request.failTier == upstream &&
+             (cause == ErrorCause::kBadGateway || cause == ErrorCause::kNoHealthyUpstream)) {
+    // nginx's own error reaching the upstream; `error` also covers no server to pick.
+    condition = cache::StaleCondition::kError;
+  } else if (cause != ErrorCause::kFixedResponse) {
+    // An upstream answered with an error status (http_503, http_502 from further down, ...).
+    condition = cache::staleConditionOfStatus(statusOf(cause));
+  }
+  return condition && (useStale & cache::staleBit(*condition)) != 0;
+}
 
 bool ServicePool::mayRetry(const Request& request, ErrorCause cause, Failure how) const {
   if (!retries_) return false;

@@ -151,8 +151,12 @@ class ServicePool final : public core::EventHandler {
   }
   bool holdsWorkers() const { return holdWorker_; }
   bool caches() const { return !caches_.empty(); }
-  // Whether requests of a class are looked up in this tier's caches.
-  bool cachesClass(ClassIndex c) const { return c < cachedClasses_.size() && cachedClasses_[c]; }
+  // Whether this tier's caches deal with requests of a class at all, look them up, and store
+  // their responses (nginx: the rules of the location the class's path takes).
+  bool cachesClass(ClassIndex c) const {
+    return c < classCaching_.size() && (classCaching_[c].lookup || classCaching_[c].store);
+  }
+  bool looksUp(ClassIndex c) const { return classCaching_[c].lookup; }
   // The tier's rate limiters (null when it has none).
   const ratelimit::TierLimits* limits() const { return limits_.get(); }
   // The replica's cache: whether it holds a fresh response for `key` (and counts the use),
@@ -160,9 +164,15 @@ class ServicePool final : public core::EventHandler {
   bool cacheLookup(ReplicaIndex replica, std::uint64_t key, double now) {
     return caches_[replica].lookup(key, now).result == cache::CacheResult::kFresh;
   }
-  void cacheStore(ReplicaIndex replica, std::uint64_t key, double now) {
-    caches_[replica].store(key, now, cacheTtl_);
+  // Stores a successful response of class `c`, for its validity (nothing when the class's
+  // rules do not store it).
+  void cacheStore(ReplicaIndex replica, ClassIndex c, std::uint64_t key, double now) {
+    if (classCaching_[c].store) caches_[replica].store(key, now, classCaching_[c].ttl);
   }
+  // nginx proxy_cache_use_stale: whether the failed response of `request` (its attempt at this
+  // tier's upstream `upstream` failed, or an upstream answered an error) is replaced by the
+  // entry the replica's cache still holds for its key.
+  bool servesStale(const Request& request, ReplicaIndex replica, TierIndex upstream) const;
 
  private:
   enum EventKind : std::uint32_t {
@@ -189,6 +199,13 @@ class ServicePool final : public core::EventHandler {
     kStatus,           // it answered with an error status (503 queue full)
   };
   void admit(RequestIndex index, ReplicaIndex replica);
+  struct ClassCaching {
+    bool lookup = false;
+    bool store = false;
+    double ttl = 0.0;            // validity of a stored 200 response
+    std::uint16_t useStale = 0;  // proxy_cache_use_stale conditions (cache::staleBit)
+  };
+  static ClassCaching classCaching(const TierSpec& spec, const ClassSpec& c);
   // nginx limit_conn, after the other limits let the request in: false when it rejected the
   // request (answered here).
   bool takeConnectionSlot(RequestIndex index, ReplicaIndex replica);
@@ -275,8 +292,7 @@ class ServicePool final : public core::EventHandler {
   std::optional<pool::KeepaliveSettings> keepalive_;
   std::vector<std::vector<std::unique_ptr<pool::UpstreamKeepalive>>> keepaliveCaches_;
   std::vector<std::uint32_t> connectionOf_;
-  double cacheTtl_ = 0.0;
-  std::vector<bool> cachedClasses_;  // by class
+  std::vector<ClassCaching> classCaching_;  // by class
   bool draining_ = false;
   std::unique_ptr<TierHealth> health_;  // null when no health mechanism is configured
   core::RandomStream healthStream_;

@@ -147,6 +147,9 @@ struct ClassSpec {
   std::string host{};
   // Cacheable responses (for caches in front of the tiers); false: never cached.
   bool cacheable = true;
+  // Its requests satisfy a location's proxy_cache_bypass (they send Cache-Control, or an
+  // Upgrade header): where the location has one, no lookup, but the response is stored.
+  bool cacheBypass = false;
   // The class's own key popularity at caches (catalogue size, Zipf exponent, per-user keys);
   // absent: each caching tier's defaults.
   std::optional<std::uint64_t> catalogue{};
@@ -219,6 +222,11 @@ struct RouteRuleSpec {
   // nginx: the location's `limit_req` directives, as written after the keyword, several
   // separated by ';' ("zone=api burst=20 nodelay"); the zones are the tier's limitReqZones.
   std::string limitReq;
+  // nginx: the location's proxy cache directives as written ("proxy_cache api_cache;
+  // proxy_cache_valid 200 302 10m; proxy_cache_use_stale error timeout http_503;"), for a
+  // tier with `cache`: which classes it looks up and stores, for how long, and when a stale
+  // entry answers instead of an upstream failure. Empty: the tier's cache settings.
+  std::string proxyCache;
 };
 
 // A rate limiter of a tier that applies to every request it receives, in its system's own

@@ -49,9 +49,9 @@ const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "client_sk
                                                "think",    "mix",     "replay"};
 const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
 const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
-const std::vector<std::string> kClassKeys = {"id",        "route", "demands", "path",
-                                             "method",    "host",  "entry",   "cacheable",
-                                             "catalogue", "zipf",  "per_user"};
+const std::vector<std::string> kClassKeys = {"id",           "route",     "demands", "path",
+                                             "method",       "host",      "entry",   "cacheable",
+                                             "cache_bypass", "catalogue", "zipf",    "per_user"};
 const std::vector<std::string> kDemandKeys = {"service", "op"};
 // clang-format off
 const std::vector<std::string> kTierKeys = {
@@ -609,6 +609,7 @@ models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
   }
   if (const auto h = node["host"]) c.host = in.scalar(h, what + " host");
   if (const auto k = node["cacheable"]) c.cacheable = in.boolean(k, what + " cacheable");
+  if (const auto b = node["cache_bypass"]) c.cacheBypass = in.boolean(b, what + " cache_bypass");
   if (const auto n = node["catalogue"]) {
     c.catalogue = in.unsignedInteger(n, what + " catalogue", 1, 1000000000000ULL);
   }

@@ -173,6 +173,7 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     if (!c.path.empty()) out << YAML::Key << "path" << YAML::Value << c.path;
     if (!c.host.empty()) out << YAML::Key << "host" << YAML::Value << c.host;
     out << YAML::Key << "cacheable" << YAML::Value << (c.cacheable ? "true" : "false");
+    if (c.cacheBypass) out << YAML::Key << "cache_bypass" << YAML::Value << "true";
     if (c.catalogue) out << YAML::Key << "catalogue" << YAML::Value << *c.catalogue;
     if (c.zipfExponent) out << YAML::Key << "zipf" << YAML::Value << formatNumber(*c.zipfExponent);
     if (c.perUser) out << YAML::Key << "per_user" << YAML::Value << (*c.perUser ? "true" : "false");
@@ -351,6 +352,10 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
           out << YAML::Key << "location" << YAML::Value << YAML::DoubleQuoted << rule.location;
           if (!rule.limitReq.empty()) {
             out << YAML::Key << "limit_req" << YAML::Value << YAML::DoubleQuoted << rule.limitReq;
+          }
+          if (!rule.proxyCache.empty()) {
+            out << YAML::Key << "proxy_cache" << YAML::Value << YAML::DoubleQuoted
+                << rule.proxyCache;
           }
         } else {
           out << YAML::Key << "priority" << YAML::Value << rule.priority;

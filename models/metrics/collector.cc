@@ -120,6 +120,7 @@ void Collector::reset(double now) {
     std::fill(t.cacheLookups.begin(), t.cacheLookups.end(), 0);
     std::fill(t.limitRejected.begin(), t.limitRejected.end(), 0);
     t.staleReads = 0;
+    t.cacheStaleServed = 0;
     t.connectionsOpened = t.connectionsReused = 0;
     std::fill(t.limitDelayed.begin(), t.limitDelayed.end(), 0);
     std::fill(t.cacheHits.begin(), t.cacheHits.end(), 0);
@@ -297,6 +298,10 @@ void Collector::onStaleRead(const Request&, TierIndex tier, ReplicaIndex, double
   ++tiers_[tier].staleReads;
 }
 
+void Collector::onCacheStaleServed(const Request&, TierIndex tier, ReplicaIndex, double) {
+  ++tiers_[tier].cacheStaleServed;
+}
+
 void Collector::onUpstreamConnection(const Request&, TierIndex tier, ReplicaIndex, bool reused,
                                      double) {
   ++(reused ? tiers_[tier].connectionsReused : tiers_[tier].connectionsOpened);
@@ -410,6 +415,7 @@ Figures Collector::figures(double now) const {
       out.push_back({prefix + "cache/lookups", lookups});
       out.push_back({prefix + "cache/hits", hits});
       out.push_back({prefix + "cache/hit_ratio", ratio(hits, lookups)});
+      out.push_back({prefix + "cache/stale_served", static_cast<double>(s.cacheStaleServed)});
     }
     for (std::uint32_t z = 0; z < s.zones.size(); ++z) {
       const ZoneStats& zs = s.zones[z];

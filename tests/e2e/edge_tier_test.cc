@@ -354,5 +354,117 @@ TEST_F(EdgeTierTest, KeepaliveErrorsAreLocatedAndTheKeyRoundTrips) {
   EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
 }
 
+// nginx proxy_cache per location at a caching tier: one object (catalogue 1), a request every
+// 0.5 s from 0.5 to 3.0 s, an app taking 100 ms, nginx no time. The tier's own `ttl` is 10 min
+// but the location says `proxy_cache_valid 200 1s`:
+//   0.5 miss, stored at 0.6, fresh through 1.6;  1.0 and 1.5 hits (0 ms);
+//   2.0 stale (1.6 < 2.0): goes to the app (100 ms), stored anew at 2.1, fresh through 3.1;
+//   2.5 and 3.0 hits.
+// So 4 hits in 6 lookups; latencies 100, 0, 0, 100, 0, 0 ms. Under the tier's 10 min, the
+// request at 2.0 would have been a hit too.
+const char* kProxyCache = R"(name: proxy-cache
+duration: 3s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 3s, rate: 2/s}]
+  mix: [{class: course}]
+classes: [{id: course, path: /api/courses/1, catalogue: 1}]
+tiers:
+  - id: nginx
+    service: {dist: deterministic, value: 0ms}
+    replicas: 1
+    replica: {workers: 100}
+    cache: {ttl: 10m, inactive: 1h}
+    routing:
+      nginx:
+        - location: /api/
+          to: app
+          proxy_cache: "proxy_cache api_cache; proxy_cache_valid 200 302 1s;
+            proxy_cache_use_stale error timeout http_503; proxy_cache_bypass $http_cache_control;"
+  - {id: app, service: {dist: deterministic, value: 100ms}, replicas: 1, replica: {workers: 10}}
+)";
+
+void expectLatencies(const std::vector<End>& ends, const std::vector<double>& expected) {
+  ASSERT_EQ(ends.size(), expected.size());
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    EXPECT_NEAR(ends[i].latency, expected[i], 1e-9) << "request sent at " << ends[i].sent;
+  }
+}
+
+TEST_F(EdgeTierTest, ProxyCacheValidOfTheLocationSetsTheValidity) {
+  run(kProxyCache);
+  expectLatencies(ends_.bySent(), {0.1, 0.0, 0.0, 0.1, 0.0, 0.0});
+  EXPECT_EQ(figure("tiers/nginx/cache/lookups"), 6.0);
+  EXPECT_EQ(figure("tiers/nginx/cache/hits"), 4.0);
+  EXPECT_EQ(figure("tiers/app/completed"), 2.0);
+}
+
+// The app crashes at 1.7 s (refusing connections until the run is over). The requests at
+// 2.0, 2.5 and 3.0 s find the entry stale and the app refusing: nginx's `error` condition
+// (the attempt at the upstream failed) is listed in proxy_cache_use_stale, so each is
+// answered at once with the stale entry (STALE), not with 502. Without `error` in the list,
+// those three get 502.
+TEST_F(EdgeTierTest, ProxyCacheUseStaleAnswersAnUpstreamErrorWithTheStaleEntry) {
+  const std::string crash = std::string(kProxyCache) + R"(faults:
+  - {fault: crash, tier: app, replicas: [app-1], at: 1.7s, for: 10s}
+)";
+  run(crash);
+  std::vector<End> ends = ends_.bySent();
+  expectLatencies(ends, {0.1, 0.0, 0.0, 0.0, 0.0, 0.0});
+  for (const End& e : ends)
+    EXPECT_FALSE(e.failed) << e.sent;
+  EXPECT_EQ(figure("tiers/nginx/cache/stale_served"), 3.0);
+  EXPECT_EQ(figure("tiers/app/errors/502_bad_gateway"), 3.0);  // the app did fail them
+
+  std::string noError = crash;
+  noError.replace(noError.find("use_stale error timeout"), 23, "use_stale timeout");
+  ends_.ends.clear();
+  run(noError);
+  ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 6u);
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    EXPECT_EQ(ends[i].failed, i >= 3) << ends[i].sent;
+    if (i >= 3) {
+      EXPECT_EQ(ends[i].cause, ErrorCause::kBadGateway);
+    }
+  }
+  EXPECT_EQ(figure("tiers/nginx/cache/stale_served"), 0.0);
+}
+
+// A class whose requests satisfy proxy_cache_bypass (cache_bypass: true, the location has
+// `proxy_cache_bypass $http_cache_control`) is never looked up: all six go to the app
+// (100 ms each); its responses are still stored. `proxy_cache off` at the location caches
+// nothing for the class either.
+TEST_F(EdgeTierTest, ProxyCacheBypassAndOff) {
+  std::string bypass = kProxyCache;
+  bypass.replace(bypass.find("catalogue: 1}"), 13, "catalogue: 1, cache_bypass: true}");
+  run(bypass);
+  expectLatencies(ends_.bySent(), {0.1, 0.1, 0.1, 0.1, 0.1, 0.1});
+  EXPECT_EQ(figure("tiers/nginx/cache/lookups"), 0.0);
+
+  std::string off = kProxyCache;
+  off.replace(off.find("proxy_cache api_cache;"), 22, "proxy_cache off;");
+  ends_.ends.clear();
+  run(off);
+  expectLatencies(ends_.bySent(), {0.1, 0.1, 0.1, 0.1, 0.1, 0.1});
+  EXPECT_EQ(figure("tiers/nginx/cache/lookups"), 0.0);
+}
+
+TEST_F(EdgeTierTest, ProxyCacheErrorsAreLocatedAndTheKeyRoundTrips) {
+  std::string bad = kProxyCache;
+  bad.replace(bad.find("use_stale error"), 15, "use_stale eror");
+  const std::string message = errors(bad);
+  EXPECT_EQ(
+      message.rfind("edge.yaml:18:24: tier 'nginx' routing location '/api/' proxy_cache: ", 0), 0u)
+      << message;
+  const std::string once = scenarios::resolvedScenarioYaml(load(kProxyCache));
+  EXPECT_NE(once.find("proxy_cache_use_stale error timeout http_503"), std::string::npos);
+  std::string bypass = kProxyCache;
+  bypass.replace(bypass.find("catalogue: 1}"), 13, "catalogue: 1, cache_bypass: true}");
+  EXPECT_NE(scenarios::resolvedScenarioYaml(load(bypass)).find("cache_bypass: true"),
+            std::string::npos);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+}
+
 }  // namespace
 }  // namespace lbsim
