@@ -31,6 +31,9 @@ void parseTierResilience(const yaml::Reader& in, const YAML::Node& tier, const s
 //     reserve_pool_timeout = 5
 //     max_client_conn = 1000
 //     query_wait_timeout = 120
+// or {ini: TEXT, database: NAME} for the pool of one [databases] entry (its pool_size,
+// reserve_pool_size, max_db_connections and pool_mode win over the [pgbouncer] defaults); a
+// [databases] section with several entries needs `database` (one tier per database pool).
 // Every replica (a PgBouncer) gets the pool's server connections as workers held for the
 // transaction (hold_worker), the reserve pool for clients that waited reserve_pool_timeout,
 // max_client_conn - pool size waiting clients, and query_wait_timeout as its queue timeout.

@@ -466,5 +466,77 @@ TEST_F(EdgeTierTest, ProxyCacheErrorsAreLocatedAndTheKeyRoundTrips) {
   EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
 }
 
+// PgBouncer's per-database pools: one pgbouncer.ini with two [databases] entries, each with
+// its own pool_size, and one tier per database (`database:` picks the entry). Three requests
+// at 0.1, 0.2, 0.3 s to each, 1 s each:
+//   users (pool_size=1): one server connection: 0.1-1.1, 1.1-2.1, 2.1-3.1: 1.0, 1.9, 2.8 s.
+//   courses (pool_size=2): 0.1-1.1, 0.2-1.2, then the first freed at 1.1: 1.1-2.1: 1.0, 1.0,
+//   1.8 s.
+// max_client_conn 100 leaves 100 - pool size waiting places; default_pool_size 20 is for
+// entries without pool_size.
+const char* kPerDatabase = R"(name: per-database
+duration: 350ms
+traffic:
+  arrivals: uniform
+  phases: [{duration: 350ms, rate: 10/s}]
+  mix: [{class: CLS}]
+classes: [{id: u, route: [pgb-users]}, {id: c, route: [pgb-courses]}]
+tiers:
+  - id: pgb-users
+    service: {dist: deterministic, value: 1s}
+    replicas: 1
+    pgbouncer:
+      database: users
+      ini: &ini |
+        [databases]
+        users = host=users-db dbname=users pool_size=1
+        courses = host=courses-db dbname=courses pool_size=2
+        [pgbouncer]
+        pool_mode = transaction
+        max_client_conn = 100
+        default_pool_size = 20
+  - id: pgb-courses
+    service: {dist: deterministic, value: 1s}
+    replicas: 1
+    pgbouncer: {database: courses, ini: *ini}
+)";
+
+TEST_F(EdgeTierTest, PgBouncerPerDatabasePoolsEachHaveTheirOwnPoolSize) {
+  const struct {
+    const char* tier;
+    std::uint32_t pool;
+    std::vector<double> latencies;
+  } cases[] = {{"pgb-users", 1, {1.0, 1.9, 2.8}}, {"pgb-courses", 2, {1.0, 1.0, 1.8}}};
+  for (const auto& c : cases) {
+    std::string yaml = kPerDatabase;
+    yaml.replace(yaml.find("CLS"), 3, c.tier == std::string("pgb-users") ? "u" : "c");
+    ends_.ends.clear();
+    run(yaml);
+    const models::TierSpec& tier = spec_.tiers[c.tier == std::string("pgb-users") ? 0 : 1];
+    EXPECT_EQ(tier.targets[0].workers, c.pool) << c.tier;
+    EXPECT_EQ(tier.targets[0].queueLimit, 100u - c.pool) << c.tier;
+    expectLatencies(ends_.bySent(), c.latencies);
+  }
+}
+
+TEST_F(EdgeTierTest, PgBouncerWithSeveralDatabasesNeedsTheTiersDatabase) {
+  std::string base = kPerDatabase;
+  base.replace(base.find("CLS"), 3, "u");
+  std::string none = base;
+  none.replace(none.find("      database: users\n"), 22, "");
+  EXPECT_EQ(
+      errors(none).rfind("edge.yaml:13:7: tier 'pgb-users' pgbouncer: [databases] has several "
+                         "entries (users, courses), each with a pool of its own; allowed: "
+                         "{ini: ..., database: NAME}",
+                         0),
+      0u)
+      << errors(none);
+  std::string unknown = base;
+  unknown.replace(unknown.find("database: courses"), 17, "database: payments");
+  EXPECT_EQ(errors(unknown),
+            "edge.yaml:25:27: tier 'pgb-courses' pgbouncer database 'payments' is "
+            "not in [databases]; allowed: users, courses");
+}
+
 }  // namespace
 }  // namespace lbsim
