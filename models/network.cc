@@ -441,15 +441,18 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
   for (NetworkObserver* o : observers_)
     o->onHopFinished(request, tier, replica, now());
   if (!lastHop(request) && classKeys_[request.cls] && tiers_[tier]->cachesClass(request.cls)) {
-    const bool hit = tiers_[tier]->cacheLookup(replica, request.cacheKey, now());
-    for (NetworkObserver* o : observers_)
-      o->onCacheLookup(request, tier, replica, hit, now());
-    if (hit) {
-      // Answered from the cache: the response starts back from here, and a worker the tier
-      // would have held for the downstream call is free at once.
-      tiers_[tier]->releaseHeld(index);
-      respond(index);
-      return;
+    // (A class whose requests bypass the cache here is not looked up; its response is stored.)
+    if (tiers_[tier]->looksUp(request.cls)) {
+      const bool hit = tiers_[tier]->cacheLookup(replica, request.cacheKey, now());
+      for (NetworkObserver* o : observers_)
+        o->onCacheLookup(request, tier, replica, hit, now());
+      if (hit) {
+        // Answered from the cache: the response starts back from here, and a worker the tier
+        // would have held for the downstream call is free at once.
+        tiers_[tier]->releaseHeld(index);
+        respond(index);
+        return;
+      }
     }
     request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses | (1u << request.hop));
   }
@@ -508,8 +511,10 @@ RequestIndex Network::detachOrphan(RequestIndex index, std::uint16_t hop) {
   u.parked = false;
   u.heldWorkers = static_cast<std::uint16_t>(u.heldWorkers & below);
   u.cacheMisses = static_cast<std::uint16_t>(u.cacheMisses & below);
+  u.connSlots = static_cast<std::uint16_t>(u.connSlots & below);
   orphan.heldWorkers = static_cast<std::uint16_t>(orphan.heldWorkers & ~below);
   orphan.cacheMisses = static_cast<std::uint16_t>(orphan.cacheMisses & ~below);
+  orphan.connSlots = static_cast<std::uint16_t>(orphan.connSlots & ~below);
   orphan.orphanHop = hop;
   orphan.session = kNone;
   orphan.traced = false;
@@ -556,10 +561,17 @@ bool Network::passBack(RequestIndex index) {
   const auto bit = static_cast<std::uint16_t>(1u << request.hop);
   if ((request.cacheMisses & bit) != 0) {
     request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses & ~bit);
-    // Only a successful response is stored (proxy_cache_valid caches 200, 301 and 302 by
-    // default; errors from upstream are not kept).
-    if (!request.failed)
-      pool.cacheStore(request.hops[request.hop].replicaAt, request.cacheKey, now());
+    // Only a successful response is stored, for its class's validity here (errors from
+    // upstream are not kept). A failure that proxy_cache_use_stale lists is answered with the
+    // entry the cache still holds (STALE).
+    const ReplicaIndex r = request.hops[request.hop].replicaAt;
+    if (!request.failed) {
+      pool.cacheStore(r, request.cls, request.cacheKey, now());
+    } else if (pool.servesStale(request, r, routes_[request.cls][request.hop + 1u])) {
+      request.failed = false;
+      for (NetworkObserver* o : observers_)
+        o->onCacheStaleServed(request, tier, r, now());
+    }
   }
   return true;
 }
@@ -592,7 +604,11 @@ void Network::answeredHere(RequestIndex index, TierIndex tier, ReplicaIndex repl
 }
 
 void Network::respond(RequestIndex index) {
-  const Request& request = requests_[index];
+  Request& request = requests_[index];
+  // The response leaves the replica: the request no longer counts in its limit_conn.
+  if ((request.connSlots & (1u << request.hop)) != 0) {
+    tiers_[routes_[request.cls][request.hop]]->releaseConnectionSlot(request);
+  }
   if (latencyModelled_ || linkFaultsActive_ > 0) {
     const TierIndex t = routes_[request.cls][request.hop];
     double latency =

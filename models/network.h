@@ -78,6 +78,12 @@ class Network final : public core::EventHandler {
     for (NetworkObserver* o : observers_)
       o->onRateLimited(requests_[index], tier, replica, limit, rejected, now());
   }
+  // The request's attempt at `tier` goes to `replica` on an upstream keep-alive connection
+  // of its caller: an idle one reused, or a new one opened.
+  void upstreamConnection(RequestIndex index, TierIndex tier, ReplicaIndex replica, bool reused) {
+    for (NetworkObserver* o : observers_)
+      o->onUpstreamConnection(requests_[index], tier, replica, reused, now());
+  }
   // A database tier served the request at `replica`: writes start their replication lag,
   // reads at read replicas are checked against the user's last write.
   void databaseServed(RequestIndex index, TierIndex tier, ReplicaIndex replica);

@@ -105,6 +105,15 @@ class NetworkObserver {
     (void)hit;
     (void)now;
   }
+  // The cache of `tier` at `replica` answered with an expired entry instead of the upstream's
+  // failure (nginx proxy_cache_use_stale).
+  virtual void onCacheStaleServed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                                  double now) {
+    (void)request;
+    (void)tier;
+    (void)replica;
+    (void)now;
+  }
   // A rate limiter of `tier` (index `limit` in its TierLimits::names()) rejected the request
   // at `replica`, or delayed it.
   virtual void onRateLimited(const Request& request, TierIndex tier, ReplicaIndex replica,
@@ -114,6 +123,16 @@ class NetworkObserver {
     (void)replica;
     (void)limit;
     (void)rejected;
+    (void)now;
+  }
+  // The caller of `tier` sends the request to `replica` over an upstream keep-alive
+  // connection: `reused` an idle one, or opened a new one (which costs the connect time).
+  virtual void onUpstreamConnection(const Request& request, TierIndex tier, ReplicaIndex replica,
+                                    bool reused, double now) {
+    (void)request;
+    (void)tier;
+    (void)replica;
+    (void)reused;
     (void)now;
   }
   // A database read served by a read replica missed the user's own write, which had not

@@ -64,6 +64,7 @@ struct Request {
   std::uint16_t orphanHop = 0xffff;
   std::uint16_t failTier = 0;       // where the error of a failed response was produced
   std::uint16_t triedHop = 0xffff;  // the hop `triedSlots` is about
+  std::uint16_t connSlots = 0;      // bit h: it holds an nginx limit_conn slot at hop h
   ReplicaIndex failReplica = kNone;
   std::uint64_t triedSlots = 0;  // balancer slots (mod 64) already tried at `triedHop`
   ReplicaIndex replica = kNone;  // replica serving the current hop
@@ -88,6 +89,7 @@ struct Request {
     orphanHop = 0xffff;
     failTier = 0;
     triedHop = 0xffff;
+    connSlots = 0;
     failReplica = kNone;
     triedSlots = 0;
     replica = kNone;

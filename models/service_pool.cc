@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cassert>
 
+#include "models/cache/cache_rules.h"
 #include "models/fault_injector.h"
 #include "models/network.h"
 #include "models/routing/path_rules.h"
+#include "models/routing/router.h"
 
 namespace lbsim::models {
 
@@ -90,23 +92,19 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     auto limits =
         std::make_unique<ratelimit::TierLimits>(spec, network.spec().classes, replicas_.size());
     if (limits->any()) limits_ = std::move(limits);
+    connGeneration_.assign(replicas_.size(), 0);
+  }
+  if (spec.keepalive) {
+    keepalive_ = pool::parseKeepalive(spec.keepalive->settings);
+    keepalive_->connectTime = spec.keepalive->connectTime;
   }
   if (spec.cache) {
     cache::LruSettings settings;
     settings.maxEntries = spec.cache->maxEntries;
     settings.inactive = spec.cache->inactive;
     caches_.assign(replicas_.size(), cache::LruCache(settings));
-    cacheTtl_ = spec.cache->ttl;
-    for (const ClassSpec& c : network.spec().classes) {
-      bool cached = c.cacheable && (c.method == "GET" || c.method == "HEAD");
-      if (cached && !spec.cache->paths.empty()) {
-        const std::string path = c.path.substr(0, c.path.find('?'));
-        cached = std::any_of(
-            spec.cache->paths.begin(), spec.cache->paths.end(),
-            [&](const std::string& p) { return routing::albWildcardMatch(p, path, false); });
-      }
-      cachedClasses_.push_back(cached);
-    }
+    for (const ClassSpec& c : network.spec().classes)
+      classCaching_.push_back(classCaching(spec, c));
   }
   for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
     replicas_[slotReplica_[slot]].slot = slot;
@@ -139,6 +137,38 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     balancer_.enableStickiness(spec.balancer.stickiness->duration,
                                spec.balancer.stickiness->refresh, &network.simulator().clock());
   }
+}
+
+ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const ClassSpec& c) {
+  ClassCaching out;
+  bool cached = c.cacheable && (c.method == "GET" || c.method == "HEAD");
+  if (cached && !spec.cache->paths.empty()) {
+    const std::string path = c.path.substr(0, c.path.find('?'));
+    cached = std::any_of(
+        spec.cache->paths.begin(), spec.cache->paths.end(),
+        [&](const std::string& p) { return routing::albWildcardMatch(p, path, false); });
+  }
+  out.lookup = out.store = cached;
+  out.ttl = spec.cache->ttl;
+  // nginx: the proxy cache directives of the location the class's path takes here.
+  if (!cached || !spec.routing || spec.routing->kind != RoutingSpec::Kind::kNginx ||
+      c.path.empty() || std::find(c.route.begin(), c.route.end(), spec.id) == c.route.end()) {
+    return out;
+  }
+  const auto match = routing::Router(*spec.routing).match(c.method, c.host, c.path);
+  if (!match.matched() || spec.routing->rules[match.rule].proxyCache.empty()) return out;
+  const cache::NginxCacheRules rules =
+      cache::parseNginxCacheDirectives(spec.routing->rules[match.rule].proxyCache);
+  cache::RequestTraits traits;
+  traits.method = c.method == "HEAD" ? cache::HttpMethod::kHead : cache::HttpMethod::kGet;
+  traits.bypass = c.cacheBypass && !rules.bypassWhen.empty();
+  const cache::CacheDecision d = rules.decide(traits);
+  const std::optional<double> valid = rules.validity(200);
+  out.lookup = d.lookup;
+  out.store = d.store && valid.has_value();
+  out.ttl = valid.value_or(0.0);
+  out.useStale = rules.enabled() ? rules.useStale : 0;
+  return out;
 }
 
 void ServicePool::arrive(RequestIndex index, DbOperation operation) {
@@ -188,7 +218,8 @@ void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
   if (health_) health_->onPicked(chosen);
   if (timeouts_.response > 0.0) armResponseTimer(index, request.hop);
   if (request.region == kNoRegion) request.region = network_.zoneRegion(replicas_[chosen].zone);
-  const double latency = network_.forwardLatency(request, replicas_[chosen].zone);
+  double latency = network_.forwardLatency(request, replicas_[chosen].zone);
+  if (keepalive_ && request.hop > 0) latency += takeConnection(index, chosen);
   if (latency > 0.0) {
     network_.simulator().schedule(now + latency, handler_, kReachReplica, index);
   } else {
@@ -234,22 +265,105 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
     std::size_t which = 0;
     const ratelimit::Decision d =
         limits_->decide(chosen, request.cls, request.clientAddress, now, which);
-    if (d.fate != ratelimit::Fate::kPass) {
-      network_.rateLimited(index, index_, chosen, which, d.fate == ratelimit::Fate::kReject);
-    }
     if (d.fate == ratelimit::Fate::kReject) {
-      const ErrorCause cause = d.status == 429   ? ErrorCause::kRateLimited429
-                               : d.status == 503 ? ErrorCause::kRateLimited503
-                                                 : ErrorCause::kDenied;
-      network_.answerHere(index, index_, chosen, cause);
+      rejectHere(index, chosen, which, d.status);
       return;
     }
     if (d.fate == ratelimit::Fate::kDelay) {
+      network_.rateLimited(index, index_, chosen, which, false);
       network_.simulator().schedule(now + d.delay, handler_, kLimitDelayOver, index);
       return;
     }
+    if (!takeConnectionSlot(index, chosen)) return;
   }
   admit(index, chosen);
+}
+
+pool::UpstreamKeepalive& ServicePool::keepaliveCache(const Request& request, std::uint16_t hop) {
+  const TierIndex caller = network_.route(request.cls)[hop - 1u];
+  const ReplicaIndex from = request.hops[hop - 1u].replicaAt;
+  if (keepaliveCaches_.size() <= caller) keepaliveCaches_.resize(network_.tierCount());
+  auto& byReplica = keepaliveCaches_[caller];
+  if (byReplica.size() <= from) byReplica.resize(network_.tier(caller).replicas().size());
+  if (!byReplica[from]) byReplica[from] = std::make_unique<pool::UpstreamKeepalive>(*keepalive_);
+  return *byReplica[from];
+}
+
+double ServicePool::takeConnection(RequestIndex index, ReplicaIndex chosen) {
+  const Request& request = network_.request(index);
+  const pool::KeepaliveLease lease =
+      keepaliveCache(request, request.hop).acquire(chosen, network_.simulator().now());
+  if (connectionOf_.size() <= index) {
+    connectionOf_.resize(std::max<std::size_t>(network_.requestPoolCapacity(), index + 1u), kNone);
+  }
+  assert(connectionOf_[index] == kNone);  // a route visits a tier once
+  connectionOf_[index] = lease.connection;
+  network_.upstreamConnection(index, index_, chosen, lease.reused);
+  return lease.setupDelay;
+}
+
+void ServicePool::returnConnection(RequestIndex index, std::uint16_t hop, bool reusable) {
+  if (index >= connectionOf_.size() || connectionOf_[index] == kNone) return;
+  const std::uint32_t connection = connectionOf_[index];
+  connectionOf_[index] = kNone;
+  keepaliveCache(network_.request(index), hop)
+      .release(connection, network_.simulator().now(), reusable);
+}
+
+std::uint64_t ServicePool::keepaliveInUse() const {
+  std::uint64_t n = 0;
+  for (const auto& byReplica : keepaliveCaches_) {
+    for (const auto& cache : byReplica)
+      n += cache ? cache->inUse() : 0;
+  }
+  return n;
+}
+
+void ServicePool::rejectHere(RequestIndex index, ReplicaIndex chosen, std::size_t which,
+                             std::uint16_t status) {
+  network_.rateLimited(index, index_, chosen, which, true);
+  const ErrorCause cause = status == 429   ? ErrorCause::kRateLimited429
+                           : status == 503 ? ErrorCause::kRateLimited503
+                                           : ErrorCause::kDenied;
+  network_.answerHere(index, index_, chosen, cause);
+}
+
+bool ServicePool::takeConnectionSlot(RequestIndex index, ReplicaIndex chosen) {
+  if (!limits_->limitsConnections()) return true;
+  Request& request = network_.request(index);
+  const std::uint16_t generation = replicas_[chosen].generation;
+  // Its replica's process went away while it waited out a limit_req delay: it is not counted
+  // by the new one (its attempt fails as it goes on).
+  if (request.hops[request.hop].generation != generation) return true;
+  if (connGeneration_[chosen] != generation) {
+    limits_->resetConnections(chosen);
+    connGeneration_[chosen] = generation;
+  }
+  std::size_t which = 0;
+  const ratelimit::Decision d =
+      limits_->acquireConnection(chosen, request.clientAddress, network_.simulator().now(), which);
+  if (d.holdsSlot) {
+    request.connSlots = static_cast<std::uint16_t>(request.connSlots | (1u << request.hop));
+    return true;
+  }
+  if (d.fate != ratelimit::Fate::kReject) return true;  // limit_conn_dry_run: uncounted
+  rejectHere(index, chosen, which, d.status);
+  return false;
+}
+
+void ServicePool::releaseConnectionSlot(Request& request) {
+  const auto bit = static_cast<std::uint16_t>(1u << request.hop);
+  if ((request.connSlots & bit) == 0) return;
+  request.connSlots = static_cast<std::uint16_t>(request.connSlots & ~bit);
+  const ReplicaIndex r = request.hops[request.hop].replicaAt;
+  // A slot of an earlier process of the replica went with it.
+  if (request.hops[request.hop].generation != connGeneration_[r]) return;
+  limits_->releaseConnection(r, request.clientAddress);
+}
+
+std::uint64_t ServicePool::connectionsHeld(ReplicaIndex r) const {
+  if (!limits_ || !limits_->limitsConnections()) return 0;
+  return connGeneration_[r] == replicas_[r].generation ? limits_->connectionsHeld(r) : 0;
 }
 
 void ServicePool::admit(RequestIndex index, ReplicaIndex chosen) {
@@ -301,9 +415,11 @@ void ServicePool::handleEvent(const core::Event& event) {
     case kReachReplica:
       dispatch(index, network_.request(index).replica);
       break;
-    case kLimitDelayOver:
-      admit(index, network_.request(index).replica);
+    case kLimitDelayOver: {
+      const ReplicaIndex r = network_.request(index).replica;
+      if (takeConnectionSlot(index, r)) admit(index, r);
       break;
+    }
     case kServiceDone:
       serviceDone(index);
       break;
@@ -419,8 +535,12 @@ void ServicePool::responseTimeout(RequestIndex index, std::uint16_t hop) {
   RequestIndex up = index;
   Request& request = network_.request(index);
   if (request.parked && request.hop == hop) {
+    // Stuck at its replica, which holds whatever it had for it.
     request.parked = false;
+    releaseConnectionSlot(request);
   } else {
+    // nginx closes the upstream connection of a request it gave up on.
+    returnConnection(index, hop, false);
     up = network_.detachOrphan(index, hop);
   }
   Request& u = network_.request(up);
@@ -437,6 +557,9 @@ void ServicePool::responseTimeout(RequestIndex index, std::uint16_t hop) {
 // already given up on it (an orphan at the hop where it was left), which counted it then.
 void ServicePool::attemptLost(RequestIndex index, ReplicaIndex replica, ErrorCause cause,
                               Failure how) {
+  releaseConnectionSlot(network_.request(index));
+  // An answer from the replica (503) came over the connection; anything else broke it.
+  returnConnection(index, network_.request(index).hop, how == Failure::kStatus);
   if (network_.request(index).orphanHop == network_.request(index).hop) {
     network_.dropOrphan(index);
     return;
@@ -496,6 +619,25 @@ int statusOf(ErrorCause cause) {
 }
 }  // namespace
 
+bool ServicePool::servesStale(const Request& request, ReplicaIndex replica,
+                              TierIndex upstream) const {
+  const std::uint16_t useStale = classCaching_[request.cls].useStale;
+  if (useStale == 0 || !caches_[replica].contains(request.cacheKey)) return false;
+  const auto cause = static_cast<ErrorCause>(request.cause);
+  std::optional<cache::StaleCondition> condition;
+  if (request.failTier == upstream && cause == ErrorCause::kGatewayTimeout) {
+    condition = cache::StaleCondition::kTimeout;
+  } else if (request.failTier == upstream &&
+             (cause == ErrorCause::kBadGateway || cause == ErrorCause::kNoHealthyUpstream)) {
+    // nginx's own error reaching the upstream; `error` also covers no server to pick.
+    condition = cache::StaleCondition::kError;
+  } else if (cause != ErrorCause::kFixedResponse) {
+    // An upstream answered with an error status (http_503, http_502 from further down, ...).
+    condition = cache::staleConditionOfStatus(statusOf(cause));
+  }
+  return condition && (useStale & cache::staleBit(*condition)) != 0;
+}
+
 bool ServicePool::mayRetry(const Request& request, ErrorCause cause, Failure how) const {
   if (!retries_) return false;
   // A database write goes to the primary only: there is no other replica to pass it to.
@@ -536,6 +678,7 @@ bool ServicePool::mayRetry(const Request& request, ErrorCause cause, Failure how
 
 void ServicePool::attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorCause cause,
                                 Failure how) {
+  returnConnection(index, network_.request(index).hop, how == Failure::kStatus);
   Request& request = network_.request(index);
   attemptEnded(request);
   ++failures_;
@@ -677,6 +820,11 @@ bool ServicePool::responseReturned(RequestIndex index) {
   const ReplicaIndex r = request.hops[request.hop].replicaAt;
   const Replica& replica = replicas_[r];
   attemptEnded(request);
+  // The response came over the connection, unless the replica here went down with the
+  // request (a reset: the error was made here, 502).
+  returnConnection(index, request.hop,
+                   !(request.failed && request.failTier == index_ &&
+                     static_cast<ErrorCause>(request.cause) == ErrorCause::kBadGateway));
   if (replica.slot != kNone) {
     balancer_.finished(replica.slot,
                        network_.simulator().now() - request.hops[request.hop].pickedAt);

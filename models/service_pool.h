@@ -9,6 +9,7 @@
 #include "models/balancing/balancer.h"
 #include "models/cache/lru_cache.h"
 #include "models/errors.h"
+#include "models/pool/upstream_keepalive.h"
 #include "models/ratelimit/tier_limits.h"
 #include "models/spec.h"
 #include "models/tier_health.h"
@@ -127,6 +128,14 @@ class ServicePool final : public core::EventHandler {
   void armResponseTimer(RequestIndex index, std::uint16_t hop);
   // The response from downstream has reached this hop's replica: a held worker is freed.
   void releaseHeld(RequestIndex index);
+  // The request's attempt at this tier ended (its response left the replica, or it failed
+  // there): the nginx limit_conn slot it holds at its current hop is given back.
+  void releaseConnectionSlot(Request& request);
+  // limit_conn slots held at the replica by the requests of its current process.
+  std::uint64_t connectionsHeld(ReplicaIndex replica) const;
+  // Upstream keep-alive: connections from the calling replicas to this tier's replicas that
+  // carry a request now.
+  std::uint64_t keepaliveInUse() const;
 
   TierIndex index() const { return index_; }
   const std::string& id() const { return id_; }
@@ -144,8 +153,12 @@ class ServicePool final : public core::EventHandler {
   }
   bool holdsWorkers() const { return holdWorker_; }
   bool caches() const { return !caches_.empty(); }
-  // Whether requests of a class are looked up in this tier's caches.
-  bool cachesClass(ClassIndex c) const { return c < cachedClasses_.size() && cachedClasses_[c]; }
+  // Whether this tier's caches deal with requests of a class at all, look them up, and store
+  // their responses (nginx: the rules of the location the class's path takes).
+  bool cachesClass(ClassIndex c) const {
+    return c < classCaching_.size() && (classCaching_[c].lookup || classCaching_[c].store);
+  }
+  bool looksUp(ClassIndex c) const { return classCaching_[c].lookup; }
   // The tier's rate limiters (null when it has none).
   const ratelimit::TierLimits* limits() const { return limits_.get(); }
   // The replica's cache: whether it holds a fresh response for `key` (and counts the use),
@@ -153,9 +166,15 @@ class ServicePool final : public core::EventHandler {
   bool cacheLookup(ReplicaIndex replica, std::uint64_t key, double now) {
     return caches_[replica].lookup(key, now).result == cache::CacheResult::kFresh;
   }
-  void cacheStore(ReplicaIndex replica, std::uint64_t key, double now) {
-    caches_[replica].store(key, now, cacheTtl_);
+  // Stores a successful response of class `c`, for its validity (nothing when the class's
+  // rules do not store it).
+  void cacheStore(ReplicaIndex replica, ClassIndex c, std::uint64_t key, double now) {
+    if (classCaching_[c].store) caches_[replica].store(key, now, classCaching_[c].ttl);
   }
+  // nginx proxy_cache_use_stale: whether the failed response of `request` (its attempt at this
+  // tier's upstream `upstream` failed, or an upstream answered an error) is replaced by the
+  // entry the replica's cache still holds for its key.
+  bool servesStale(const Request& request, ReplicaIndex replica, TierIndex upstream) const;
 
  private:
   enum EventKind : std::uint32_t {
@@ -191,6 +210,26 @@ class ServicePool final : public core::EventHandler {
     kStatus,           // it answered with an error status (503 queue full)
   };
   void admit(RequestIndex index, ReplicaIndex replica);
+  struct ClassCaching {
+    bool lookup = false;
+    bool store = false;
+    double ttl = 0.0;            // validity of a stored 200 response
+    std::uint16_t useStale = 0;  // proxy_cache_use_stale conditions (cache::staleBit)
+  };
+  static ClassCaching classCaching(const TierSpec& spec, const ClassSpec& c);
+  // nginx limit_conn, after the other limits let the request in: false when it rejected the
+  // request (answered here).
+  bool takeConnectionSlot(RequestIndex index, ReplicaIndex replica);
+  // nginx upstream keep-alive: the connection from the calling replica to `replica` for the
+  // request's attempt here; returns how long opening it takes (0 when an idle one is reused).
+  double takeConnection(RequestIndex index, ReplicaIndex replica);
+  // The attempt at hop `hop` is over: its connection goes back to the caller's cache, or is
+  // closed when the attempt ended without a response over it (`reusable` false).
+  void returnConnection(RequestIndex index, std::uint16_t hop, bool reusable);
+  pool::UpstreamKeepalive& keepaliveCache(const Request& request, std::uint16_t hop);
+  // A rate limiter at the replica answers the request itself with `status`.
+  void rejectHere(RequestIndex index, ReplicaIndex replica, std::size_t which,
+                  std::uint16_t status);
   // A zone as the balancer's locality: the zone, or its region (kAnyLocality: none).
   std::uint16_t locality(std::uint16_t zone) const;
   // Where the request's caller runs, when the balancer prefers locality.
@@ -256,8 +295,16 @@ class ServicePool final : public core::EventHandler {
   core::RingQueue<RequestIndex> waiting_;
   std::vector<cache::LruCache> caches_;            // per replica, when the tier caches
   std::unique_ptr<ratelimit::TierLimits> limits_;  // null when the tier limits nothing
-  double cacheTtl_ = 0.0;
-  std::vector<bool> cachedClasses_;  // by class
+  // Per replica: the generation whose requests its limit_conn zones count (a new process
+  // starts them empty, when its first request asks for a slot).
+  std::vector<std::uint16_t> connGeneration_;
+  // Upstream keep-alive towards this tier: the idle connections each calling replica keeps
+  // ([caller tier][caller replica], made at first use), and the connection each request's
+  // attempt here travels on (by request index; kNone: none).
+  std::optional<pool::KeepaliveSettings> keepalive_;
+  std::vector<std::vector<std::unique_ptr<pool::UpstreamKeepalive>>> keepaliveCaches_;
+  std::vector<std::uint32_t> connectionOf_;
+  std::vector<ClassCaching> classCaching_;  // by class
   bool draining_ = false;
   std::unique_ptr<TierHealth> health_;  // null when no health mechanism is configured
   core::RandomStream healthStream_;

@@ -147,6 +147,9 @@ struct ClassSpec {
   std::string host{};
   // Cacheable responses (for caches in front of the tiers); false: never cached.
   bool cacheable = true;
+  // Its requests satisfy a location's proxy_cache_bypass (they send Cache-Control, or an
+  // Upgrade header): where the location has one, no lookup, but the response is stored.
+  bool cacheBypass = false;
   // The class's own key popularity at caches (catalogue size, Zipf exponent, per-user keys);
   // absent: each caching tier's defaults.
   std::optional<std::uint64_t> catalogue{};
@@ -219,6 +222,11 @@ struct RouteRuleSpec {
   // nginx: the location's `limit_req` directives, as written after the keyword, several
   // separated by ';' ("zone=api burst=20 nodelay"); the zones are the tier's limitReqZones.
   std::string limitReq;
+  // nginx: the location's proxy cache directives as written ("proxy_cache api_cache;
+  // proxy_cache_valid 200 302 10m; proxy_cache_use_stale error timeout http_503;"), for a
+  // tier with `cache`: which classes it looks up and stores, for how long, and when a stale
+  // entry answers instead of an upstream failure. Empty: the tier's cache settings.
+  std::string proxyCache;
 };
 
 // A rate limiter of a tier that applies to every request it receives, in its system's own
@@ -372,6 +380,18 @@ struct AutoscalerSpec {
   std::int32_t maxReplicas() const;
 };
 
+// nginx `keepalive N` (with keepalive_requests, keepalive_timeout, keepalive_time) or Kong's
+// upstream_keepalive_* settings, as models/pool/upstream_keepalive.h parses them, and what
+// opening a connection costs. Each replica of a calling tier keeps its own cache of idle
+// connections to this tier's replicas; a request sent to a replica it has no idle connection
+// to opens one, which takes `connectTime` before the request is on its way.
+struct KeepaliveSpec {
+  enum class Kind { kNginx, kKong };
+  Kind kind = Kind::kNginx;
+  std::string settings;
+  double connectTime = 0.0;
+};
+
 struct TierSpec {
   std::string id;
   TierKind kind = TierKind::kServicePool;
@@ -388,6 +408,14 @@ struct TierSpec {
   std::vector<std::string> limitReqZones;
   int limitReqStatus = 503;               // nginx limit_req_status (default 503)
   std::vector<RateLimitSpec> rateLimits;  // limiters for every request at the tier
+  // nginx `limit_conn` of the server (every request at the tier), in nginx's words as
+  // parseNginxLimitConn reads them: "limit_conn_zone $binary_remote_addr zone=conn:10m;
+  // limit_conn conn 50;" (limit_conn_status, limit_conn_dry_run), or the number alone.
+  // Each replica (an nginx instance) has its own zones; empty: none.
+  std::string limitConn;
+  // nginx upstream keep-alive towards this tier's replicas (the upstream block that names
+  // this tier, like its balancer and passive health); absent: connections cost nothing.
+  std::optional<KeepaliveSpec> keepalive;
   // Database: how long a write takes to reach the read replicas (asynchronous streaming
   // replication). A read at a replica by a user whose last write has not reached it yet is
   // counted as stale (a read-your-writes violation).

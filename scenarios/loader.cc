@@ -49,17 +49,17 @@ const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "client_sk
                                                "think",    "mix",     "replay"};
 const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
 const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
-const std::vector<std::string> kClassKeys = {"id",        "route", "demands", "path",
-                                             "method",    "host",  "entry",   "cacheable",
-                                             "catalogue", "zipf",  "per_user"};
+const std::vector<std::string> kClassKeys = {"id",           "route",     "demands", "path",
+                                             "method",       "host",      "entry",   "cacheable",
+                                             "cache_bypass", "catalogue", "zipf",    "per_user"};
 const std::vector<std::string> kDemandKeys = {"service", "op"};
 // clang-format off
 const std::vector<std::string> kTierKeys = {
     "id", "kind", "service", "balancer", "replicas", "replica", "targets", "primary",
     "read_replicas", "next", "zones", "region", "hold_worker", "routing", "cache",
-    "limit_req_zones", "limit_req_status", "rate_limits", "replication_lag",
+    "limit_req_zones", "limit_req_status", "limit_conn", "rate_limits", "replication_lag",
     "health_check", "liveness", "passive_health", "timeouts", "retries", "promote_after", "autoscaling",
-    "pgbouncer"};
+    "pgbouncer", "keepalive"};
 // clang-format on
 const std::vector<std::string> kTargetKeys = {
     "name",          "workers",  "queue_limit",   "speed",           "weight",
@@ -370,6 +370,14 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
       tier.rateLimits.push_back(spec);
     }
   }
+  if (const auto lc = node["limit_conn"]) {
+    tier.limitConn = in.scalar(lc, what + " limit_conn");
+    try {
+      models::ratelimit::tierLimitConn(tier.limitConn);
+    } catch (const std::invalid_argument& e) {
+      in.fail(lc, what + " limit_conn: " + e.what());
+    }
+  }
   if (const auto c = node["cache"]) {
     const std::string cwhat = what + " cache";
     in.expectMap(c, cwhat,
@@ -504,6 +512,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
     in.fail(node, what + " has no replicas; allowed: replicas of 1 or more");
   }
   parseTierPgBouncer(in, node, what, tier);
+  parseTierKeepalive(in, node, what, tier);
   parseTierAutoscaling(in, node, what, tier, [&](const YAML::Node& n, const std::string& w) {
     return parseLatency(in, n, w);
   });
@@ -600,6 +609,7 @@ models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
   }
   if (const auto h = node["host"]) c.host = in.scalar(h, what + " host");
   if (const auto k = node["cacheable"]) c.cacheable = in.boolean(k, what + " cacheable");
+  if (const auto b = node["cache_bypass"]) c.cacheBypass = in.boolean(b, what + " cache_bypass");
   if (const auto n = node["catalogue"]) {
     c.catalogue = in.unsignedInteger(n, what + " catalogue", 1, 1000000000000ULL);
   }

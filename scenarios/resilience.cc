@@ -6,6 +6,7 @@
 #include "models/fault_injector.h"
 #include "models/health/settings_text.h"
 #include "models/pool/pgbouncer_settings.h"
+#include "models/pool/upstream_keepalive.h"
 #include "models/tier_health.h"
 
 namespace lbsim::scenarios {
@@ -240,28 +241,58 @@ void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::str
                         models::TierSpec& tier) {
   const YAML::Node p = node["pgbouncer"];
   if (!p) return;
+  const std::string pwhat = what + " pgbouncer";
+  // The ini text alone, or {ini: TEXT, database: NAME}: the pool of one [databases] entry.
+  // (A YAML::Node is a handle: assigning to one would rewrite the node it refers to.)
+  if (p.IsMap()) in.expectMap(p, pwhat, {"ini", "database"});
+  const YAML::Node ini = p.IsMap() ? in.required(p, "ini", pwhat) : p;
+  std::string database;
+  if (p.IsMap() && p["database"]) database = in.scalar(p["database"], pwhat + " database");
   models::pool::PgBouncerConfig config;
   try {
-    config = models::pool::parsePgBouncerIni(in.scalar(p, what + " pgbouncer"));
+    config = models::pool::parsePgBouncerIni(in.scalar(ini, pwhat));
   } catch (const std::invalid_argument& e) {
-    in.fail(p, what + " pgbouncer: " + e.what());
+    in.fail(ini, pwhat + ": " + e.what());
   }
   const auto& s = config.settings;
-  if (s.poolMode == models::pool::PoolMode::kSession) {
-    in.fail(p, what +
-                   " pgbouncer: pool_mode session (a server connection per client for its "
+  std::string names;
+  for (const auto& d : config.databases)
+    names += (names.empty() ? "" : ", ") + d.name;
+  const models::pool::PgBouncerDatabase* entry = nullptr;
+  if (!database.empty()) {
+    for (const auto& d : config.databases) {
+      if (d.name == database) entry = &d;
+    }
+    if (entry == nullptr) {
+      in.fail(p["database"],
+              pwhat + " database '" + database + "' is not in [databases]; allowed: " +
+                  (names.empty() ? std::string("none (no [databases] section)") : names));
+    }
+  } else if (config.databases.size() == 1) {
+    entry = &config.databases.front();
+  } else if (config.databases.size() > 1) {
+    // Each [databases] entry is a pool of its own: one tier stands for one of them.
+    in.fail(p, pwhat + ": [databases] has several entries (" + names +
+                   "), each with a pool of its own; allowed: {ini: ..., database: NAME} naming "
+                   "the one this tier pools (one tier per database)");
+  }
+  const models::pool::PoolMode mode =
+      entry != nullptr && entry->poolMode ? *entry->poolMode : s.poolMode;
+  if (mode == models::pool::PoolMode::kSession) {
+    in.fail(p, pwhat +
+                   ": pool_mode session (a server connection per client for its "
                    "whole session) is not modelled; allowed: transaction, statement");
   }
   std::uint32_t poolSize = s.defaultPoolSize;
-  if (config.databases.size() == 1 && config.databases.front().poolSize) {
-    poolSize = *config.databases.front().poolSize;
-  }
-  if (s.maxDbConnections != 0) poolSize = std::min(poolSize, s.maxDbConnections);
-  if (poolSize == 0) in.fail(p, what + " pgbouncer: a pool of 0 server connections serves nothing");
   std::uint32_t reserve = s.reservePoolSize;
-  if (config.databases.size() == 1 && config.databases.front().reservePoolSize) {
-    reserve = *config.databases.front().reservePoolSize;
+  std::uint32_t maxDb = s.maxDbConnections;
+  if (entry != nullptr) {
+    poolSize = entry->poolSize.value_or(poolSize);
+    reserve = entry->reservePoolSize.value_or(reserve);
+    maxDb = entry->maxDbConnections.value_or(maxDb);
   }
+  if (maxDb != 0) poolSize = std::min(poolSize, maxDb);
+  if (poolSize == 0) in.fail(p, pwhat + ": a pool of 0 server connections serves nothing");
   tier.holdWorker = true;
   for (models::TargetSpec& t : tier.targets) {
     t.workers = poolSize;
@@ -270,6 +301,27 @@ void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::str
     t.queueTimeout = s.queryWaitTimeout;
     t.queueLimit = s.maxClientConn > poolSize ? s.maxClientConn - poolSize : 0;
   }
+}
+
+void parseTierKeepalive(const Reader& in, const YAML::Node& node, const std::string& what,
+                        models::TierSpec& tier) {
+  const YAML::Node k = node["keepalive"];
+  if (!k) return;
+  const std::string kwhat = what + " keepalive";
+  const std::string system = oneSystem(in, k, kwhat, {"nginx", "kong"}, {"connect_time"});
+  models::KeepaliveSpec spec;
+  spec.kind =
+      system == "kong" ? models::KeepaliveSpec::Kind::kKong : models::KeepaliveSpec::Kind::kNginx;
+  spec.settings = in.scalar(k[system], kwhat + " " + system);
+  try {
+    models::pool::parseKeepalive(spec.settings);
+  } catch (const std::invalid_argument& e) {
+    in.fail(k[system], kwhat + " " + system + ": " + e.what());
+  }
+  // Not in any configuration file: what a new connection costs here (TCP, TLS handshakes).
+  spec.connectTime =
+      in.duration(in.required(k, "connect_time", kwhat), kwhat + " connect_time", true);
+  tier.keepalive = spec;
 }
 
 std::vector<models::FaultSpec> parseFaults(Reader& in, const YAML::Node& node,

@@ -31,10 +31,21 @@ void parseTierResilience(const yaml::Reader& in, const YAML::Node& tier, const s
 //     reserve_pool_timeout = 5
 //     max_client_conn = 1000
 //     query_wait_timeout = 120
+// or {ini: TEXT, database: NAME} for the pool of one [databases] entry (its pool_size,
+// reserve_pool_size, max_db_connections and pool_mode win over the [pgbouncer] defaults); a
+// [databases] section with several entries needs `database` (one tier per database pool).
 // Every replica (a PgBouncer) gets the pool's server connections as workers held for the
 // transaction (hold_worker), the reserve pool for clients that waited reserve_pool_timeout,
 // max_client_conn - pool size waiting clients, and query_wait_timeout as its queue timeout.
 void parseTierPgBouncer(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
+                        models::TierSpec& out);
+
+// nginx upstream keep-alive towards the tier's replicas, in nginx's words (the `keepalive`
+// directives of the upstream block that names the tier) or Kong's (kong.conf's
+// upstream_keepalive_*), and what opening a connection costs:
+//   keepalive: {nginx: "keepalive 32; keepalive_timeout 60s;", connect_time: 1ms}
+//   keepalive: {kong: "upstream_keepalive_pool_size = 60", connect_time: 1ms}
+void parseTierKeepalive(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
                         models::TierSpec& out);
 
 // The scenario's fault timeline:

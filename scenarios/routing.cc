@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "models/cache/cache_rules.h"
 #include "models/routing/router.h"
 
 namespace lbsim::scenarios {
@@ -64,7 +65,7 @@ models::RoutingSpec parseRouting(const yaml::Reader& in, const YAML::Node& node,
   in.expectSequence(rules, rwhat + "s");
   for (const auto& r : rules) {
     if (nginx) {
-      in.expectMap(r, rwhat, {"location", "to", "status", "limit_req"});
+      in.expectMap(r, rwhat, {"location", "to", "status", "limit_req", "proxy_cache"});
     } else {
       in.expectMap(r, rwhat, {"priority", "path", "host", "method", "to", "status"});
     }
@@ -72,6 +73,14 @@ models::RoutingSpec parseRouting(const yaml::Reader& in, const YAML::Node& node,
     if (nginx) {
       rule.location = in.scalar(in.required(r, "location", rwhat), rwhat);
       if (const auto l = r["limit_req"]) rule.limitReq = in.scalar(l, rwhat + " limit_req");
+      if (const auto c = r["proxy_cache"]) {
+        rule.proxyCache = in.scalar(c, rwhat + " proxy_cache");
+        try {
+          models::cache::parseNginxCacheDirectives(rule.proxyCache);
+        } catch (const std::invalid_argument& e) {
+          in.fail(c, rwhat + " '" + rule.location + "' proxy_cache: " + e.what());
+        }
+      }
       try {
         models::routing::parseLocation(rule.location);
       } catch (const std::invalid_argument& e) {

@@ -173,6 +173,7 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     if (!c.path.empty()) out << YAML::Key << "path" << YAML::Value << c.path;
     if (!c.host.empty()) out << YAML::Key << "host" << YAML::Value << c.host;
     out << YAML::Key << "cacheable" << YAML::Value << (c.cacheable ? "true" : "false");
+    if (c.cacheBypass) out << YAML::Key << "cache_bypass" << YAML::Value << "true";
     if (c.catalogue) out << YAML::Key << "catalogue" << YAML::Value << *c.catalogue;
     if (c.zipfExponent) out << YAML::Key << "zipf" << YAML::Value << formatNumber(*c.zipfExponent);
     if (c.perUser) out << YAML::Key << "per_user" << YAML::Value << (*c.perUser ? "true" : "false");
@@ -219,6 +220,17 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
         out << YAML::DoubleQuoted << z;
       out << YAML::EndSeq;
       out << YAML::Key << "limit_req_status" << YAML::Value << t.limitReqStatus;
+    }
+    if (const auto& k = t.keepalive) {
+      const bool kong = k->kind == models::KeepaliveSpec::Kind::kKong;
+      out << YAML::Key << "keepalive" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << (kong ? "kong" : "nginx") << YAML::Value << YAML::DoubleQuoted
+          << k->settings;
+      out << YAML::Key << "connect_time" << YAML::Value << formatDuration(k->connectTime)
+          << YAML::EndMap;
+    }
+    if (!t.limitConn.empty()) {
+      out << YAML::Key << "limit_conn" << YAML::Value << YAML::DoubleQuoted << t.limitConn;
     }
     if (!t.rateLimits.empty()) {
       static constexpr const char* kKinds[] = {"kong", "haproxy", "cloudflare", "token_bucket"};
@@ -340,6 +352,10 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
           out << YAML::Key << "location" << YAML::Value << YAML::DoubleQuoted << rule.location;
           if (!rule.limitReq.empty()) {
             out << YAML::Key << "limit_req" << YAML::Value << YAML::DoubleQuoted << rule.limitReq;
+          }
+          if (!rule.proxyCache.empty()) {
+            out << YAML::Key << "proxy_cache" << YAML::Value << YAML::DoubleQuoted
+                << rule.proxyCache;
           }
         } else {
           out << YAML::Key << "priority" << YAML::Value << rule.priority;

@@ -120,6 +120,8 @@ void Collector::reset(double now) {
     std::fill(t.cacheLookups.begin(), t.cacheLookups.end(), 0);
     std::fill(t.limitRejected.begin(), t.limitRejected.end(), 0);
     t.staleReads = 0;
+    t.cacheStaleServed = 0;
+    t.connectionsOpened = t.connectionsReused = 0;
     std::fill(t.limitDelayed.begin(), t.limitDelayed.end(), 0);
     std::fill(t.cacheHits.begin(), t.cacheHits.end(), 0);
   }
@@ -296,6 +298,15 @@ void Collector::onStaleRead(const Request&, TierIndex tier, ReplicaIndex, double
   ++tiers_[tier].staleReads;
 }
 
+void Collector::onCacheStaleServed(const Request&, TierIndex tier, ReplicaIndex, double) {
+  ++tiers_[tier].cacheStaleServed;
+}
+
+void Collector::onUpstreamConnection(const Request&, TierIndex tier, ReplicaIndex, bool reused,
+                                     double) {
+  ++(reused ? tiers_[tier].connectionsReused : tiers_[tier].connectionsOpened);
+}
+
 void Collector::onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                                  std::uint32_t queued, double now) {
   ReplicaStats& r = tiers_[tier].replicas[replica];
@@ -378,11 +389,21 @@ Figures Collector::figures(double now) const {
     if (spec.tiers[t].replicationLag) {
       out.push_back({prefix + "stale_reads", static_cast<double>(s.staleReads)});
     }
+    if (spec.tiers[t].keepalive) {
+      const auto opened = static_cast<double>(s.connectionsOpened);
+      const auto reused = static_cast<double>(s.connectionsReused);
+      out.push_back({prefix + "keepalive/opened", opened});
+      out.push_back({prefix + "keepalive/reused", reused});
+      out.push_back({prefix + "keepalive/reuse_ratio", ratio(reused, opened + reused)});
+    }
     if (const auto* limits = pool.limits()) {
       for (std::size_t l = 0; l < limits->names().size(); ++l) {
         const std::string lp = prefix + "rate_limits/" + limits->names()[l] + "/";
         out.push_back({lp + "rejected", static_cast<double>(s.limitRejected[l])});
-        out.push_back({lp + "delayed", static_cast<double>(s.limitDelayed[l])});
+        // limit_conn never delays a request.
+        if (!limits->names()[l].starts_with("limit_conn:")) {
+          out.push_back({lp + "delayed", static_cast<double>(s.limitDelayed[l])});
+        }
       }
     }
     if (!s.cacheLookups.empty()) {
@@ -394,6 +415,7 @@ Figures Collector::figures(double now) const {
       out.push_back({prefix + "cache/lookups", lookups});
       out.push_back({prefix + "cache/hits", hits});
       out.push_back({prefix + "cache/hit_ratio", ratio(hits, lookups)});
+      out.push_back({prefix + "cache/stale_served", static_cast<double>(s.cacheStaleServed)});
     }
     for (std::uint32_t z = 0; z < s.zones.size(); ++z) {
       const ZoneStats& zs = s.zones[z];

@@ -53,6 +53,10 @@ class Collector final : public NetworkObserver {
                      std::size_t limit, bool rejected, double now) override;
   void onStaleRead(const Request& request, TierIndex tier, ReplicaIndex replica,
                    double now) override;
+  void onCacheStaleServed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                          double now) override;
+  void onUpstreamConnection(const Request& request, TierIndex tier, ReplicaIndex replica,
+                            bool reused, double now) override;
 
  private:
   using ErrorCounts = std::array<std::uint64_t, kErrorCauseCount>;
@@ -75,6 +79,8 @@ class Collector final : public NetworkObserver {
     std::uint64_t intervalLookups = 0, intervalHits = 0;
     std::vector<std::uint64_t> limitRejected, limitDelayed;  // by TierLimits::names()
     std::uint64_t staleReads = 0;
+    std::uint64_t cacheStaleServed = 0;                          // proxy_cache_use_stale answers
+    std::uint64_t connectionsOpened = 0, connectionsReused = 0;  // upstream keep-alive
     double waitSum = 0.0;
     std::uint64_t completed = 0;
     ErrorCounts errors{};

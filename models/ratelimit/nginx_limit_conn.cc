@@ -21,6 +21,13 @@ std::uint32_t NginxLimitConnZone::connections(Key key) const {
   return it == counts_.end() ? 0 : it->second;
 }
 
+std::uint64_t NginxLimitConnZone::held() const {
+  std::uint64_t n = 0;
+  for (const auto& [key, count] : counts_)
+    n += count;
+  return n;
+}
+
 NginxLimitConn::NginxLimitConn(std::vector<NginxLimitConnRule> rules, std::uint16_t status,
                                bool dryRun)
     : rules_(std::move(rules)), status_(status), dryRun_(dryRun) {

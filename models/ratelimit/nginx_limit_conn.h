@@ -21,6 +21,10 @@ class NginxLimitConnZone {
   const std::string& name() const { return name_; }
   std::uint32_t connections(Key key) const;
   std::size_t size() const { return counts_.size(); }
+  // Requests in progress over all keys.
+  std::uint64_t held() const;
+  // Forgets every key (a new nginx process starts with empty shared memory).
+  void clear() { counts_.clear(); }
 
  private:
   friend class NginxLimitConn;

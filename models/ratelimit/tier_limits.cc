@@ -57,6 +57,20 @@ std::string nginxLimitReqText(const TierSpec& tier, const std::string& limitReq)
   return text;
 }
 
+NginxLimitConnSettings tierLimitConn(const std::string& text) {
+  NginxLimitConnSettings s = parseNginxLimitConn(text);
+  for (const auto& z : s.zones) {
+    if (keyedByAddress(z.key) != keyedByAddress(s.zones.front().key)) {
+      throw std::invalid_argument(
+          "nginx limit_conn: zones keyed by the client address and zones keyed by something "
+          "else at one tier are not modelled; allowed: every zone keyed by "
+          "$binary_remote_addr (or $remote_addr), or every zone by another key (one count "
+          "for all requests)");
+    }
+  }
+  return s;
+}
+
 struct TierLimits::Impl {
   struct Zone {
     std::string name;
@@ -69,6 +83,8 @@ struct TierLimits::Impl {
     std::vector<std::unique_ptr<AnyLimiter>> own;           // tier-wide, per replica
     std::vector<KongCounters> kong;                         // Kong local counters
     double nextExpiry = 0.0;
+    std::vector<std::unique_ptr<NginxLimitConnZone>> connZones;
+    std::unique_ptr<NginxLimitConn> conn;  // null: no limit_conn
   };
   std::vector<Zone> zones;
   std::vector<std::vector<std::size_t>> classZones;  // zones a class's limit_req uses
@@ -76,6 +92,7 @@ struct TierLimits::Impl {
   std::vector<std::unique_ptr<AnyLimiter>> shared;  // tier-wide, shared (null: per replica)
   std::vector<std::unique_ptr<KongCounters>> sharedKong;
   std::size_t tierWide = 0;
+  bool connByAddress = true;  // limit_conn zones keyed by the client address, or one key
 };
 
 TierLimits::TierLimits(const TierSpec& tier, const std::vector<ClassSpec>& classes,
@@ -189,7 +206,57 @@ TierLimits::TierLimits(const TierSpec& tier, const std::vector<ClassSpec>& class
     m.sharedKong.push_back(std::move(sharedKong));
   }
   m.tierWide = tier.rateLimits.size();
-  any_ = !m.zones.empty() || m.tierWide > 0;
+
+  // nginx limit_conn at the server level: every request at the tier.
+  if (!tier.limitConn.empty()) {
+    const NginxLimitConnSettings s = tierLimitConn(tier.limitConn);
+    m.connByAddress = keyedByAddress(s.zones.front().key);
+    for (const auto& l : s.limits)
+      names_.push_back("limit_conn:" + l.zone);
+    for (auto& r : m.replicas) {
+      std::vector<NginxLimitConnRule> rules;
+      for (const auto& z : s.zones)
+        r.connZones.push_back(std::make_unique<NginxLimitConnZone>(z.name));
+      for (const auto& l : s.limits) {
+        for (const auto& z : r.connZones) {
+          if (z->name() == l.zone) rules.push_back({z.get(), l.connections});
+        }
+      }
+      r.conn = std::make_unique<NginxLimitConn>(std::move(rules), s.status, s.dryRun);
+    }
+    limitsConnections_ = true;
+  }
+  any_ = !m.zones.empty() || m.tierWide > 0 || limitsConnections_;
+}
+
+Decision TierLimits::acquireConnection(ReplicaIndex replica, std::uint32_t client, double now,
+                                       std::size_t& which) {
+  Impl& m = *impl_;
+  const Decision d = m.replicas[replica].conn->acquire(now, m.connByAddress ? client : 0);
+  which = names_.size();
+  if (d.fate == Fate::kReject) {
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+      if (names_[i].starts_with("limit_conn:") && names_[i].substr(11) == d.scope) which = i;
+    }
+  }
+  return d;
+}
+
+void TierLimits::releaseConnection(ReplicaIndex replica, std::uint32_t client) {
+  Impl& m = *impl_;
+  m.replicas[replica].conn->release(m.connByAddress ? client : 0);
+}
+
+void TierLimits::resetConnections(ReplicaIndex replica) {
+  for (auto& z : impl_->replicas[replica].connZones)
+    z->clear();
+}
+
+std::uint64_t TierLimits::connectionsHeld(ReplicaIndex replica) const {
+  std::uint64_t n = 0;
+  for (const auto& z : impl_->replicas[replica].connZones)
+    n += z->held();
+  return n;
 }
 
 TierLimits::~TierLimits() = default;

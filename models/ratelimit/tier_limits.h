@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "models/ratelimit/decision.h"
+#include "models/ratelimit/nginx_limit_conn.h"
 #include "models/spec.h"
 
 namespace lbsim::models::ratelimit {
@@ -18,6 +19,11 @@ namespace lbsim::models::ratelimit {
 // limit_req_zone lines, the location's limit_req directives ('; '-separated in `limitReq`)
 // and limit_req_status.
 std::string nginxLimitReqText(const TierSpec& tier, const std::string& limitReq);
+
+// The tier's `limit_conn` as the simulation applies it: parseNginxLimitConn's settings, whose
+// zones must all be keyed by the client address or all by one key for every request. Throws
+// std::invalid_argument, saying what is allowed.
+NginxLimitConnSettings tierLimitConn(const std::string& text);
 
 class TierLimits {
  public:
@@ -36,9 +42,23 @@ class TierLimits {
   Decision decide(ReplicaIndex replica, ClassIndex cls, std::uint32_t client, double now,
                   std::size_t& which);
 
+  // nginx limit_conn (the tier's `limit_conn`, for every request): whether there is one, and
+  // a request of client `client` asking for a slot at `replica` once the other limits let it
+  // through (nginx runs limit_req before limit_conn, a delayed request after its delay).
+  // A decision with `holdsSlot` must be given back with releaseConnection when the request
+  // ends at the replica; a rejection sets `which` to the index in names() of the zone.
+  bool limitsConnections() const { return limitsConnections_; }
+  Decision acquireConnection(ReplicaIndex replica, std::uint32_t client, double now,
+                             std::size_t& which);
+  void releaseConnection(ReplicaIndex replica, std::uint32_t client);
+  // A new process at the replica: its zones start empty (nginx keeps them in shared memory).
+  void resetConnections(ReplicaIndex replica);
+  // Slots held at the replica, over all its limit_conn zones.
+  std::uint64_t connectionsHeld(ReplicaIndex replica) const;
+
   // Names of the limits, for the outputs: the nginx zones ("limit_req:api"), then the
   // tier-wide limiters ("kong", "haproxy", "cloudflare", "token_bucket", numbered when
-  // there are several of a kind).
+  // there are several of a kind), then the limit_conn zones ("limit_conn:conn").
   const std::vector<std::string>& names() const { return names_; }
 
  private:
@@ -46,6 +66,7 @@ class TierLimits {
   std::unique_ptr<Impl> impl_;
   std::vector<std::string> names_;
   bool any_ = false;
+  bool limitsConnections_ = false;
 };
 
 }  // namespace lbsim::models::ratelimit

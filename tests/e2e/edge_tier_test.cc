@@ -1,0 +1,542 @@
+// The edge mechanisms of a tier in the running model, on deterministic scenarios whose
+// timelines are worked out by hand from nginx's documented rules: limit_conn (a request holds
+// its slot from the moment limit_req lets it in until its response leaves the tier) and
+// upstream keep-alive (a request with no idle connection to its replica pays the connect
+// time). The pure classes are tested in tests/models/ratelimit_test.cc and
+// tests/models/pool_test.cc.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/metrics/collector.h"
+#include "models/network.h"
+#include "scenarios/writer.h"
+#include "tests/support/scenario_text_test.h"
+
+namespace lbsim {
+namespace {
+
+using models::ErrorCause;
+
+struct End {
+  double sent;
+  double latency;
+  bool failed;
+  ErrorCause cause;
+};
+
+class Ends final : public models::NetworkObserver {
+ public:
+  void onRequestCompleted(const models::Request& r, double now) override {
+    ends.push_back({r.created, now - r.created, false, ErrorCause::kCount});
+  }
+  void onRequestFailed(const models::Request& r, models::TierIndex, models::ReplicaIndex,
+                       ErrorCause cause, double now) override {
+    ends.push_back({r.created, now - r.created, true, cause});
+  }
+  // In the order the clients sent them.
+  std::vector<End> bySent() const {
+    std::vector<End> out = ends;
+    std::stable_sort(out.begin(), out.end(),
+                     [](const End& a, const End& b) { return a.sent < b.sent; });
+    return out;
+  }
+  std::size_t count(ErrorCause cause) const {
+    return static_cast<std::size_t>(std::count_if(
+        ends.begin(), ends.end(), [&](const End& e) { return e.failed && e.cause == cause; }));
+  }
+  std::vector<End> ends;
+};
+
+class EdgeTierTest : public lbsim::testing::ScenarioTextTest {
+ protected:
+  EdgeTierTest() : ScenarioTextTest("edge.yaml") {}
+
+  // Runs the scenario until nothing is left to happen (no stop time): every request ends.
+  void run(const std::string& yaml) {
+    spec_ = load(yaml);
+    network_ = std::make_unique<models::Network>(spec_, 1, policies_);
+    collector_ = std::make_unique<models::Collector>(*network_);
+    network_->addObserver(&ends_);
+    network_->addObserver(collector_.get());
+    network_->start();
+    network_->simulator().run();
+  }
+  double figure(const std::string& path) const {
+    for (const auto& f : collector_->figures(network_->simulator().now())) {
+      if (f.path == path) return f.value;
+    }
+    ADD_FAILURE() << "no figure " << path;
+    return 0.0;
+  }
+  models::ScenarioSpec spec_;
+  std::unique_ptr<models::Network> network_;
+  std::unique_ptr<models::Collector> collector_;
+  Ends ends_;
+};
+
+// One client sends a request every 100 ms (evenly spaced arrivals start one gap in: 0.1 to
+// 1.0 s, 10 requests) through an nginx with `limit_conn conn 2` to an app that takes 250 ms;
+// nginx itself takes no time. A request holds its slot from its arrival at t until its
+// response leaves nginx at t + 250 ms:
+//   0.1 in (held 0), 0.2 in (held 1: 0.1), 0.3 rejected (held 2: 0.1 and 0.2),
+//   0.4 in (0.1 left at 0.35), 0.5 in (0.2 left at 0.45), 0.6 rejected (0.4, 0.5),
+//   0.7 in, 0.8 in, 0.9 rejected, 1.0 in (0.7 left at 0.95).
+// So requests 3, 6 and 9 (0.3, 0.6, 0.9 s) get nginx's default limit_conn_status 503 at once,
+// the 7 others take 250 ms, and only those 7 reach the app.
+const char* kLimitConn = R"(name: limit-conn
+duration: 1s
+traffic:
+  arrivals: uniform
+  clients: 1
+  phases: [{duration: 1s, rate: 10/s}]
+  mix: [{class: api}]
+classes: [{id: api, route: [nginx, app]}]
+tiers:
+  - id: nginx
+    service: {dist: deterministic, value: 0ms}
+    replicas: 1
+    replica: {workers: 100}
+    limit_conn: |
+      limit_conn_zone $binary_remote_addr zone=conn:10m;
+      limit_conn conn 2;
+  - {id: app, service: {dist: deterministic, value: 250ms}, replicas: 1, replica: {workers: 100}}
+)";
+
+TEST_F(EdgeTierTest, LimitConnHoldsASlotUntilTheResponseLeavesTheTier) {
+  run(kLimitConn);
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 10u);
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    EXPECT_NEAR(ends[i].sent, 0.1 * static_cast<double>(i + 1), 1e-9) << i;
+    const bool rejected = i == 2 || i == 5 || i == 8;
+    EXPECT_EQ(ends[i].failed, rejected) << "request sent at " << ends[i].sent;
+    if (rejected) {
+      EXPECT_EQ(ends[i].cause, ErrorCause::kRateLimited503);
+      EXPECT_NEAR(ends[i].latency, 0.0, 1e-12);
+    } else {
+      EXPECT_NEAR(ends[i].latency, 0.25, 1e-9);
+    }
+  }
+  EXPECT_EQ(figure("tiers/nginx/rate_limits/limit_conn:conn/rejected"), 3.0);
+  EXPECT_EQ(figure("tiers/app/completed"), 7.0);
+  EXPECT_EQ(network_->tier(0).connectionsHeld(0), 0u);  // every slot given back
+}
+
+// limit_conn_status sets the code; a zone keyed by something other than the client address
+// counts every request under one key. Two clients alternate here (clients: 2 draws them at
+// random, so the key must not matter): with `$server_name` as the key the same three
+// requests are rejected, now with 429.
+TEST_F(EdgeTierTest, LimitConnStatusAndAZoneWithOneKeyForAll) {
+  std::string yaml = kLimitConn;
+  yaml.replace(yaml.find("clients: 1"), 10, "clients: 2");
+  yaml.replace(yaml.find("$binary_remote_addr"), 19, "$server_name");
+  yaml.replace(yaml.find("      limit_conn conn 2;"), 0, "      limit_conn_status 429;\n");
+  run(yaml);
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 10u);
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    const bool rejected = i == 2 || i == 5 || i == 8;
+    EXPECT_EQ(ends[i].failed, rejected) << i;
+    if (rejected) {
+      EXPECT_EQ(ends[i].cause, ErrorCause::kRateLimited429);
+    }
+  }
+}
+
+// nginx runs limit_req before limit_conn, and a request delayed by limit_req asks for its
+// limit_conn slot only when the delay is over. `limit_req zone=api burst=5` at rate=2r/s
+// (2000 milli-requests/s, no nodelay) and `limit_conn conn 1`, one client at 0.1, 0.2 and
+// 0.3 s, an app taking 50 ms:
+//   0.1: the key's first request, excess 0, no delay; holds the slot until 0.15.
+//   0.2: excess max(0 - 2000 x 100 / 1000 + 1000, 0) = 800: waits 800 / 2000 s = 400 ms,
+//        takes the slot at 0.6 (free), done at 0.65: 450 ms.
+//   0.3: excess 800 - 200 + 1000 = 1600: waits 800 ms, slot at 1.1 (free), done at 1.15:
+//        850 ms.
+// Had the delayed requests been counted while they waited, the third would find the second's
+// slot taken at 0.3 s and be rejected.
+TEST_F(EdgeTierTest, LimitConnCountsADelayedRequestOnlyAfterItsDelay) {
+  run(R"(name: req-then-conn
+duration: 350ms
+traffic:
+  arrivals: uniform
+  clients: 1
+  phases: [{duration: 350ms, rate: 10/s}]
+  mix: [{class: api}]
+classes: [{id: api, path: /api/x}]
+tiers:
+  - id: nginx
+    service: {dist: deterministic, value: 0ms}
+    replicas: 1
+    replica: {workers: 100}
+    limit_req_zones: ["$binary_remote_addr zone=api:10m rate=2r/s"]
+    limit_conn: "limit_conn_zone $binary_remote_addr zone=conn:10m; limit_conn conn 1;"
+    routing:
+      nginx:
+        - {location: /api/, to: app, limit_req: "zone=api burst=5"}
+  - {id: app, service: {dist: deterministic, value: 50ms}, replicas: 1, replica: {workers: 100}}
+)");
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 3u);
+  const double latency[] = {0.05, 0.45, 0.85};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_FALSE(ends[i].failed) << i;
+    EXPECT_NEAR(ends[i].latency, latency[i], 1e-9) << i;
+  }
+  EXPECT_EQ(figure("tiers/nginx/rate_limits/limit_req:api/delayed"), 2.0);
+  EXPECT_EQ(figure("tiers/nginx/rate_limits/limit_conn:conn/rejected"), 0.0);
+}
+
+// Every way a request can end at a tier gives its slot back (and its keep-alive connection):
+// responses, rejections, queue full and queue timeouts, resets when a replica crashes, hung
+// replicas and the callers' timeouts (the work left downstream as an orphan keeps its slot until
+// its response leaves), retries at another replica. Random service times, five clients, faults on
+// the app; after the run (every request ended) no slot is held at any replica of either tier.
+TEST_F(EdgeTierTest, LimitConnSlotsAreGivenBackHoweverARequestEnds) {
+  run(R"(name: no-leaks
+duration: 30s
+traffic:
+  arrivals: poisson
+  clients: 5
+  phases: [{duration: 30s, rate: 60/s}]
+  mix: [{class: api}]
+classes: [{id: api, route: [nginx, app]}]
+tiers:
+  - id: nginx
+    service: {dist: exponential, mean: 1ms}
+    replicas: 2
+    replica: {workers: 100}
+    limit_conn: "limit_conn conn 4"
+    timeouts: {response: 1500ms}
+  - id: app
+    service: {dist: exponential, mean: 60ms}
+    replicas: 2
+    replica: {workers: 2, queue_limit: 3, queue_timeout: 300ms}
+    limit_conn: "limit_conn_zone $binary_remote_addr zone=app:1m; limit_conn app 3;"
+    keepalive: {nginx: "keepalive 2;", connect_time: 5ms}
+    timeouts: {connect: 200ms, response: 1s}
+    retries: {style: nginx, tries: 2, on: [error, timeout, http_503]}
+faults:
+  - {fault: crash, tier: app, replicas: [app-1], at: 5s, for: 5s}
+  - {fault: hang, tier: app, replicas: [app-2], at: 15s, for: 3s}
+  - {fault: unreachable, tier: app, replicas: [app-1], at: 20s, for: 2s}
+  - {fault: slow, tier: app, replicas: [app-2], speed: 0.1, at: 24s, for: 4s}
+)");
+  EXPECT_EQ(network_->requestsInFlight(), 0u);
+  for (models::TierIndex t = 0; t < 2; ++t) {
+    for (models::ReplicaIndex r = 0; r < 2; ++r) {
+      EXPECT_EQ(network_->tier(t).connectionsHeld(r), 0u) << network_->tier(t).id() << " " << r;
+    }
+  }
+  EXPECT_EQ(network_->tier(1).keepaliveInUse(), 0u);  // no keep-alive connection left in use
+  EXPECT_GT(figure("tiers/app/keepalive/reused"), 0.0);
+  // The run went through each way of ending.
+  EXPECT_GT(ends_.count(ErrorCause::kRateLimited503), 0u);
+  EXPECT_GT(ends_.count(ErrorCause::kGatewayTimeout), 0u);
+  EXPECT_GT(
+      figure("tiers/app/errors/503_queue_full") + figure("tiers/app/errors/503_queue_timeout"),
+      0.0);
+  EXPECT_GT(figure("tiers/app/errors/502_bad_gateway"), 0.0);
+  EXPECT_GT(figure("tiers/app/retries"), 0.0);
+}
+
+TEST_F(EdgeTierTest, LimitConnErrorsAreLocatedAndTheKeyRoundTrips) {
+  std::string bad = kLimitConn;
+  bad.replace(bad.find("limit_conn conn 2;"), 18, "limit_conn conn 0;");
+  EXPECT_EQ(errors(bad),
+            "edge.yaml:14:17: tier 'nginx' limit_conn: nginx limit_conn: invalid number of "
+            "connections \"0\"; allowed: limit_conn_zone KEY zone=NAME:SIZE; limit_conn NAME N "
+            "(N from 1 to 65535); limit_conn_status CODE; limit_conn_dry_run on|off; or the "
+            "short form N");
+  std::string mixed = kLimitConn;
+  mixed.replace(mixed.find("      limit_conn conn 2;"), 0,
+                "      limit_conn_zone $server_name zone=all:1m;\n      limit_conn all 100;\n");
+  EXPECT_NE(errors(mixed).find("edge.yaml:14:17: tier 'nginx' limit_conn: nginx limit_conn: "
+                               "zones keyed by the client address and zones keyed by "
+                               "something else at one tier are not modelled"),
+            std::string::npos)
+      << errors(mixed);
+  const std::string once = scenarios::resolvedScenarioYaml(load(kLimitConn));
+  EXPECT_NE(once.find("limit_conn"), std::string::npos);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+}
+
+// nginx upstream keep-alive with the cost of a new connection: `keepalive 2` on the app's
+// upstream block, 20 ms to open a connection, an app taking 250 ms, nginx and the network
+// taking no time. Three requests at 0.1, 0.2, 0.3 s, nothing for a second, three more at 1.4,
+// 1.5, 1.6 s. A request's connection is taken when nginx sends it and saved when its
+// response is back:
+//   0.1, 0.2, 0.3: no idle connection: A, B, C opened (20 ms each), back at 0.37, 0.47, 0.57.
+//   Saved: A at 0.37, B at 0.47 (cache [B, A]); C at 0.57 finds the cache full (2) and closes
+//   the least recently saved, A: [C, B].
+//   1.4: reuses C, the most recently saved (no cost), back at 1.65.
+//   1.5: reuses B, back at 1.75.   1.6: C is busy, A was closed: opens D.
+// So 4 connections opened and 2 reused; latencies 270, 270, 270, 250, 250, 270 ms.
+// With keepalive_timeout 1s, B (saved at 0.47) is closed at 1.47 as idle too long: the
+// request at 1.5 opens one as well (5 opened, 1 reused; 270 ms for it).
+const char* kKeepalive = R"(name: keepalive
+duration: 2s
+traffic:
+  arrivals: uniform
+  phases:
+    - {duration: 350ms, rate: 10/s}
+    - {duration: 1s, rate: 0/s}
+    - {duration: 300ms, rate: 10/s}
+  mix: [{class: api}]
+classes: [{id: api, route: [nginx, app]}]
+tiers:
+  - {id: nginx, service: {dist: deterministic, value: 0ms}, replicas: 1, replica: {workers: 100}}
+  - id: app
+    service: {dist: deterministic, value: 250ms}
+    replicas: 1
+    replica: {workers: 100}
+    keepalive: {nginx: "keepalive 2;", connect_time: 20ms}
+)";
+
+TEST_F(EdgeTierTest, KeepaliveReusesIdleConnectionsAndNewOnesCostTheConnectTime) {
+  run(kKeepalive);
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 6u);
+  const double sent[] = {0.1, 0.2, 0.3, 1.4, 1.5, 1.6};
+  const double latency[] = {0.27, 0.27, 0.27, 0.25, 0.25, 0.27};
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_NEAR(ends[i].sent, sent[i], 1e-9) << i;
+    EXPECT_FALSE(ends[i].failed) << i;
+    EXPECT_NEAR(ends[i].latency, latency[i], 1e-9) << "request sent at " << ends[i].sent;
+  }
+  EXPECT_EQ(figure("tiers/app/keepalive/opened"), 4.0);
+  EXPECT_EQ(figure("tiers/app/keepalive/reused"), 2.0);
+  EXPECT_EQ(network_->tier(1).keepaliveInUse(), 0u);
+}
+
+TEST_F(EdgeTierTest, KeepaliveTimeoutClosesIdleConnections) {
+  std::string yaml = kKeepalive;
+  yaml.replace(yaml.find("keepalive 2;"), 12, "keepalive 2; keepalive_timeout 1s;");
+  run(yaml);
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 6u);
+  const double latency[] = {0.27, 0.27, 0.27, 0.25, 0.27, 0.27};
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_NEAR(ends[i].latency, latency[i], 1e-9) << "request sent at " << ends[i].sent;
+  }
+  EXPECT_EQ(figure("tiers/app/keepalive/opened"), 5.0);
+  EXPECT_EQ(figure("tiers/app/keepalive/reused"), 1.0);
+}
+
+// Without a `keepalive` directive nginx keeps no connection (HTTP/1.0 to the upstream): every
+// request pays the 20 ms.
+TEST_F(EdgeTierTest, WithoutKeepaliveEveryRequestOpensAConnection) {
+  std::string yaml = kKeepalive;
+  yaml.replace(yaml.find("keepalive 2;"), 12, "");
+  run(yaml);
+  ASSERT_EQ(ends_.ends.size(), 6u);
+  for (const End& e : ends_.ends)
+    EXPECT_NEAR(e.latency, 0.27, 1e-9) << e.sent;
+  EXPECT_EQ(figure("tiers/app/keepalive/opened"), 6.0);
+}
+
+TEST_F(EdgeTierTest, KeepaliveErrorsAreLocatedAndTheKeyRoundTrips) {
+  std::string bad = kKeepalive;
+  bad.replace(bad.find("keepalive 2;"), 12, "keepalive two;");
+  EXPECT_EQ(errors(bad),
+            "edge.yaml:17:24: tier 'app' keepalive nginx: keepalive \"two\": allowed: a whole "
+            "number >= 1");
+  std::string noCost = kKeepalive;
+  noCost.replace(noCost.find(", connect_time: 20ms"), 20, "");
+  EXPECT_EQ(errors(noCost), "edge.yaml:17:16: missing key 'connect_time' in tier 'app' keepalive");
+  const std::string once = scenarios::resolvedScenarioYaml(load(kKeepalive));
+  EXPECT_NE(once.find("keepalive: {nginx: \"keepalive 2;\", connect_time: 20ms}"),
+            std::string::npos)
+      << once;
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+}
+
+// nginx proxy_cache per location at a caching tier: one object (catalogue 1), a request every
+// 0.5 s from 0.5 to 3.0 s, an app taking 100 ms, nginx no time. The tier's own `ttl` is 10 min
+// but the location says `proxy_cache_valid 200 1s`:
+//   0.5 miss, stored at 0.6, fresh through 1.6;  1.0 and 1.5 hits (0 ms);
+//   2.0 stale (1.6 < 2.0): goes to the app (100 ms), stored anew at 2.1, fresh through 3.1;
+//   2.5 and 3.0 hits.
+// So 4 hits in 6 lookups; latencies 100, 0, 0, 100, 0, 0 ms. Under the tier's 10 min, the
+// request at 2.0 would have been a hit too.
+const char* kProxyCache = R"(name: proxy-cache
+duration: 3s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 3s, rate: 2/s}]
+  mix: [{class: course}]
+classes: [{id: course, path: /api/courses/1, catalogue: 1}]
+tiers:
+  - id: nginx
+    service: {dist: deterministic, value: 0ms}
+    replicas: 1
+    replica: {workers: 100}
+    cache: {ttl: 10m, inactive: 1h}
+    routing:
+      nginx:
+        - location: /api/
+          to: app
+          proxy_cache: "proxy_cache api_cache; proxy_cache_valid 200 302 1s;
+            proxy_cache_use_stale error timeout http_503; proxy_cache_bypass $http_cache_control;"
+  - {id: app, service: {dist: deterministic, value: 100ms}, replicas: 1, replica: {workers: 10}}
+)";
+
+void expectLatencies(const std::vector<End>& ends, const std::vector<double>& expected) {
+  ASSERT_EQ(ends.size(), expected.size());
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    EXPECT_NEAR(ends[i].latency, expected[i], 1e-9) << "request sent at " << ends[i].sent;
+  }
+}
+
+TEST_F(EdgeTierTest, ProxyCacheValidOfTheLocationSetsTheValidity) {
+  run(kProxyCache);
+  expectLatencies(ends_.bySent(), {0.1, 0.0, 0.0, 0.1, 0.0, 0.0});
+  EXPECT_EQ(figure("tiers/nginx/cache/lookups"), 6.0);
+  EXPECT_EQ(figure("tiers/nginx/cache/hits"), 4.0);
+  EXPECT_EQ(figure("tiers/app/completed"), 2.0);
+}
+
+// The app crashes at 1.7 s (refusing connections until the run is over). The requests at
+// 2.0, 2.5 and 3.0 s find the entry stale and the app refusing: nginx's `error` condition
+// (the attempt at the upstream failed) is listed in proxy_cache_use_stale, so each is
+// answered at once with the stale entry (STALE), not with 502. Without `error` in the list,
+// those three get 502.
+TEST_F(EdgeTierTest, ProxyCacheUseStaleAnswersAnUpstreamErrorWithTheStaleEntry) {
+  const std::string crash = std::string(kProxyCache) + R"(faults:
+  - {fault: crash, tier: app, replicas: [app-1], at: 1.7s, for: 10s}
+)";
+  run(crash);
+  std::vector<End> ends = ends_.bySent();
+  expectLatencies(ends, {0.1, 0.0, 0.0, 0.0, 0.0, 0.0});
+  for (const End& e : ends)
+    EXPECT_FALSE(e.failed) << e.sent;
+  EXPECT_EQ(figure("tiers/nginx/cache/stale_served"), 3.0);
+  EXPECT_EQ(figure("tiers/app/errors/502_bad_gateway"), 3.0);  // the app did fail them
+
+  std::string noError = crash;
+  noError.replace(noError.find("use_stale error timeout"), 23, "use_stale timeout");
+  ends_.ends.clear();
+  run(noError);
+  ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 6u);
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    EXPECT_EQ(ends[i].failed, i >= 3) << ends[i].sent;
+    if (i >= 3) {
+      EXPECT_EQ(ends[i].cause, ErrorCause::kBadGateway);
+    }
+  }
+  EXPECT_EQ(figure("tiers/nginx/cache/stale_served"), 0.0);
+}
+
+// A class whose requests satisfy proxy_cache_bypass (cache_bypass: true, the location has
+// `proxy_cache_bypass $http_cache_control`) is never looked up: all six go to the app
+// (100 ms each); its responses are still stored. `proxy_cache off` at the location caches
+// nothing for the class either.
+TEST_F(EdgeTierTest, ProxyCacheBypassAndOff) {
+  std::string bypass = kProxyCache;
+  bypass.replace(bypass.find("catalogue: 1}"), 13, "catalogue: 1, cache_bypass: true}");
+  run(bypass);
+  expectLatencies(ends_.bySent(), {0.1, 0.1, 0.1, 0.1, 0.1, 0.1});
+  EXPECT_EQ(figure("tiers/nginx/cache/lookups"), 0.0);
+
+  std::string off = kProxyCache;
+  off.replace(off.find("proxy_cache api_cache;"), 22, "proxy_cache off;");
+  ends_.ends.clear();
+  run(off);
+  expectLatencies(ends_.bySent(), {0.1, 0.1, 0.1, 0.1, 0.1, 0.1});
+  EXPECT_EQ(figure("tiers/nginx/cache/lookups"), 0.0);
+}
+
+TEST_F(EdgeTierTest, ProxyCacheErrorsAreLocatedAndTheKeyRoundTrips) {
+  std::string bad = kProxyCache;
+  bad.replace(bad.find("use_stale error"), 15, "use_stale eror");
+  const std::string message = errors(bad);
+  EXPECT_EQ(
+      message.rfind("edge.yaml:18:24: tier 'nginx' routing location '/api/' proxy_cache: ", 0), 0u)
+      << message;
+  const std::string once = scenarios::resolvedScenarioYaml(load(kProxyCache));
+  EXPECT_NE(once.find("proxy_cache_use_stale error timeout http_503"), std::string::npos);
+  std::string bypass = kProxyCache;
+  bypass.replace(bypass.find("catalogue: 1}"), 13, "catalogue: 1, cache_bypass: true}");
+  EXPECT_NE(scenarios::resolvedScenarioYaml(load(bypass)).find("cache_bypass: true"),
+            std::string::npos);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+}
+
+// PgBouncer's per-database pools: one pgbouncer.ini with two [databases] entries, each with
+// its own pool_size, and one tier per database (`database:` picks the entry). Three requests
+// at 0.1, 0.2, 0.3 s to each, 1 s each:
+//   users (pool_size=1): one server connection: 0.1-1.1, 1.1-2.1, 2.1-3.1: 1.0, 1.9, 2.8 s.
+//   courses (pool_size=2): 0.1-1.1, 0.2-1.2, then the first freed at 1.1: 1.1-2.1: 1.0, 1.0,
+//   1.8 s.
+// max_client_conn 100 leaves 100 - pool size waiting places; default_pool_size 20 is for
+// entries without pool_size.
+const char* kPerDatabase = R"(name: per-database
+duration: 350ms
+traffic:
+  arrivals: uniform
+  phases: [{duration: 350ms, rate: 10/s}]
+  mix: [{class: CLS}]
+classes: [{id: u, route: [pgb-users]}, {id: c, route: [pgb-courses]}]
+tiers:
+  - id: pgb-users
+    service: {dist: deterministic, value: 1s}
+    replicas: 1
+    pgbouncer:
+      database: users
+      ini: &ini |
+        [databases]
+        users = host=users-db dbname=users pool_size=1
+        courses = host=courses-db dbname=courses pool_size=2
+        [pgbouncer]
+        pool_mode = transaction
+        max_client_conn = 100
+        default_pool_size = 20
+  - id: pgb-courses
+    service: {dist: deterministic, value: 1s}
+    replicas: 1
+    pgbouncer: {database: courses, ini: *ini}
+)";
+
+TEST_F(EdgeTierTest, PgBouncerPerDatabasePoolsEachHaveTheirOwnPoolSize) {
+  const struct {
+    const char* tier;
+    std::uint32_t pool;
+    std::vector<double> latencies;
+  } cases[] = {{"pgb-users", 1, {1.0, 1.9, 2.8}}, {"pgb-courses", 2, {1.0, 1.0, 1.8}}};
+  for (const auto& c : cases) {
+    std::string yaml = kPerDatabase;
+    yaml.replace(yaml.find("CLS"), 3, c.tier == std::string("pgb-users") ? "u" : "c");
+    ends_.ends.clear();
+    run(yaml);
+    const models::TierSpec& tier = spec_.tiers[c.tier == std::string("pgb-users") ? 0 : 1];
+    EXPECT_EQ(tier.targets[0].workers, c.pool) << c.tier;
+    EXPECT_EQ(tier.targets[0].queueLimit, 100u - c.pool) << c.tier;
+    expectLatencies(ends_.bySent(), c.latencies);
+  }
+}
+
+TEST_F(EdgeTierTest, PgBouncerWithSeveralDatabasesNeedsTheTiersDatabase) {
+  std::string base = kPerDatabase;
+  base.replace(base.find("CLS"), 3, "u");
+  std::string none = base;
+  none.replace(none.find("      database: users\n"), 22, "");
+  EXPECT_EQ(
+      errors(none).rfind("edge.yaml:13:7: tier 'pgb-users' pgbouncer: [databases] has several "
+                         "entries (users, courses), each with a pool of its own; allowed: "
+                         "{ini: ..., database: NAME}",
+                         0),
+      0u)
+      << errors(none);
+  std::string unknown = base;
+  unknown.replace(unknown.find("database: courses"), 17, "database: payments");
+  EXPECT_EQ(errors(unknown),
+            "edge.yaml:25:27: tier 'pgb-courses' pgbouncer database 'payments' is "
+            "not in [databases]; allowed: users, courses");
+}
+
+}  // namespace
+}  // namespace lbsim
