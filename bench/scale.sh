@@ -16,7 +16,7 @@
 #   memory     the same scenario for 1/10 of the time and for the full time: max RSS of
 #              each (the statistics stream, so memory must not grow with the duration);
 #              --full-memory makes it 1 hour against 10 hours
-#   jobs       scenarios/cerebrum.yaml as written (27 minutes, its six phases), 4
+#   jobs       scenarios/cerebrum.yaml as written (27 minutes, its six phases), 8
 #              replications, --jobs 1 then --jobs 2: wall times, speed-up, and whether the
 #              results folders are byte-identical
 #
@@ -151,7 +151,7 @@ fi
 echo
 
 if wants jobs; then
-  reps=4
+  reps=8
   duration=""
   [[ "$QUICK" == 1 ]] && duration="--duration 4m"
   for jobs in 1 2; do
