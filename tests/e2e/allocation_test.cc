@@ -47,6 +47,9 @@ TEST(HotPath, NoAllocationPerEventAfterWarmUp) {
   const std::uint64_t allocations = lbsim::testing::allocationCount() - before;
   EXPECT_GT(events, 2000000u);
   EXPECT_EQ(allocations, 0u) << allocations << " allocations in " << events << " events";
+  // Memory per request in flight (docs/performance.md): the 128-byte pool entry and 24 bytes
+  // for each hop of the longest route, class a's two.
+  EXPECT_EQ(network.bytesPerRequest(), 128u + 2u * 24u);
 }
 
 }  // namespace
