@@ -33,4 +33,30 @@ inline std::string_view errorCauseName(ErrorCause cause) {
   return kNames[static_cast<std::size_t>(cause)];
 }
 
+// The HTTP status a client sees for `cause`; kFixedResponse has no status of its own (the
+// request carries the one answered), 500 stands for it here.
+inline int errorCauseStatus(ErrorCause cause) {
+  switch (cause) {
+    case ErrorCause::kQueueFull:
+    case ErrorCause::kRateLimited503:
+    case ErrorCause::kQueueTimeout:
+      return 503;
+    case ErrorCause::kNoHealthyUpstream:
+    case ErrorCause::kBadGateway:
+      return 502;
+    case ErrorCause::kGatewayTimeout:
+      return 504;
+    case ErrorCause::kNotFound:
+      return 404;
+    case ErrorCause::kRateLimited429:
+      return 429;
+    case ErrorCause::kDenied:
+      return 403;
+    case ErrorCause::kFixedResponse:
+    case ErrorCause::kCount:
+      break;
+  }
+  return 500;
+}
+
 }  // namespace lbsim::models

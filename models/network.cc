@@ -443,13 +443,19 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
   if (!lastHop(request) && classKeys_[request.cls] && tiers_[tier]->cachesClass(request.cls)) {
     // (A class whose requests bypass the cache here is not looked up; its response is stored.)
     if (tiers_[tier]->looksUp(request.cls)) {
-      const bool hit = tiers_[tier]->cacheLookup(replica, request.cacheKey, now());
+      // The status of the fresh entry found (a 404 may be cached too), 0 for none.
+      const int status = tiers_[tier]->cacheLookup(replica, request.cacheKey, now());
+      const bool hit = status != 0;
       for (NetworkObserver* o : observers_)
         o->onCacheLookup(request, tier, replica, hit, now());
       if (hit) {
         // Answered from the cache: the response starts back from here, and a worker the tier
         // would have held for the downstream call is free at once.
         tiers_[tier]->releaseHeld(index);
+        if (status >= 400) {
+          markFailed(request, tier, replica,
+                     status == 404 ? ErrorCause::kNotFound : ErrorCause::kFixedResponse, status);
+        }
         respond(index);
         return;
       }
@@ -462,7 +468,7 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
     const int status = spec_.classes[request.cls].fixedStatus;
     if (status >= 400) {
       markFailed(request, tier, replica,
-                 status == 404 ? ErrorCause::kNotFound : ErrorCause::kFixedResponse);
+                 status == 404 ? ErrorCause::kNotFound : ErrorCause::kFixedResponse, status);
     }
     respond(index);
     return;
@@ -471,9 +477,11 @@ void Network::hopFinished(RequestIndex index, TierIndex tier, ReplicaIndex repli
   enterHop(index);
 }
 
-void Network::markFailed(Request& request, TierIndex tier, ReplicaIndex replica, ErrorCause cause) {
+void Network::markFailed(Request& request, TierIndex tier, ReplicaIndex replica, ErrorCause cause,
+                         int status) {
   request.failed = true;
   request.cause = static_cast<std::uint8_t>(cause);
+  request.status = static_cast<std::uint16_t>(status != 0 ? status : errorCauseStatus(cause));
   request.failTier = static_cast<std::uint16_t>(tier);
   request.failReplica = replica;
   for (NetworkObserver* o : observers_)
@@ -561,16 +569,20 @@ bool Network::passBack(RequestIndex index) {
   const auto bit = static_cast<std::uint16_t>(1u << request.hop);
   if ((request.cacheMisses & bit) != 0) {
     request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses & ~bit);
-    // Only a successful response is stored, for its class's validity here (errors from
-    // upstream are not kept). A failure that proxy_cache_use_stale lists is answered with the
-    // entry the cache still holds (STALE).
+    // The response is stored for its status's validity here (an error the upstream
+    // answered, such as a 404, too: proxy_cache_valid 404 1m; not one this tier made itself
+    // for want of an answer). A failure that proxy_cache_use_stale lists is answered with the
+    // entry the cache still holds (STALE) instead.
     const ReplicaIndex r = request.hops[request.hop].replicaAt;
+    const TierIndex upstream = routes_[request.cls][request.hop + 1u];
     if (!request.failed) {
-      pool.cacheStore(r, request.cls, request.cacheKey, now());
-    } else if (pool.servesStale(request, r, routes_[request.cls][request.hop + 1u])) {
+      pool.cacheStore(r, request.cls, request.cacheKey, now(), 200);
+    } else if (pool.servesStale(request, r, upstream)) {
       request.failed = false;
       for (NetworkObserver* o : observers_)
         o->onCacheStaleServed(request, tier, r, now());
+    } else if (!ServicePool::madeByCaller(request, upstream)) {
+      pool.cacheStore(r, request.cls, request.cacheKey, now(), request.status);
     }
   }
   return true;
@@ -599,7 +611,7 @@ void Network::answeredHere(RequestIndex index, TierIndex tier, ReplicaIndex repl
   Request& request = requests_[index];
   for (NetworkObserver* o : observers_)
     o->onHopFinished(request, tier, replica, now());
-  if (status >= 400) markFailed(request, tier, replica, ErrorCause::kFixedResponse);
+  if (status >= 400) markFailed(request, tier, replica, ErrorCause::kFixedResponse, status);
   respond(index);
 }
 

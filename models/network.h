@@ -189,7 +189,9 @@ class Network final : public core::EventHandler {
   // The response (or error) reached the client.
   void finish(RequestIndex index);
   // An error response is produced at `tier`: recorded on the request, told to observers.
-  void markFailed(Request& request, TierIndex tier, ReplicaIndex replica, ErrorCause cause);
+  // `status` is the HTTP status when the cause has none of its own (kFixedResponse).
+  void markFailed(Request& request, TierIndex tier, ReplicaIndex replica, ErrorCause cause,
+                  int status = 0);
   void release(RequestIndex index) {
     requests_[index].alive = false;
     requests_.release(index);

@@ -44,6 +44,7 @@ struct Request {
   ClassIndex cls = 0;                // index into the scenario's classes
   std::uint32_t client = 0;          // client identity: hashing, affinity and per-client limits
   std::uint32_t clientAddress = 0;   // its IPv4 address (nginx $remote_addr)
+  ReplicaIndex replica = kNone;      // replica serving the current hop
   std::uint64_t sessionKey = 0;      // identifies the user session (a session cookie)
   std::uint32_t session = kNone;     // the user session (flow) it belongs to, if any
   std::uint16_t hop = 0;             // position in the class's route (going or coming back)
@@ -67,7 +68,7 @@ struct Request {
   std::uint16_t connSlots = 0;      // bit h: it holds an nginx limit_conn slot at hop h
   ReplicaIndex failReplica = kNone;
   std::uint64_t triedSlots = 0;  // balancer slots (mod 64) already tried at `triedHop`
-  ReplicaIndex replica = kNone;  // replica serving the current hop
+  std::uint16_t status = 0;      // the HTTP status of a failed response
   double created = 0.0;          // when the client sent it
   double hopArrival = 0.0;       // when it reached the current tier's balancer
   double serviceStart = 0.0;     // when a worker took it at the current tier
@@ -86,6 +87,7 @@ struct Request {
     region = kNoRegion;
     traced = failed = alive = probe = parked = queued = false;
     cause = 0;
+    status = 0;
     orphanHop = 0xffff;
     failTier = 0;
     triedHop = 0xffff;

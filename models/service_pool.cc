@@ -149,7 +149,7 @@ ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const 
         [&](const std::string& p) { return routing::albWildcardMatch(p, path, false); });
   }
   out.lookup = out.store = cached;
-  out.ttl = spec.cache->ttl;
+  out.valid = {cache::CacheValidity{200, spec.cache->ttl}};
   // nginx: the proxy cache directives of the location the class's path takes here.
   if (!cached || !spec.routing || spec.routing->kind != RoutingSpec::Kind::kNginx ||
       c.path.empty() || std::find(c.route.begin(), c.route.end(), spec.id) == c.route.end()) {
@@ -163,10 +163,9 @@ ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const 
   traits.method = c.method == "HEAD" ? cache::HttpMethod::kHead : cache::HttpMethod::kGet;
   traits.bypass = c.cacheBypass && !rules.bypassWhen.empty();
   const cache::CacheDecision d = rules.decide(traits);
-  const std::optional<double> valid = rules.validity(200);
   out.lookup = d.lookup;
-  out.store = d.store && valid.has_value();
-  out.ttl = valid.value_or(0.0);
+  out.store = d.store && !rules.valid.empty();
+  out.valid = rules.valid;
   out.useStale = rules.enabled() ? rules.useStale : 0;
   return out;
 }
@@ -593,47 +592,20 @@ void ServicePool::attemptEnded(const Request& request) {
   }
 }
 
-namespace {
-int statusOf(ErrorCause cause) {
-  switch (cause) {
-    case ErrorCause::kQueueFull:
-    case ErrorCause::kRateLimited503:
-    case ErrorCause::kQueueTimeout:
-      return 503;
-    case ErrorCause::kNoHealthyUpstream:
-    case ErrorCause::kBadGateway:
-      return 502;
-    case ErrorCause::kGatewayTimeout:
-      return 504;
-    case ErrorCause::kNotFound:
-      return 404;
-    case ErrorCause::kRateLimited429:
-      return 429;
-    case ErrorCause::kDenied:
-      return 403;
-    case ErrorCause::kFixedResponse:
-    case ErrorCause::kCount:
-      break;
-  }
-  return 500;
-}
-}  // namespace
-
 bool ServicePool::servesStale(const Request& request, ReplicaIndex replica,
                               TierIndex upstream) const {
   const std::uint16_t useStale = classCaching_[request.cls].useStale;
   if (useStale == 0 || !caches_[replica].contains(request.cacheKey)) return false;
   const auto cause = static_cast<ErrorCause>(request.cause);
   std::optional<cache::StaleCondition> condition;
-  if (request.failTier == upstream && cause == ErrorCause::kGatewayTimeout) {
+  if (!madeByCaller(request, upstream)) {
+    // An upstream answered with an error status (http_503, http_502 from further down, ...).
+    condition = cache::staleConditionOfStatus(request.status);
+  } else if (cause == ErrorCause::kGatewayTimeout) {
     condition = cache::StaleCondition::kTimeout;
-  } else if (request.failTier == upstream &&
-             (cause == ErrorCause::kBadGateway || cause == ErrorCause::kNoHealthyUpstream)) {
+  } else {
     // nginx's own error reaching the upstream; `error` also covers no server to pick.
     condition = cache::StaleCondition::kError;
-  } else if (cause != ErrorCause::kFixedResponse) {
-    // An upstream answered with an error status (http_503, http_502 from further down, ...).
-    condition = cache::staleConditionOfStatus(statusOf(cause));
   }
   return condition && (useStale & cache::staleBit(*condition)) != 0;
 }
@@ -662,7 +634,7 @@ bool ServicePool::mayRetry(const Request& request, ErrorCause cause, Failure how
       condition = rs.onTimeout && !rs.onConnectTimeoutOnly && resent;
       break;
     case Failure::kStatus: {
-      const int status = statusOf(cause);
+      const int status = errorCauseStatus(cause);
       condition = resent && ((status == 502 && rs.on502) || (status == 503 && rs.on503) ||
                              (status == 504 && rs.on504) || (status == 429 && rs.on429));
       break;
@@ -687,7 +659,7 @@ void ServicePool::attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorC
                                            ? health::CheckResult::kRefused
                                        : how == Failure::kStatus ? health::CheckResult::kFailed
                                                                  : health::CheckResult::kTimedOut;
-    health_->onAttemptResult(replica, result, statusOf(cause));
+    health_->onAttemptResult(replica, result, errorCauseStatus(cause));
   }
   if (!mayRetry(request, cause, how)) {
     network_.fail(index, index_, replica, cause);
@@ -831,7 +803,7 @@ bool ServicePool::responseReturned(RequestIndex index) {
   }
   if (request.failed) {
     const auto cause = static_cast<ErrorCause>(request.cause);
-    const int status = statusOf(cause);
+    const int status = request.status;
     if (health_) {
       health_->onAttemptResult(
           r, status >= 500 ? health::CheckResult::kFailed : health::CheckResult::kOk, status);

@@ -7,6 +7,7 @@
 #include "core/simulator.h"
 #include "core/timer_line.h"
 #include "models/balancing/balancer.h"
+#include "models/cache/cache_rules.h"
 #include "models/cache/lru_cache.h"
 #include "models/errors.h"
 #include "models/pool/upstream_keepalive.h"
@@ -163,13 +164,27 @@ class ServicePool final : public core::EventHandler {
   const ratelimit::TierLimits* limits() const { return limits_.get(); }
   // The replica's cache: whether it holds a fresh response for `key` (and counts the use),
   // and storing a response that came back from upstream.
-  bool cacheLookup(ReplicaIndex replica, std::uint64_t key, double now) {
-    return caches_[replica].lookup(key, now).result == cache::CacheResult::kFresh;
+  // The status of the fresh response the replica's cache holds for `key`, 0 for none.
+  int cacheLookup(ReplicaIndex replica, std::uint64_t key, double now) {
+    const cache::CacheLookup found = caches_[replica].lookup(key, now);
+    return found.result == cache::CacheResult::kFresh ? found.status : 0;
   }
-  // Stores a successful response of class `c`, for its validity (nothing when the class's
-  // rules do not store it).
-  void cacheStore(ReplicaIndex replica, ClassIndex c, std::uint64_t key, double now) {
-    if (classCaching_[c].store) caches_[replica].store(key, now, classCaching_[c].ttl);
+  // Stores a response of class `c` with `status`, for the validity the class's rules give
+  // that status (nothing when they give none, or do not store the class).
+  void cacheStore(ReplicaIndex replica, ClassIndex c, std::uint64_t key, double now, int status) {
+    if (!classCaching_[c].store) return;
+    if (const auto valid = cache::validityOf(classCaching_[c].valid, status)) {
+      caches_[replica].store(key, now, *valid, 1, static_cast<std::uint16_t>(status));
+    }
+  }
+  // Whether the failed response of `request` was made by the caller of `upstream` for want of
+  // an answer from it (a timeout, a refused or reset connection, no target to pick: nginx's
+  // own 502 and 504), rather than answered by `upstream` or a tier beyond it.
+  static bool madeByCaller(const Request& request, TierIndex upstream) {
+    const auto cause = static_cast<ErrorCause>(request.cause);
+    return request.failTier == upstream &&
+           (cause == ErrorCause::kGatewayTimeout || cause == ErrorCause::kBadGateway ||
+            cause == ErrorCause::kNoHealthyUpstream);
   }
   // nginx proxy_cache_use_stale: whether the failed response of `request` (its attempt at this
   // tier's upstream `upstream` failed, or an upstream answered an error) is replaced by the
@@ -213,7 +228,9 @@ class ServicePool final : public core::EventHandler {
   struct ClassCaching {
     bool lookup = false;
     bool store = false;
-    double ttl = 0.0;            // validity of a stored 200 response
+    // Validity by status (proxy_cache_valid lines in order; the tier's ttl for 200 alone
+    // without nginx rules).
+    std::vector<cache::CacheValidity> valid;
     std::uint16_t useStale = 0;  // proxy_cache_use_stale conditions (cache::staleBit)
   };
   static ClassCaching classCaching(const TierSpec& spec, const ClassSpec& c);

@@ -355,7 +355,11 @@ CacheDecision NginxCacheRules::decide(const RequestTraits& request) const {
 }
 
 std::optional<double> NginxCacheRules::validity(int status) const {
-  for (const CacheValidity& v : valid) {
+  return validityOf(valid, status);
+}
+
+std::optional<double> validityOf(const std::vector<CacheValidity>& lines, int status) {
+  for (const CacheValidity& v : lines) {
     if (v.status == 0 || v.status == status) {
       if (v.seconds <= 0.0) return std::nullopt;
       return v.seconds;

@@ -77,6 +77,11 @@ struct CacheValidity {
   double seconds = 0.0;
 };
 
+// The validity `lines` give a response with `status`: the first line whose status is the
+// response's or `any` (ngx_http_file_cache_valid); nullopt when none matches or its time is 0
+// (nginx does not cache then).
+std::optional<double> validityOf(const std::vector<CacheValidity>& lines, int status);
+
 // nginx proxy caching in one location (ngx_http_proxy_module), as plain values.
 struct NginxCacheRules {
   std::string zone;  // proxy_cache <zone>; empty is `proxy_cache off` (the default)

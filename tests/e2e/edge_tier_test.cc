@@ -431,6 +431,83 @@ TEST_F(EdgeTierTest, ProxyCacheUseStaleAnswersAnUpstreamErrorWithTheStaleEntry) 
   EXPECT_EQ(figure("tiers/nginx/cache/stale_served"), 0.0);
 }
 
+// Error responses are cached for their own validity. The app answers /api/gone with 404 after
+// its 100 ms (its `location /api/ { return 404; }`), and nginx's location has
+// `proxy_cache_valid 404 2s` beside `200 302 1s`. Requests every 0.5 s:
+//   0.5 miss, the 404 stored at 0.6, fresh through 2.6;  1.0, 1.5, 2.0, 2.5 hits: the cached
+//   404 at once;  3.0 finds it stale and goes to the app again (100 ms).
+// All six are 404s; 4 hits. Without the 404 line nothing is stored: all six go to the app.
+const char* kCached404 = R"(name: cached-404
+duration: 3s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 3s, rate: 2/s}]
+  mix: [{class: gone}]
+classes: [{id: gone, path: /api/gone, catalogue: 1}]
+tiers:
+  - id: nginx
+    service: {dist: deterministic, value: 0ms}
+    replicas: 1
+    replica: {workers: 100}
+    cache: {ttl: 10m, inactive: 1h}
+    routing:
+      nginx:
+        - location: /api/
+          to: app
+          proxy_cache: "proxy_cache api_cache; proxy_cache_valid 200 302 1s;
+            proxy_cache_valid 404 2s;"
+  - id: app
+    service: {dist: deterministic, value: 100ms}
+    replicas: 1
+    replica: {workers: 10}
+    routing:
+      nginx:
+        - {location: /api/, status: 404}
+)";
+
+TEST_F(EdgeTierTest, ProxyCacheValidStoresAnUpstream404ForItsOwnValidity) {
+  run(kCached404);
+  std::vector<End> ends = ends_.bySent();
+  expectLatencies(ends, {0.1, 0.0, 0.0, 0.0, 0.0, 0.1});
+  for (const End& e : ends) {
+    EXPECT_TRUE(e.failed) << e.sent;
+    EXPECT_EQ(e.cause, ErrorCause::kNotFound) << e.sent;
+  }
+  EXPECT_EQ(figure("tiers/nginx/cache/hits"), 4.0);
+  EXPECT_EQ(figure("tiers/app/errors/404_not_found"), 2.0);  // only two reached the app
+  EXPECT_EQ(figure("end_to_end/all/errors/404_not_found"), 6.0);
+
+  std::string no404 = kCached404;
+  no404.replace(no404.find("proxy_cache_valid 404 2s;"), 25, "");
+  ends_.ends.clear();
+  run(no404);
+  expectLatencies(ends_.bySent(), {0.1, 0.1, 0.1, 0.1, 0.1, 0.1});
+  EXPECT_EQ(figure("tiers/nginx/cache/hits"), 0.0);
+  EXPECT_EQ(figure("tiers/app/errors/404_not_found"), 6.0);
+}
+
+// `proxy_cache_valid any` caches whatever the upstream answers, but an error nginx makes
+// itself for want of an answer is no response to store: with the app down from the start,
+// each of the six requests is refused and gets nginx's own 502, and each looks the cache up
+// again and misses.
+TEST_F(EdgeTierTest, ProxyCacheDoesNotStoreTheErrorsNginxMakesItself) {
+  std::string any = kProxyCache;
+  any.replace(any.find("proxy_cache_valid 200 302 1s;"), 29, "proxy_cache_valid any 1m;");
+  any.replace(any.find("use_stale error timeout http_503"), 32, "use_stale off");
+  any += R"(faults:
+  - {fault: crash, tier: app, replicas: [app-1], at: 0s, for: 10s}
+)";
+  run(any);
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 6u);
+  for (const End& e : ends) {
+    EXPECT_TRUE(e.failed) << e.sent;
+    EXPECT_EQ(e.cause, ErrorCause::kBadGateway) << e.sent;
+  }
+  EXPECT_EQ(figure("tiers/nginx/cache/lookups"), 6.0);
+  EXPECT_EQ(figure("tiers/nginx/cache/hits"), 0.0);
+}
+
 // A class whose requests satisfy proxy_cache_bypass (cache_bypass: true, the location has
 // `proxy_cache_bypass $http_cache_control`) is never looked up: all six go to the app
 // (100 ms each); its responses are still stored. `proxy_cache off` at the location caches
