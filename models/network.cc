@@ -41,6 +41,7 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     tiers_.push_back(
         std::make_unique<ServicePool>(*this, i, spec_.tiers[i], policies, &policyStreams_[i]));
   }
+  buildPgBouncers();
   for (const ClassSpec& c : spec_.classes) {
     if (c.route.empty() || c.route.size() > kMaxRouteLength) {
       throw std::invalid_argument("class '" + c.id + "' needs a route of 1 to " +
@@ -140,6 +141,37 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
 }
 
 Network::~Network() = default;
+
+void Network::buildPgBouncers() {
+  std::vector<std::string> names;  // of pgbouncers_
+  for (TierIndex t = 0; t < spec_.tiers.size(); ++t) {
+    const auto& p = spec_.tiers[t].pgbouncer;
+    if (!p) continue;
+    const std::string name = p->instance.empty() ? "\ntier:" + spec_.tiers[t].id : p->instance;
+    const auto at =
+        static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+    if (at == names.size()) {
+      names.push_back(name);
+      pgbouncers_.push_back(std::make_unique<PgBouncerInstance>());
+    }
+    pgbouncers_[at]->tiers.push_back(tiers_[t].get());
+  }
+  for (std::size_t i = 0; i < pgbouncers_.size(); ++i) {
+    PgBouncerInstance& instance = *pgbouncers_[i];
+    std::vector<pool::PoolSpec> pools;
+    std::size_t processes = 0;
+    for (ServicePool* tier : instance.tiers) {
+      pools.push_back(spec_.tiers[tier->index()].pgbouncer->pool);
+      processes = std::max(processes, tier->replicas().size());
+    }
+    const pool::PgBouncerSettings& settings =
+        spec_.tiers[instance.tiers.front()->index()].pgbouncer->settings;
+    instance.processes.assign(processes, pool::ConnectionPool(settings, pools, now()));
+    instance.deadline.assign(processes, pool::kNever);
+    for (std::uint32_t p = 0; p < instance.tiers.size(); ++p)
+      instance.tiers[p]->attachPgBouncer(&instance, p);
+  }
+}
 
 void Network::buildZones() {
   for (const RegionSpec& region : spec_.regions) {
@@ -264,6 +296,8 @@ bool Network::linkLostOnFaultyLink(const Request& request) const {
 void Network::start() {
   for (auto& tier : tiers_)
     tier->startHealth();
+  for (auto& instance : pgbouncers_)
+    instance->tiers.front()->startPgBouncer();
   if (faults_) faults_->start();
   for (auto& a : autoscalers_)
     a->start();

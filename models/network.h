@@ -84,6 +84,12 @@ class Network final : public core::EventHandler {
     for (NetworkObserver* o : observers_)
       o->onUpstreamConnection(requests_[index], tier, replica, reused, now());
   }
+  // A PgBouncer tier's process at `replica` opened (or closed) a server connection of the
+  // tier's pool.
+  void poolServerChanged(TierIndex tier, ReplicaIndex replica, bool opened) {
+    for (NetworkObserver* o : observers_)
+      o->onPoolServer(tier, replica, opened, now());
+  }
   // A database tier served the request at `replica`: writes start their replication lag,
   // reads at read replicas are checked against the user's last write.
   void databaseServed(RequestIndex index, TierIndex tier, ReplicaIndex replica);
@@ -199,6 +205,7 @@ class Network final : public core::EventHandler {
   // direction 0: towards the tier at the current hop; 1: the response back from it.
   double linkLatency(const Request& request, std::uint16_t hopZone, std::uint32_t direction);
   void buildZones();
+  void buildPgBouncers();
   double linkFaultDelay(const Request& request, std::uint32_t direction) const;
   bool linkLostOnFaultyLink(const Request& request) const;
   bool linkMatches(const Request& request, std::uint32_t fault) const;
@@ -208,6 +215,8 @@ class Network final : public core::EventHandler {
   core::Simulator simulator_;
   std::vector<NetworkObserver*> observers_;
   std::vector<std::unique_ptr<ServicePool>> tiers_;
+  // PgBouncer tiers, grouped by instance (a tier with none is its own).
+  std::vector<std::unique_ptr<PgBouncerInstance>> pgbouncers_;
   std::vector<core::RandomStream> policyStreams_;
   std::vector<std::vector<TierIndex>> routes_;
   std::vector<std::vector<core::Distribution>> hopService_;  // [class][hop]

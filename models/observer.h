@@ -135,6 +135,15 @@ class NetworkObserver {
     (void)reused;
     (void)now;
   }
+  // A PgBouncer tier's process at `replica` opened a server connection for the tier's pool
+  // (for a waiting client, the reserve or min_pool_size), or closed one (`opened` false: idle
+  // timeout, lifetime, evicted for another pool, or the process went down).
+  virtual void onPoolServer(TierIndex tier, ReplicaIndex replica, bool opened, double now) {
+    (void)tier;
+    (void)replica;
+    (void)opened;
+    (void)now;
+  }
   // A database read served by a read replica missed the user's own write, which had not
   // reached the replica yet (replication lag).
   virtual void onStaleRead(const Request& request, TierIndex tier, ReplicaIndex replica,

@@ -366,6 +366,11 @@ std::uint64_t ServicePool::connectionsHeld(ReplicaIndex r) const {
 }
 
 void ServicePool::admit(RequestIndex index, ReplicaIndex chosen) {
+  // (A health check reaches PgBouncer itself, not through a server connection.)
+  if (pgb_ != nullptr && !network_.request(index).probe) {
+    pooledAdmit(index, chosen);
+    return;
+  }
   Replica& replica = replicas_[chosen];
   if (replica.busy < replica.workers) {
     startService(chosen, index);
@@ -471,6 +476,15 @@ void ServicePool::handleEvent(const core::Event& event) {
     case kTimerLine:
       handleEvent(timerLines_[event.kind >> 8].due());
       break;
+    case kPgBouncerDue: {
+      const auto r = static_cast<ReplicaIndex>(event.payload);
+      const double now = network_.simulator().now();
+      if (pgb_->deadline[r] != now) break;  // superseded by an earlier one
+      pgb_->deadline[r] = pool::kNever;
+      pooledEvents(r, pgb_->processes[r].advance(now));
+      pooledSchedule(r);
+      break;
+    }
     case kPromote:
       if (event.payload == primary_ && health_ && !health_->healthy(primary_)) promote();
       break;
@@ -724,31 +738,150 @@ void ServicePool::serviceDone(RequestIndex index) {
     return;
   }
   if (request.probe) {
-    releaseWorker(r);
+    releaseWorker(r, index);
     health_->probeFinished(r, index, health::CheckResult::kOk);
     network_.releaseProbe(index);
     return;
   }
   if (replicas_[r].fixedResponse != 0) {
     // A maintenance server: the request goes no further.
-    releaseWorker(r);
+    releaseWorker(r, index);
     network_.answeredHere(index, index_, r, replicas_[r].fixedResponse);
     return;
   }
   if (holdWorker_ && !network_.lastHop(request)) {
     request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers | (1u << request.hop));
   } else {
-    releaseWorker(r);
+    releaseWorker(r, index);
   }
   if (database_) network_.databaseServed(index, index_, r);
   network_.hopFinished(index, index_, r);
 }
 
-void ServicePool::releaseWorker(ReplicaIndex r) {
+void ServicePool::releaseWorker(ReplicaIndex r, RequestIndex index) {
   Replica& replica = replicas_[r];
   assert(replica.busy > 0);
   --replica.busy;
+  if (pgb_ != nullptr && !network_.request(index).probe) {
+    // The transaction is over and the client goes: its server goes back to the pool.
+    notify(r);
+    pooledEvents(r, pgb_->processes[r].disconnect(index, network_.simulator().now()));
+    pooledSchedule(r);
+    return;
+  }
   serveQueue(r);
+}
+
+void ServicePool::attachPgBouncer(PgBouncerInstance* instance, std::uint32_t poolIndex) {
+  pgb_ = instance;
+  pgbPool_ = poolIndex;
+}
+
+void ServicePool::startPgBouncer() {
+  // What the processes did when they started (a forced user's min_pool_size servers being
+  // opened), told now that the observers are there; then their timers.
+  for (ReplicaIndex r = 0; r < pgb_->processes.size(); ++r) {
+    pooledEvents(r, pgb_->processes[r].events());
+    pooledSchedule(r);
+  }
+}
+
+void ServicePool::pooledAdmit(RequestIndex index, ReplicaIndex r) {
+  const double now = network_.simulator().now();
+  pool::ConnectionPool& process = pgb_->processes[r];
+  const pool::Acquire a = process.acquire(index, now, pgbPool_);
+  // What the process's timers did first (due at `now` too).
+  pooledEvents(r, process.events());
+  switch (a.status) {
+    case pool::AcquireStatus::kGranted:
+      pooledStart(r, index, a.setupDelay, a.newServer);
+      break;
+    case pool::AcquireStatus::kQueued: {
+      Request& request = network_.request(index);
+      request.queued = true;
+      request.serviceStart = now;
+      ++replicas_[r].pooledWaiting;
+      notify(r);
+      break;
+    }
+    case pool::AcquireStatus::kRefused:
+      // "no more connections allowed (max_client_conn)": the client's connection is closed.
+      attemptLost(index, r, ErrorCause::kQueueFull, Failure::kStatus);
+      drainWaiting();
+      break;
+  }
+  pooledSchedule(r);
+}
+
+void ServicePool::pooledStart(ReplicaIndex r, RequestIndex index, double setup, bool opened) {
+  Replica& replica = replicas_[r];
+  Request& request = network_.request(index);
+  ++replica.busy;
+  const double now = network_.simulator().now();
+  // The wait for the server includes opening it.
+  request.serviceStart = now + setup;
+  network_.simulator().schedule(now + setup + request.hops[request.hop].demand / replica.speed,
+                                handler_, kServiceDone, index);
+  if (opened) network_.poolServerChanged(index_, r, true);
+  notify(r);
+}
+
+void ServicePool::pooledEvents(ReplicaIndex r, std::span<const pool::PoolEvent> events) {
+  if (events.empty()) return;
+  // Handling one may call the process again, which reuses the span's storage.
+  std::vector<pool::PoolEvent> copied(events.begin(), events.end());
+  for (const pool::PoolEvent& e : copied)
+    pgb_->tiers[e.pool]->pooledEvent(r, e);
+}
+
+void ServicePool::pooledEvent(ReplicaIndex r, const pool::PoolEvent& e) {
+  switch (e.kind) {
+    case pool::PoolEventKind::kGranted: {
+      network_.request(e.client).queued = false;
+      --replicas_[r].pooledWaiting;
+      pooledStart(r, e.client, e.setupDelay, e.newServer);
+      break;
+    }
+    case pool::PoolEventKind::kQueryWaitTimeout:
+      network_.request(e.client).queued = false;
+      --replicas_[r].pooledWaiting;
+      notify(r);
+      attemptLost(e.client, r, ErrorCause::kQueueTimeout, Failure::kStatus);
+      break;
+    case pool::PoolEventKind::kServerOpened:
+      network_.poolServerChanged(index_, r, true);
+      break;
+    case pool::PoolEventKind::kServerClosed:
+      network_.poolServerChanged(index_, r, false);
+      break;
+    case pool::PoolEventKind::kReserveOpened:
+      break;  // its kGranted follows
+  }
+}
+
+void ServicePool::pooledSchedule(ReplicaIndex r) {
+  const double t = pgb_->processes[r].nextDeadline();
+  if (!(t < pgb_->deadline[r])) return;
+  pgb_->deadline[r] = t;
+  ServicePool& owner = *pgb_->tiers.front();
+  network_.simulator().schedule(t, owner.handler_, kPgBouncerDue, r);
+}
+
+void ServicePool::pooledDrop(ReplicaIndex r, std::vector<RequestIndex>& waiting) {
+  std::vector<pool::ClientId> dropped;
+  const auto events = pgb_->processes[r].dropPool(pgbPool_, network_.simulator().now(), dropped);
+  std::vector<pool::PoolEvent> copied(events.begin(), events.end());
+  replicas_[r].pooledWaiting = 0;
+  for (const pool::ClientId c : dropped) {
+    Request& request = network_.request(c);
+    if (request.queued) {
+      request.queued = false;
+      waiting.push_back(c);
+    }
+  }
+  for (const pool::PoolEvent& e : copied)
+    pgb_->tiers[e.pool]->pooledEvent(r, e);
+  pooledSchedule(r);
 }
 
 void ServicePool::serveQueue(ReplicaIndex r) {
@@ -784,7 +917,7 @@ void ServicePool::releaseHeld(RequestIndex index) {
   if ((request.heldWorkers & bit) == 0) return;
   request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers & ~bit);
   if (!sameReplica(request)) return;  // the worker went down with its replica
-  releaseWorker(request.hops[request.hop].replicaAt);
+  releaseWorker(request.hops[request.hop].replicaAt, index);
 }
 
 bool ServicePool::responseReturned(RequestIndex index) {
@@ -1015,6 +1148,13 @@ void ServicePool::replicaGone(ReplicaIndex r) {
   if (replica.condition == Condition::kUp) {
     replica.condition = Condition::kCrashed;  // refuses anything that still reaches it
     ++replica.generation;
+    if (pgb_ != nullptr) {
+      // Its PgBouncer process stops: the pool's idle server connections close. (It is gone
+      // only once nothing waits there, or after setCondition already dropped the pool.)
+      std::vector<RequestIndex> waiting;
+      pooledDrop(r, waiting);
+      assert(waiting.empty());
+    }
   }
   healthChanged(r);
 }
@@ -1046,6 +1186,7 @@ void ServicePool::setCondition(ReplicaIndex r, Condition condition, double speed
     queued.push_back(index);
   }
   replica.stale = 0;
+  if (pgb_ != nullptr) pooledDrop(r, queued);
   notify(r);
   for (const RequestIndex index : queued) {
     Request& request = network_.request(index);

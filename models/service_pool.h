@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,16 @@ inline constexpr std::uint16_t kNoZone = 0xffff;
 // has come back through the hop (downstream tiers and network included), as nginx and
 // HAProxy count a connection to an upstream server. A replica's worker is freed when its
 // own service ends, or, for a tier that holds workers, when the response comes back.
+class ServicePool;
+
+// A PgBouncer's processes, shared by the tiers that are its pools (spec `pgbouncer.instance`):
+// replica r of each of those tiers is process r, and pool i of a process is tiers[i]'s.
+struct PgBouncerInstance {
+  std::vector<pool::ConnectionPool> processes;  // by replica
+  std::vector<ServicePool*> tiers;              // by pool index
+  std::vector<double> deadline;                 // each process's pending timer event
+};
+
 class ServicePool final : public core::EventHandler {
  public:
   // What a fault did to a replica.
@@ -69,9 +80,11 @@ class ServicePool final : public core::EventHandler {
     std::uint32_t busyThen = 0;
     std::uint64_t arrivals = 0;
     // Waiting requests: index | id << 32 (an entry whose request left the queue early is
-    // skipped when it comes up); `waiting()` is how many really wait.
+    // skipped when it comes up); `waiting()` is how many really wait, there and (a PgBouncer
+    // tier) for a server connection.
     core::RingQueue<std::uint64_t> queue;
-    std::size_t waiting() const { return queue.size() - stale; }
+    std::uint32_t pooledWaiting = 0;
+    std::size_t waiting() const { return queue.size() - stale + pooledWaiting; }
     double busySeconds(double now) const { return busyIntegral + busyThen * (now - changedAt); }
   };
 
@@ -177,6 +190,12 @@ class ServicePool final : public core::EventHandler {
       caches_[replica].store(key, now, *valid, 1, static_cast<std::uint16_t>(status));
     }
   }
+  // Makes the tier pool `poolIndex` of a PgBouncer `instance` (Network does, once the tiers
+  // exist); the first tier attached schedules the processes' timers.
+  void attachPgBouncer(PgBouncerInstance* instance, std::uint32_t poolIndex);
+  const PgBouncerInstance* pgbouncer() const { return pgb_; }
+  // When the run starts: the first tier of an instance starts its processes' timers.
+  void startPgBouncer();
   // Whether the failed response of `request` was made by the caller of `upstream` for want of
   // an answer from it (a timeout, a refused or reset connection, no target to pick: nginx's
   // own 502 and 504), rather than answered by `upstream` or a tier beyond it.
@@ -207,6 +226,7 @@ class ServicePool final : public core::EventHandler {
     kReserveDue,     // | hop << 8 | try << 16
     kRestartOver,    // payload: replica | life serial << 32
     kTimerLine,      // | line << 8: the head of timerLines_[line] is due
+    kPgBouncerDue,   // payload: replica; the PgBouncer process has a timer due
   };
   // The timers of one fixed delay each, kept off the calendar (core::TimerLine).
   enum TimerLineIndex : std::uint32_t {
@@ -258,7 +278,8 @@ class ServicePool final : public core::EventHandler {
   void dispatch(RequestIndex index, ReplicaIndex replica);
   void startService(ReplicaIndex replica, RequestIndex index);
   void serviceDone(RequestIndex index);
-  void releaseWorker(ReplicaIndex replica);
+  // The request's worker (a PgBouncer tier: its server connection) at `replica` is free.
+  void releaseWorker(ReplicaIndex replica, RequestIndex index);
   // Starts waiting requests while a worker is free (a reserve one for those that waited long
   // enough); drops the entries of requests that left the queue.
   void serveQueue(ReplicaIndex replica);
@@ -297,6 +318,17 @@ class ServicePool final : public core::EventHandler {
   std::uint64_t timerPayload(RequestIndex index) const;
   bool timerValid(RequestIndex index, std::uint64_t payload) const;
   void responseTimeout(RequestIndex index, std::uint16_t hop);
+  // PgBouncer: the request asks process `r` for a server connection.
+  void pooledAdmit(RequestIndex index, ReplicaIndex r);
+  // It got one, usable after `setup` (a new connection being opened).
+  void pooledStart(ReplicaIndex r, RequestIndex index, double setup, bool opened);
+  // What process `r` did (copied: handling one may call the process again).
+  void pooledEvents(ReplicaIndex r, std::span<const pool::PoolEvent> events);
+  void pooledEvent(ReplicaIndex r, const pool::PoolEvent& e);
+  void pooledSchedule(ReplicaIndex r);
+  // The process went down with the replica: this pool's clients and servers are gone; the
+  // requests that were waiting are appended to `waiting`.
+  void pooledDrop(ReplicaIndex r, std::vector<RequestIndex>& waiting);
 
   Network& network_;
   TierIndex index_;
@@ -322,6 +354,9 @@ class ServicePool final : public core::EventHandler {
   std::vector<std::vector<std::unique_ptr<pool::UpstreamKeepalive>>> keepaliveCaches_;
   std::vector<std::uint32_t> connectionOf_;
   std::vector<ClassCaching> classCaching_;  // by class
+  PgBouncerInstance* pgb_ = nullptr;        // a PgBouncer tier: the processes it is a pool of
+  std::uint32_t pgbPool_ = 0;
+  std::vector<pool::PoolEvent> pgbEvents_;
   bool draining_ = false;
   std::unique_ptr<TierHealth> health_;  // null when no health mechanism is configured
   core::RandomStream healthStream_;

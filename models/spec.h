@@ -13,6 +13,7 @@
 #include "models/autoscaling/hpa_controller.h"
 #include "models/autoscaling/threshold_rule.h"
 #include "models/balancing/policy.h"
+#include "models/pool/connection_pool.h"
 
 namespace lbsim::models {
 
@@ -392,6 +393,20 @@ struct KeepaliveSpec {
   double connectTime = 0.0;
 };
 
+// A PgBouncer in front of the tier's callees: each replica of the tier is a PgBouncer process
+// (models/pool/connection_pool.h) that gives a request a server connection for its
+// transaction, in place of the generic workers, queue, reserve and queue timeout.
+struct PgBouncerTierSpec {
+  std::string ini;       // the pgbouncer.ini text as written
+  std::string database;  // the [databases] entry this tier pools, as named (may be empty)
+  // Tiers naming the same instance are pools of one PgBouncer: replica r of each is the same
+  // process, and max_client_conn, max_db_connections and max_user_connections count across
+  // them. Empty: the tier's own instance.
+  std::string instance;
+  pool::PgBouncerSettings settings;
+  pool::PoolSpec pool;  // the entry's database and user (indices in the ini), its overrides
+};
+
 struct TierSpec {
   std::string id;
   TierKind kind = TierKind::kServicePool;
@@ -416,6 +431,7 @@ struct TierSpec {
   // nginx upstream keep-alive towards this tier's replicas (the upstream block that names
   // this tier, like its balancer and passive health); absent: connections cost nothing.
   std::optional<KeepaliveSpec> keepalive;
+  std::optional<PgBouncerTierSpec> pgbouncer;
   // Database: how long a write takes to reach the read replicas (asynchronous streaming
   // replication). A read at a replica by a user whose last write has not reached it yet is
   // counted as stale (a read-your-writes violation).

@@ -909,7 +909,10 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
         spec.tiers.push_back(parseTier(in, t, policies, spec.regions, declaredIds(tiers)));
       });
     }
-    if (spec.tiers.size() == tiers.size()) checkUniqueIds(in, tiers, spec.tiers, "tier");
+    if (spec.tiers.size() == tiers.size()) {
+      checkUniqueIds(in, tiers, spec.tiers, "tier");
+      checkPgBouncerInstances(in, tiers, spec.tiers);
+    }
   }
   YAML::Node classes;
   in.collect([&] {
@@ -922,7 +925,10 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
       in.collect(
           [&] { spec.classes.push_back(parseClass(in, c, declaredIds(tiers), spec.tiers)); });
     }
-    if (spec.classes.size() == classes.size()) checkUniqueIds(in, classes, spec.classes, "class");
+    if (spec.classes.size() == classes.size()) {
+      checkUniqueIds(in, classes, spec.classes, "class");
+      checkPgBouncerRoutes(in, classes, spec);
+    }
   }
   // The chain as a graph, once tiers and classes are whole.
   if (in.diagnostics().empty() && tiers && classes && spec.tiers.size() == tiers.size() &&

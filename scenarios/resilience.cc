@@ -244,10 +244,16 @@ void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::str
   const std::string pwhat = what + " pgbouncer";
   // The ini text alone, or {ini: TEXT, database: NAME}: the pool of one [databases] entry.
   // (A YAML::Node is a handle: assigning to one would rewrite the node it refers to.)
-  if (p.IsMap()) in.expectMap(p, pwhat, {"ini", "database"});
+  if (p.IsMap()) in.expectMap(p, pwhat, {"ini", "database", "instance"});
   const YAML::Node ini = p.IsMap() ? in.required(p, "ini", pwhat) : p;
   std::string database;
   if (p.IsMap() && p["database"]) database = in.scalar(p["database"], pwhat + " database");
+  models::PgBouncerTierSpec out;
+  out.ini = in.scalar(ini, pwhat);
+  out.database = database;
+  if (p.IsMap() && p["instance"]) {
+    out.instance = in.identifier(p["instance"], pwhat + " instance");
+  }
   models::pool::PgBouncerConfig config;
   try {
     config = models::pool::parsePgBouncerIni(in.scalar(ini, pwhat));
@@ -292,7 +298,30 @@ void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::str
     maxDb = entry->maxDbConnections.value_or(maxDb);
   }
   if (maxDb != 0) poolSize = std::min(poolSize, maxDb);
+  if (maxDb != 0) reserve = std::min(reserve, maxDb - poolSize);
   if (poolSize == 0) in.fail(p, pwhat + ": a pool of 0 server connections serves nothing");
+  // The pool: its database is the entry's place in [databases]; its user the entry's forced
+  // user (one index per name, in order), or 0 for the clients' own.
+  out.settings = s;
+  if (entry != nullptr) {
+    out.pool.database = static_cast<std::uint32_t>(entry - config.databases.data());
+    std::vector<std::string> users;
+    for (const auto& d : config.databases) {
+      if (!d.user.empty() && std::find(users.begin(), users.end(), d.user) == users.end()) {
+        users.push_back(d.user);
+      }
+    }
+    if (!entry->user.empty()) {
+      out.pool.user = static_cast<std::uint32_t>(
+          std::find(users.begin(), users.end(), entry->user) - users.begin() + 1);
+      out.pool.forcedUser = true;
+    }
+    out.pool.minPoolSize = entry->minPoolSize;
+  }
+  out.pool.poolSize = poolSize;
+  out.pool.reservePoolSize = reserve;
+  out.pool.poolMode = mode;
+  tier.pgbouncer = std::move(out);
   tier.holdWorker = true;
   for (models::TargetSpec& t : tier.targets) {
     t.workers = poolSize;
@@ -300,6 +329,59 @@ void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::str
     t.reserveAfter = s.reservePoolTimeout;
     t.queueTimeout = s.queryWaitTimeout;
     t.queueLimit = s.maxClientConn > poolSize ? s.maxClientConn - poolSize : 0;
+  }
+}
+
+void checkPgBouncerInstances(const Reader& in, const YAML::Node& nodes,
+                             const std::vector<models::TierSpec>& tiers) {
+  for (std::size_t i = 0; i < tiers.size(); ++i) {
+    const auto& a = tiers[i].pgbouncer;
+    if (!a || a->instance.empty()) continue;
+    for (std::size_t j = 0; j < i; ++j) {
+      const auto& b = tiers[j].pgbouncer;
+      if (!b || b->instance != a->instance) continue;
+      const YAML::Node at = nodes[i]["pgbouncer"]["instance"];
+      const std::string what = "tier '" + tiers[i].id + "' pgbouncer instance '" + a->instance +
+                               "' (shared with tier '" + tiers[j].id + "')";
+      if (a->ini != b->ini) {
+        in.fail(at, what +
+                        ": the ini texts differ; allowed: the same pgbouncer.ini (one "
+                        "process), for instance through a YAML anchor");
+      }
+      if (tiers[i].targets.size() != tiers[j].targets.size()) {
+        in.fail(at, what + ": " + std::to_string(tiers[i].targets.size()) + " replicas against " +
+                        std::to_string(tiers[j].targets.size()) +
+                        "; allowed: the same replicas (replica r of each is one process)");
+      }
+      if (a->pool.database == b->pool.database && a->pool.user == b->pool.user) {
+        in.fail(at, what + ": both pool database '" + a->database +
+                        "'; allowed: one tier per [databases] entry");
+      }
+      break;
+    }
+  }
+}
+
+void checkPgBouncerRoutes(const Reader& in, const YAML::Node& classes,
+                          const models::ScenarioSpec& spec) {
+  for (std::size_t c = 0; c < spec.classes.size(); ++c) {
+    std::vector<std::pair<std::string, std::string>> seen;  // instance, tier
+    for (const std::string& id : spec.classes[c].route) {
+      const models::TierSpec* tier = nullptr;
+      for (const auto& t : spec.tiers) {
+        if (t.id == id) tier = &t;
+      }
+      if (tier == nullptr || !tier->pgbouncer || tier->pgbouncer->instance.empty()) continue;
+      for (const auto& [instance, other] : seen) {
+        if (instance != tier->pgbouncer->instance) continue;
+        const YAML::Node node = classes[c]["route"] ? classes[c]["route"] : classes[c]["id"];
+        in.fail(node, "route of class '" + spec.classes[c].id + "' passes '" + other + "' and '" +
+                          id + "', two pools of pgbouncer instance '" + instance +
+                          "'; allowed: one pool of an instance per route (a request is one "
+                          "client connection)");
+      }
+      seen.emplace_back(tier->pgbouncer->instance, id);
+    }
   }
 }
 

@@ -33,12 +33,23 @@ void parseTierResilience(const yaml::Reader& in, const YAML::Node& tier, const s
 //     query_wait_timeout = 120
 // or {ini: TEXT, database: NAME} for the pool of one [databases] entry (its pool_size,
 // reserve_pool_size, max_db_connections and pool_mode win over the [pgbouncer] defaults); a
-// [databases] section with several entries needs `database` (one tier per database pool).
-// Every replica (a PgBouncer) gets the pool's server connections as workers held for the
-// transaction (hold_worker), the reserve pool for clients that waited reserve_pool_timeout,
-// max_client_conn - pool size waiting clients, and query_wait_timeout as its queue timeout.
+// [databases] section with several entries needs `database` (one tier per database pool),
+// and `instance: NAME` makes tiers pools of one PgBouncer (checkPgBouncerInstances). Every
+// replica is a PgBouncer process (models::pool::ConnectionPool) that holds a server connection
+// for the request's transaction; the pool size is also written as the replicas' workers (the
+// denominator of utilization), the request's wait includes opening a server connection
+// (server_connect_time, lbsim's own setting).
 void parseTierPgBouncer(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
                         models::TierSpec& out);
+
+// Tiers whose `pgbouncer` names the same `instance` are pools of one PgBouncer: each must have
+// the same ini text and replicas as the first, and a database of its own.
+void checkPgBouncerInstances(const yaml::Reader& in, const YAML::Node& tiers,
+                             const std::vector<models::TierSpec>& specs);
+
+// A request is one client of a PgBouncer: no class's route may pass two tiers of one instance.
+void checkPgBouncerRoutes(const yaml::Reader& in, const YAML::Node& classes,
+                          const models::ScenarioSpec& spec);
 
 // nginx upstream keep-alive towards the tier's replicas, in nginx's words (the `keepalive`
 // directives of the upstream block that names the tier) or Kong's (kong.conf's

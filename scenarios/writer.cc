@@ -232,6 +232,14 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     if (!t.limitConn.empty()) {
       out << YAML::Key << "limit_conn" << YAML::Value << YAML::DoubleQuoted << t.limitConn;
     }
+    if (const auto& p = t.pgbouncer) {
+      // As written: the replicas' workers, queue and timeouts below are derived from it again.
+      out << YAML::Key << "pgbouncer" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "ini" << YAML::Value << YAML::Literal << p->ini;
+      if (!p->database.empty()) out << YAML::Key << "database" << YAML::Value << p->database;
+      if (!p->instance.empty()) out << YAML::Key << "instance" << YAML::Value << p->instance;
+      out << YAML::EndMap;
+    }
     if (!t.rateLimits.empty()) {
       static constexpr const char* kKinds[] = {"kong", "haproxy", "cloudflare", "token_bucket"};
       out << YAML::Key << "rate_limits" << YAML::Value << YAML::BeginSeq;

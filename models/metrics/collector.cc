@@ -122,6 +122,7 @@ void Collector::reset(double now) {
     t.staleReads = 0;
     t.cacheStaleServed = 0;
     t.connectionsOpened = t.connectionsReused = 0;
+    t.serversOpened = t.serversClosed = 0;
     std::fill(t.limitDelayed.begin(), t.limitDelayed.end(), 0);
     std::fill(t.cacheHits.begin(), t.cacheHits.end(), 0);
   }
@@ -307,6 +308,10 @@ void Collector::onUpstreamConnection(const Request&, TierIndex tier, ReplicaInde
   ++(reused ? tiers_[tier].connectionsReused : tiers_[tier].connectionsOpened);
 }
 
+void Collector::onPoolServer(TierIndex tier, ReplicaIndex, bool opened, double) {
+  ++(opened ? tiers_[tier].serversOpened : tiers_[tier].serversClosed);
+}
+
 void Collector::onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                                  std::uint32_t queued, double now) {
   ReplicaStats& r = tiers_[tier].replicas[replica];
@@ -395,6 +400,10 @@ Figures Collector::figures(double now) const {
       out.push_back({prefix + "keepalive/opened", opened});
       out.push_back({prefix + "keepalive/reused", reused});
       out.push_back({prefix + "keepalive/reuse_ratio", ratio(reused, opened + reused)});
+    }
+    if (spec.tiers[t].pgbouncer) {
+      out.push_back({prefix + "pgbouncer/servers_opened", static_cast<double>(s.serversOpened)});
+      out.push_back({prefix + "pgbouncer/servers_closed", static_cast<double>(s.serversClosed)});
     }
     if (const auto* limits = pool.limits()) {
       for (std::size_t l = 0; l < limits->names().size(); ++l) {

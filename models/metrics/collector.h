@@ -57,6 +57,7 @@ class Collector final : public NetworkObserver {
                           double now) override;
   void onUpstreamConnection(const Request& request, TierIndex tier, ReplicaIndex replica,
                             bool reused, double now) override;
+  void onPoolServer(TierIndex tier, ReplicaIndex replica, bool opened, double now) override;
 
  private:
   using ErrorCounts = std::array<std::uint64_t, kErrorCauseCount>;
@@ -81,6 +82,7 @@ class Collector final : public NetworkObserver {
     std::uint64_t staleReads = 0;
     std::uint64_t cacheStaleServed = 0;                          // proxy_cache_use_stale answers
     std::uint64_t connectionsOpened = 0, connectionsReused = 0;  // upstream keep-alive
+    std::uint64_t serversOpened = 0, serversClosed = 0;          // PgBouncer server connections
     double waitSum = 0.0;
     std::uint64_t completed = 0;
     ErrorCounts errors{};

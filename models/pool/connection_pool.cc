@@ -326,7 +326,8 @@ void ConnectionPool::activate(std::uint32_t p, double now) {
     ServerId s = takeIdle(p, now);
     // An idle server is ready; a new one is usable after the connect time.
     double setup = 0.0;
-    if (s == kNoServer) {
+    const bool opened = s == kNoServer;
+    if (opened) {
       s = launch(p, now, true);
       if (s == kNoServer) break;
       setup = settings_.serverConnectTime;
@@ -342,6 +343,7 @@ void ConnectionPool::activate(std::uint32_t p, double now) {
     e.client = c;
     e.server = s;
     e.setupDelay = setup;
+    e.newServer = opened;
     events_.push_back(e);
   }
   fillMinPool(p, now);
@@ -478,6 +480,7 @@ Acquire ConnectionPool::acquire(ClientId client, double now, std::uint32_t poolI
     for (std::size_t i = 0; i < events_.size(); ++i) {
       if (events_[i].kind == PoolEventKind::kGranted && events_[i].client == client) {
         result.setupDelay = events_[i].setupDelay;
+        result.newServer = events_[i].newServer;
         events_.erase(events_.begin() + static_cast<std::ptrdiff_t>(i));
         break;
       }
@@ -528,6 +531,41 @@ std::span<const PoolEvent> ConnectionPool::release(ClientId client, double now, 
   activate(p, now);
   // Another pool of the same database or user may be waiting for room under
   // max_db_connections / max_user_connections: it can now evict the idle server.
+  for (std::uint32_t q = 0; q < pools_.size(); ++q) {
+    if (q != p && pools_[q].waiting > 0) activate(q, now);
+  }
+  sample(now);
+  return events_;
+}
+
+std::span<const PoolEvent> ConnectionPool::dropPool(std::uint32_t p, double now,
+                                                    std::vector<ClientId>& dropped) {
+  events_.clear();
+  catchUp(now);
+  for (ClientId c = 0; c < clients_.size(); ++c) {
+    Client& client = clients_[c];
+    if (client.state == ClientState::kAbsent || client.pool != p) continue;
+    if (client.state == ClientState::kWaiting) dequeue(c);
+    if (client.state == ClientState::kLinked) {
+      const ServerId s = client.server;
+      releaseServer(c, now);
+      if (servers_[s].state == ServerState::kIdle) closeServer(s, now, CloseReason::kDropped);
+    }
+    forgetClient(c);
+    dropped.push_back(c);
+  }
+  Pool& pool = pools_[p];
+  while (pool.idleHead != kNoServer)
+    closeServer(pool.idleHead, now, CloseReason::kDropped);
+  if (pool.unboundOpening != kNoServer) {
+    const ServerId s = pool.unboundOpening;
+    pool.unboundOpening = kNoServer;
+    --openingTotal_;
+    servers_[s].state = ServerState::kDetached;
+    closeServer(s, now, CloseReason::kDropped);
+  }
+  pool.openingUntil = -kNever;
+  // Room under max_db_connections / max_user_connections for the other pools.
   for (std::uint32_t q = 0; q < pools_.size(); ++q) {
     if (q != p && pools_[q].waiting > 0) activate(q, now);
   }

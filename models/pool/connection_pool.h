@@ -42,6 +42,7 @@ struct Acquire {
   // > 0 when the pool opened a new server connection for this client: it is usable after
   // this delay (serverConnectTime); 0 when an idle connection was reused.
   double setupDelay = 0.0;
+  bool newServer = false;  // the server was opened for this client (not an idle one reused)
   RefuseReason reason = RefuseReason::kNone;
 };
 
@@ -53,7 +54,8 @@ enum class PoolEventKind : std::uint8_t {
   kServerOpened,      // `server` was opened for min_pool_size, idle after `setupDelay`
   kServerClosed,      // `server` was closed for `closeReason`
 };
-enum class CloseReason : std::uint8_t { kNone, kIdleTimeout, kLifetime, kEvicted };
+// kDropped: dropPool() (the PgBouncer process went away).
+enum class CloseReason : std::uint8_t { kNone, kIdleTimeout, kLifetime, kEvicted, kDropped };
 
 struct PoolEvent {
   PoolEventKind kind = PoolEventKind::kGranted;
@@ -62,6 +64,7 @@ struct PoolEvent {
   ClientId client = kNoClient;
   ServerId server = kNoServer;
   double setupDelay = 0.0;
+  bool newServer = false;  // kGranted: the server was opened for this client
   CloseReason closeReason = CloseReason::kNone;
 };
 
@@ -144,6 +147,14 @@ class ConnectionPool {
 
   // The client goes away at `now` (waiting or not); its server, if any, is released.
   std::span<const PoolEvent> disconnect(ClientId client, double now);
+
+  // Every client of `pool` goes away at `now` (waiting, linked or between transactions) and
+  // every server of the pool is closed, the one being opened too: what a PgBouncer process
+  // that crashed leaves of the pool. The clients are appended to `dropped`; the events are
+  // the servers closed and what other pools may now do (a waiting client granted a server
+  // under max_db_connections / max_user_connections).
+  std::span<const PoolEvent> dropPool(std::uint32_t pool, double now,
+                                      std::vector<ClientId>& dropped);
 
   // The earliest time at which advance() has something to do, kNever if nothing.
   double nextDeadline() const;

@@ -26,16 +26,17 @@ struct End {
   double latency;
   bool failed;
   ErrorCause cause;
+  models::ClassIndex cls = 0;
 };
 
 class Ends final : public models::NetworkObserver {
  public:
   void onRequestCompleted(const models::Request& r, double now) override {
-    ends.push_back({r.created, now - r.created, false, ErrorCause::kCount});
+    ends.push_back({r.created, now - r.created, false, ErrorCause::kCount, r.cls});
   }
   void onRequestFailed(const models::Request& r, models::TierIndex, models::ReplicaIndex,
                        ErrorCause cause, double now) override {
-    ends.push_back({r.created, now - r.created, true, cause});
+    ends.push_back({r.created, now - r.created, true, cause, r.cls});
   }
   // In the order the clients sent them.
   std::vector<End> bySent() const {
@@ -613,6 +614,215 @@ TEST_F(EdgeTierTest, PgBouncerWithSeveralDatabasesNeedsTheTiersDatabase) {
   EXPECT_EQ(errors(unknown),
             "edge.yaml:25:27: tier 'pgb-courses' pgbouncer database 'payments' is "
             "not in [databases]; allowed: users, courses");
+}
+
+// PgBouncer opens its server connections as clients need them, one attempt at a time, and
+// the client waits for the connection it gets. pool_size 2, server_connect_time 0.25 s (an
+// assumption of the scenario, not a PgBouncer setting), 1 s transactions, requests at 0.25,
+// 0.5, 0.75 and 1.0 s:
+//   0.25: no server: s0 is opened for it, usable at 0.5; served 0.5-1.5 (latency 1.25).
+//   0.5: the first attempt has ended: s1 is opened for it, served 0.75-1.75 (1.25).
+//   0.75 and 1.0: the pool is full: they wait for s0 at 1.5 and s1 at 1.75, reused at no
+//   cost (1.75 each).
+// server_idle_timeout 1 s then closes s0 at 2.5 + 1 and s1 at 2.75 + 1: 2 opened, 2 closed.
+const char* kServerConnections = R"(name: server-connections
+duration: 1s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 1s, rate: 4/s}]
+  mix: [{class: q}]
+classes: [{id: q, route: [pgb]}]
+tiers:
+  - id: pgb
+    service: {dist: deterministic, value: 1s}
+    replicas: 1
+    pgbouncer: |
+      [databases]
+      app = host=db dbname=app
+      [pgbouncer]
+      pool_mode = transaction
+      default_pool_size = 2
+      server_connect_time = 0.25
+      server_idle_timeout = 1
+)";
+
+TEST_F(EdgeTierTest, PgBouncerOpensServerConnectionsOneAtATimeAndClosesIdleOnes) {
+  run(kServerConnections);
+  expectLatencies(ends_.bySent(), {1.25, 1.25, 1.75, 1.75});
+  EXPECT_EQ(figure("tiers/pgb/pgbouncer/servers_opened"), 2.0);
+  EXPECT_EQ(figure("tiers/pgb/pgbouncer/servers_closed"), 2.0);
+}
+
+// With a forced user (`user=app` in the entry) PgBouncer keeps min_pool_size from the start,
+// opening one server at a time: with a connect time of 0.1 s, s0 is ready at 0.1 and s1 at
+// 0.2. The requests at 0.25 and 0.5 take an idle server at once (1.0 each); the two later
+// ones wait for the first two to finish at 1.25 and 1.5 (1.5 each). min_pool_size keeps both
+// servers open past the idle timeout.
+TEST_F(EdgeTierTest, PgBouncerMinPoolSizeOpensServersBeforeTheFirstClient) {
+  std::string yaml = kServerConnections;
+  yaml.replace(yaml.find("dbname=app"), 10, "dbname=app user=app");
+  yaml.replace(yaml.find("server_connect_time = 0.25"), 26,
+               "server_connect_time = 0.1\n      min_pool_size = 2");
+  run(yaml);
+  expectLatencies(ends_.bySent(), {1.0, 1.0, 1.5, 1.5});
+  EXPECT_EQ(figure("tiers/pgb/pgbouncer/servers_opened"), 2.0);
+  EXPECT_EQ(figure("tiers/pgb/pgbouncer/servers_closed"), 0.0);
+}
+
+// Two tiers that are pools of one PgBouncer (`instance: pgb`) share its max_client_conn: 3
+// client connections in all. Ten requests at 0.1 ... 1.0 s, of either class at random, each
+// holding its client for at least 1 s: the first three sent are let in and the seven others
+// refused (503), whatever their database. As two PgBouncers (no instance), each lets three
+// of its own in.
+const char* kSharedInstance = R"(name: shared-instance
+duration: 1s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 1s, rate: 10/s}]
+  mix: [{class: u}, {class: c}]
+classes: [{id: u, route: [pgb-users]}, {id: c, route: [pgb-courses]}]
+tiers:
+  - id: pgb-users
+    service: {dist: deterministic, value: 1s}
+    replicas: 1
+    pgbouncer:
+      database: users
+      instance: pgb
+      ini: &ini |
+        [databases]
+        users = host=users-db dbname=users pool_size=1
+        courses = host=courses-db dbname=courses pool_size=1
+        [pgbouncer]
+        pool_mode = transaction
+        max_client_conn = 3
+  - id: pgb-courses
+    service: {dist: deterministic, value: 1s}
+    replicas: 1
+    pgbouncer: {database: courses, instance: pgb, ini: *ini}
+)";
+
+TEST_F(EdgeTierTest, PgBouncerPoolsOfOneInstanceShareMaxClientConn) {
+  run(kSharedInstance);
+  std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 10u);
+  std::size_t perClass[2] = {0, 0};
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    EXPECT_EQ(ends[i].failed, i >= 3) << ends[i].sent;
+    if (i >= 3) {
+      EXPECT_EQ(ends[i].cause, ErrorCause::kQueueFull) << ends[i].sent;
+    }
+    ++perClass[ends[i].cls];
+  }
+  ASSERT_GT(perClass[0], 0u);  // the seed draws both classes
+  ASSERT_GT(perClass[1], 0u);
+
+  std::string separate = kSharedInstance;
+  separate.replace(separate.find("      instance: pgb\n"), 20, "");
+  separate.replace(separate.find(", instance: pgb"), 15, "");
+  ends_.ends.clear();
+  run(separate);
+  ends = ends_.bySent();
+  std::size_t admitted = 0;
+  for (const End& e : ends)
+    admitted += e.failed ? 0 : 1;
+  EXPECT_EQ(admitted,
+            std::min<std::size_t>(perClass[0], 3) + std::min<std::size_t>(perClass[1], 3));
+}
+
+TEST_F(EdgeTierTest, PgBouncerInstanceErrorsAreLocated) {
+  std::string differ = kSharedInstance;
+  differ.replace(differ.find("    pgbouncer: {database: courses, instance: pgb, ini: *ini}"), 60,
+                 R"(    pgbouncer:
+      database: courses
+      instance: pgb
+      ini: |
+        [databases]
+        users = host=users-db dbname=users pool_size=1
+        courses = host=courses-db dbname=courses pool_size=1
+        [pgbouncer]
+        pool_mode = transaction
+        max_client_conn = 4)");
+  EXPECT_EQ(errors(differ).rfind("edge.yaml:27:17: tier 'pgb-courses' pgbouncer instance 'pgb' "
+                                 "(shared with tier 'pgb-users'): the ini texts differ",
+                                 0),
+            0u)
+      << errors(differ);
+  std::string sameDb = kSharedInstance;
+  sameDb.replace(sameDb.find("database: courses"), 17, "database: users");
+  EXPECT_NE(errors(sameDb).find("both pool database 'users'"), std::string::npos) << errors(sameDb);
+  std::string twice = kSharedInstance;
+  twice.replace(twice.find("route: [pgb-users]}"), 19, "route: [pgb-users, pgb-courses]}");
+  EXPECT_NE(errors(twice).find("two pools of pgbouncer instance 'pgb'"), std::string::npos)
+      << errors(twice);
+  const std::string once = scenarios::resolvedScenarioYaml(load(kSharedInstance));
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+  EXPECT_NE(once.find("instance: pgb"), std::string::npos) << once;
+}
+
+// A PgBouncer tier (two processes) between an app and the database, under faults on both:
+// its processes crash and hang (their pools are dropped: waiting clients fail or are left to
+// their caller's timeout, servers close), the database crashes and slows down (clients held
+// through timeouts and retries), query_wait_timeout and max_client_conn end some. After the
+// run, with every request ended, no process has a client or a server in use, and no replica
+// a worker busy.
+TEST_F(EdgeTierTest, PgBouncerClientsAndServersAreGivenBackHoweverARequestEnds) {
+  run(R"(name: pgbouncer-no-leaks
+duration: 30s
+traffic:
+  arrivals: poisson
+  phases: [{duration: 30s, rate: 80/s}]
+  mix: [{class: q}]
+classes: [{id: q, route: [app, pgb, db]}]
+tiers:
+  - id: app
+    service: {dist: exponential, mean: 2ms}
+    replicas: 2
+    replica: {workers: 100}
+    timeouts: {response: 800ms}
+  - id: pgb
+    service: {dist: deterministic, value: 100us}
+    replicas: 2
+    timeouts: {connect: 100ms, response: 500ms}
+    retries: {style: nginx, tries: 2, on: [error, timeout, http_503]}
+    pgbouncer: |
+      pool_mode = transaction
+      default_pool_size = 3
+      reserve_pool_size = 1
+      reserve_pool_timeout = 0.2
+      max_client_conn = 12
+      query_wait_timeout = 0.4
+      server_idle_timeout = 2
+      server_lifetime = 5
+      server_connect_time = 0.01
+  - id: db
+    service: {dist: exponential, mean: 40ms}
+    replicas: 2
+    replica: {workers: 4}
+faults:
+  - {fault: crash, tier: pgb, replicas: [pgb-1], at: 5s, for: 3s}
+  - {fault: hang, tier: pgb, replicas: [pgb-2], at: 12s, for: 2s}
+  - {fault: crash, tier: db, replicas: [db-1], at: 18s, for: 2s}
+  - {fault: slow, tier: db, replicas: [db-2], speed: 0.2, at: 22s, for: 4s}
+)");
+  EXPECT_EQ(network_->requestsInFlight(), 0u);
+  const auto* instance = network_->tier(1).pgbouncer();
+  ASSERT_NE(instance, nullptr);
+  for (models::ReplicaIndex r = 0; r < 2; ++r) {
+    const auto& process = instance->processes[r];
+    EXPECT_EQ(process.connectedClients(), 0u) << r;
+    EXPECT_EQ(process.waitingClients(0), 0u) << r;
+    EXPECT_EQ(process.servers(0), 0u) << r;  // each closed by its idle timeout at the end
+    EXPECT_EQ(network_->tier(1).replicas()[r].busy, 0u) << r;
+    EXPECT_EQ(network_->tier(1).replicas()[r].waiting(), 0u) << r;
+  }
+  // The run went through each way of ending.
+  EXPECT_GT(figure("tiers/pgb/errors/503_queue_full"), 0.0);     // max_client_conn
+  EXPECT_GT(figure("tiers/pgb/errors/503_queue_timeout"), 0.0);  // query_wait_timeout
+  EXPECT_GT(figure("tiers/pgb/errors/502_bad_gateway"), 0.0);    // the crash
+  EXPECT_GT(ends_.count(ErrorCause::kGatewayTimeout), 0u);
+  EXPECT_GT(figure("tiers/pgb/pgbouncer/servers_opened"), 0.0);
+  EXPECT_EQ(figure("tiers/pgb/pgbouncer/servers_opened"),
+            figure("tiers/pgb/pgbouncer/servers_closed"));
 }
 
 }  // namespace

@@ -255,6 +255,47 @@ TEST(ConnectionPool, MaxDbConnectionsEvictsAnotherPoolsIdleServer) {
   EXPECT_EQ(pool.servers(1), 1u);
 }
 
+// A crashed PgBouncer loses a pool's clients and servers. Pool 0 (user 0) has both servers
+// max_db_connections = 2 allows the database, linked to clients 0 and 3; client 1 is between
+// transactions and client 4 waits; pool 1 (user 1, same database) has client 2 waiting for
+// room. Dropping pool 0 closes its two servers and forgets its four clients; pool 1's client
+// gets a new server at once.
+TEST(ConnectionPool, DropPoolClosesItsServersAndForgetsItsClients) {
+  PgBouncerSettings s = base(PoolMode::kTransaction, 2, 0.5);
+  s.maxDbConnections = 2;
+  PoolSpec user0;
+  PoolSpec user1;
+  user1.user = 1;
+  ConnectionPool pool(s, {user0, user1});
+  EXPECT_TRUE(pool.acquire(0, 0.0, 0).newServer);                     // s0, usable at 0.5
+  EXPECT_EQ(pool.acquire(1, 0.1, 0).status, AcquireStatus::kQueued);  // one attempt at a time
+  pool.advance(0.5);                                                  // s1 opened for client 1
+  pool.release(1, 1.6);                                               // s1 idle
+  EXPECT_FALSE(pool.acquire(3, 1.7, 0).newServer);                    // s1 reused
+  EXPECT_FALSE(pool.acquire(4, 1.8, 0).newServer);                    // waits: pool full
+  EXPECT_EQ(pool.acquire(2, 2.0, 1).status, AcquireStatus::kQueued);  // database full
+  EXPECT_EQ(pool.connectedClients(), 5u);
+  std::vector<ClientId> dropped;
+  const auto events = copy(pool.dropPool(0, 3.0, dropped));
+  EXPECT_EQ(dropped, (std::vector<ClientId>{0, 1, 3, 4}));
+  EXPECT_EQ(pool.servers(0), 0u);
+  EXPECT_EQ(pool.waitingClients(0), 0u);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].kind, PoolEventKind::kServerClosed);
+  EXPECT_EQ(events[0].closeReason, CloseReason::kDropped);
+  EXPECT_EQ(events[1].kind, PoolEventKind::kServerClosed);
+  EXPECT_EQ(events[2].kind, PoolEventKind::kGranted);
+  EXPECT_EQ(events[2].client, 2u);
+  EXPECT_TRUE(events[2].newServer);
+  EXPECT_DOUBLE_EQ(events[2].setupDelay, 0.5);
+  EXPECT_EQ(pool.connectedClients(), 1u);
+  EXPECT_EQ(pool.serverOf(0), kNoServer);
+  // A dropped client may come back as a new one: pool 0 may open the database's second one.
+  const Acquire again = pool.acquire(0, 3.1, 0);
+  EXPECT_EQ(again.status, AcquireStatus::kGranted);
+  EXPECT_TRUE(again.newServer);
+}
+
 TEST(ConnectionPool, TimeWeightedCounts) {
   // One server busy from 0 to 4 and idle from 4 to 10; a client waits from 1 to 4.
   ConnectionPool pool(base(PoolMode::kTransaction, 1));
