@@ -213,6 +213,10 @@ std::string textReport(const models::ScenarioSpec& spec, const models::Experimen
       more << "  " << pad(t.id + " wait for a worker/connection", nameWidth + 16)
            << withCi(find(result, p + "wait_s/mean"), 1e3, 2) << " ms (mean)\n";
     }
+    if (t.pgbouncer) {
+      more << "  " << pad(t.id + " server connections opened", nameWidth + 16)
+           << withCi(find(result, p + "pgbouncer/servers_opened"), 1.0, 0) << " per replication\n";
+    }
     if (t.replicationLag) {
       more << "  " << pad(t.id + " stale reads", nameWidth + 16)
            << withCi(find(result, p + "stale_reads"), 1.0, 0) << " per replication\n";
