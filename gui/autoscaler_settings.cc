@@ -81,14 +81,75 @@ void hpaEntries(const AutoscalerSpec& a, std::vector<Entry>& out) {
   }
 }
 
+// A longest cooldown, window or interval offered: a day.
+constexpr double kLongestSeconds = 86400.0;
+
+// behavior's stabilization windows, when the manifest has a behavior (without one the
+// controller takes another path, which a window set here would change): scale-up's unset
+// is 0, scale-down's the controller's --horizontal-pod-autoscaler-downscale-stabilization.
+void hpaBehaviorEntries(const AutoscalerSpec& a, std::vector<Entry>& out) {
+  if (!a.hpa.behavior) return;
+  using Rules = std::optional<models::autoscaling::ScalingRules>;
+  const auto window = [&](const char* name, const char* field, const Rules& rules, double unset,
+                          Rules models::autoscaling::Behavior::*member) {
+    const double value =
+        rules && rules->stabilizationWindowSeconds ? *rules->stabilizationWindowSeconds : unset;
+    out.push_back({setting(name, field, "s", value, 0, 3600, 0),  // the API's 0-3600
+                   [member](AutoscalerSpec& s, double v) {
+                     Rules& r = (*s.hpa.behavior).*member;
+                     if (!r) r = models::autoscaling::ScalingRules{};
+                     r->stabilizationWindowSeconds = count(v);
+                   }});
+  };
+  window("scale-up stabilization", "behavior scaleUp stabilizationWindowSeconds",
+         a.hpa.behavior->scaleUp, 0.0, &models::autoscaling::Behavior::scaleUp);
+  window("scale-down stabilization", "behavior scaleDown stabilizationWindowSeconds",
+         a.hpa.behavior->scaleDown, a.hpaConfig.downscaleStabilizationWindow,
+         &models::autoscaling::Behavior::scaleDown);
+}
+
 void asgEntries(const AutoscalerSpec& a, std::vector<Entry>& out) {
+  // Every metric but the request count per target is a percentage (AutoscalerDriver).
+  const auto unitOf = [](const std::string& metric) {
+    return metric == "ALBRequestCountPerTarget" ? "" : "%";
+  };
   for (std::size_t i = 0; i < a.asg.policies.size(); ++i) {
     const auto& p = a.asg.policies[i];
-    // Every metric but the request count per target is a percentage (AutoscalerDriver).
-    const char* unit = p.metric == "ALBRequestCountPerTarget" ? "" : "%";
-    out.push_back(
-        {setting(p.metric + " target", p.name + " TargetValue", unit, p.targetValue, 0.01, 1e6, 2),
-         [i](AutoscalerSpec& s, double v) { s.asg.policies[i].targetValue = v; }});
+    out.push_back({setting(p.metric + " target", p.name + " TargetValue", unitOf(p.metric),
+                           p.targetValue, 0.01, 1e6, 2),
+                   [i](AutoscalerSpec& s, double v) { s.asg.policies[i].targetValue = v; }});
+  }
+  out.push_back({setting("default cooldown", "DefaultCooldown", "s", a.asg.defaultCooldown, 0,
+                         kLongestSeconds, 0),
+                 [](AutoscalerSpec& s, double v) { s.asg.defaultCooldown = v; }});
+  // Step and simple policies: the alarm's threshold, each step's adjustment, a simple
+  // policy's cooldown.
+  for (std::size_t i = 0; i < a.asg.stepPolicies.size(); ++i) {
+    const auto& p = a.asg.stepPolicies[i];
+    out.push_back({setting(p.name + " threshold", p.name + " Alarm Threshold", unitOf(p.metric),
+                           p.alarmThreshold, -1e6, 1e6, 2),
+                   [i](AutoscalerSpec& s, double v) { s.asg.stepPolicies[i].alarmThreshold = v; }});
+    const char* unit =
+        p.adjustmentType == models::autoscaling::AdjustmentType::kPercentChangeInCapacity ? "%"
+                                                                                          : "";
+    for (std::size_t k = 0; k < p.steps.size(); ++k) {
+      const std::string name =
+          p.name + (p.simple ? " adjustment" : " step " + std::to_string(k + 1));
+      // ExactCapacity sets the capacity itself: not below 0 (as the loader).
+      const double lowest = p.adjustmentType == models::autoscaling::AdjustmentType::kExactCapacity
+                                ? 0.0
+                                : -kMostReplicas * 100.0;
+      out.push_back({setting(name, p.name + " ScalingAdjustment", unit,
+                             p.steps[k].scalingAdjustment, lowest, kMostReplicas * 100.0, 0),
+                     [i, k](AutoscalerSpec& s, double v) {
+                       s.asg.stepPolicies[i].steps[k].scalingAdjustment = count(v);
+                     }});
+    }
+    if (p.simple) {
+      out.push_back({setting(p.name + " cooldown", p.name + " Cooldown", "s",
+                             p.cooldown.value_or(a.asg.defaultCooldown), 0, kLongestSeconds, 0),
+                     [i](AutoscalerSpec& s, double v) { s.asg.stepPolicies[i].cooldown = v; }});
+    }
   }
 }
 
@@ -124,6 +185,20 @@ void thresholdEntries(const AutoscalerSpec& a, std::vector<Entry>& out) {
     out.push_back({setting("rps high", "rps_high", "req/s", *r.rpsHigh, 0.01, 1e9, 2),
                    [](AutoscalerSpec& s, double v) { s.threshold.rpsHigh = v; }});
   }
+  // The loader's ranges: steps 1-1000, a positive check interval.
+  out.push_back({setting("step", "step", "", r.step, 1, 1000, 0),
+                 [](AutoscalerSpec& s, double v) { s.threshold.step = count(v); }});
+  out.push_back({setting("emergency step", "emergency_step", "", r.emergencyStep, 1, 1000, 0),
+                 [](AutoscalerSpec& s, double v) { s.threshold.emergencyStep = count(v); }});
+  out.push_back(
+      {setting("check interval", "check_interval", "s", r.checkInterval, 1, kLongestSeconds, 0),
+       [](AutoscalerSpec& s, double v) { s.threshold.checkInterval = v; }});
+  out.push_back(
+      {setting("up cooldown", "cooldown up", "s", r.scaleUpCooldown, 0, kLongestSeconds, 0),
+       [](AutoscalerSpec& s, double v) { s.threshold.scaleUpCooldown = v; }});
+  out.push_back(
+      {setting("down cooldown", "cooldown down", "s", r.scaleDownCooldown, 0, kLongestSeconds, 0),
+       [](AutoscalerSpec& s, double v) { s.threshold.scaleDownCooldown = v; }});
 }
 
 std::vector<Entry> entries(const AutoscalerSpec& a) {
@@ -141,6 +216,7 @@ std::vector<Entry> entries(const AutoscalerSpec& a) {
   switch (a.kind) {
     case Kind::kHpa:
       hpaEntries(a, out);
+      hpaBehaviorEntries(a, out);
       break;
     case Kind::kAsg:
       asgEntries(a, out);

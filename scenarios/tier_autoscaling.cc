@@ -46,11 +46,27 @@ void parseTierAutoscaling(const Reader& in, const YAML::Node& tierNode, const st
   using K = models::AutoscalerSpec::Kind;
   const char* key = node["hpa"] ? "hpa" : node["asg"] ? "asg" : "script";
   a.kind = node["hpa"] ? K::kHpa : node["asg"] ? K::kAsg : K::kThreshold;
-  a.source = resolveLogPath(in.scalar(node[key], what + " " + key), in.file());
+  // A file name, or the file's text itself (a block with line breaks, as
+  // scenario.resolved.yaml writes an autoscaler that may have been edited).
+  const std::string value = in.scalar(node[key], what + " " + key);
+  const bool inlined = value.find('\n') != std::string::npos;
+  a.source = inlined ? "" : resolveLogPath(value, in.file());
+  const auto load = [&](auto fromFile, auto fromText) {
+    if (!inlined) return fromFile(a.source);
+    try {
+      return fromText(value, in.file() + " " + key);
+    } catch (const ScenarioError& e) {
+      // Located in the text given here: its own line and column are said in words.
+      const Diagnostic& d = e.diagnostics().front();
+      in.fail(node[key], what + " " + key + " (the text given here, its line " +
+                             std::to_string(d.line) + " column " + std::to_string(d.column) +
+                             "): " + d.message);
+    }
+  };
   if (a.kind == K::kHpa) {
-    const auto specs = loadHpaManifestFile(a.source);
+    const auto specs = load(loadHpaManifestFile, loadHpaManifestText);
     if (specs.empty()) {
-      in.fail(node[key], what + " hpa: '" + a.source +
+      in.fail(node[key], what + " hpa: '" + (inlined ? std::string("the text given") : a.source) +
                              "' has no HorizontalPodAutoscaler; allowed: a manifest with one");
     }
     a.hpa = specs.front();
@@ -60,8 +76,8 @@ void parseTierAutoscaling(const Reader& in, const YAML::Node& tierNode, const st
   } else if (node["sync_period"]) {
     in.fail(node["sync_period"], what + " sync_period is the HPA's; allowed with hpa");
   }
-  if (a.kind == K::kAsg) a.asg = loadAsgPolicyFile(a.source);
-  if (a.kind == K::kThreshold) a.threshold = loadScalingScriptFile(a.source);
+  if (a.kind == K::kAsg) a.asg = load(loadAsgPolicyFile, loadAsgPolicyText);
+  if (a.kind == K::kThreshold) a.threshold = load(loadScalingScriptFile, loadScalingScriptText);
 
   std::int32_t initial = a.minReplicas();
   if (a.kind == K::kAsg && a.asg.desiredCapacity) initial = *a.asg.desiredCapacity;

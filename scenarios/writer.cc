@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "scenarios/autoscaler_writer.h"
 #include "scenarios/traffic_shape.h"
 #include "scenarios/units.h"
 
@@ -282,7 +283,13 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     if (const auto& a = t.autoscaler) {
       static constexpr const char* kKinds[] = {"hpa", "asg", "script"};
       out << YAML::Key << "autoscaling" << YAML::Value << YAML::BeginMap;
-      out << YAML::Key << kKinds[static_cast<int>(a->kind)] << YAML::Value << a->source;
+      // The autoscaler's file written out whole, from the spec as it is now (the GUI may have
+      // edited it): the resolved scenario needs no other file to reproduce its run.
+      using K = models::AutoscalerSpec::Kind;
+      out << YAML::Key << kKinds[static_cast<int>(a->kind)] << YAML::Value << YAML::Literal
+          << (a->kind == K::kHpa   ? hpaManifestYaml(a->hpa)
+              : a->kind == K::kAsg ? asgPolicyYaml(a->asg)
+                                   : scalingScriptYaml(a->threshold));
       out << YAML::Key << "initial" << YAML::Value << t.initialReplicas;
       out << YAML::Key << "startup" << YAML::Value;
       emitDistribution(out, a->lifecycle.startup);

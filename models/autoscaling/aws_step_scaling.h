@@ -28,6 +28,7 @@ struct StepAdjustment {
   std::optional<double> lowerBound;  // MetricIntervalLowerBound, relative to the threshold
   std::optional<double> upperBound;  // MetricIntervalUpperBound
   std::int32_t scalingAdjustment = 0;
+  bool operator==(const StepAdjustment&) const = default;
 };
 
 struct StepScalingPolicy {
@@ -51,6 +52,7 @@ struct StepScalingPolicy {
   AdjustmentType adjustmentType = AdjustmentType::kChangeInCapacity;
   std::optional<std::int32_t> minAdjustmentMagnitude;
   std::vector<StepAdjustment> steps;
+  bool operator==(const StepScalingPolicy&) const = default;
 };
 
 // Whether one datapoint breaches the policy's alarm threshold.

@@ -45,6 +45,7 @@ struct TargetTrackingPolicy {
   std::optional<double> estimatedInstanceWarmup;  // seconds
   std::optional<double> scaleOutCooldown;
   std::optional<double> scaleInCooldown;
+  bool operator==(const TargetTrackingPolicy&) const = default;
 };
 
 // The CloudWatch alarms target tracking creates (assumed, see above).
@@ -53,6 +54,7 @@ struct TargetTrackingAlarms {
   int highDatapoints = 3;    // AlarmHigh: this many consecutive datapoints above the target
   int lowDatapoints = 15;    // AlarmLow: this many consecutive datapoints below ...
   double lowFraction = 0.9;  // ... this fraction of the target
+  bool operator==(const TargetTrackingAlarms&) const = default;
 };
 
 struct AsgSpec {
@@ -72,6 +74,7 @@ struct AsgSpec {
   // made through the API or CloudFormation (300 s only in the console).
   bool elbHealthCheck = false;
   double healthCheckGracePeriod = 0.0;
+  bool operator==(const AsgSpec&) const = default;
 };
 
 // The warm-up of instances launched by `policy`.

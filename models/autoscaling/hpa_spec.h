@@ -20,6 +20,7 @@ struct MetricTarget {
   MetricTargetType type = MetricTargetType::kUtilization;
   std::int32_t averageUtilization = 0;  // percent of the pods' requests (kUtilization)
   std::int64_t valueMilli = 0;          // Quantity.MilliValue() of value / averageValue
+  bool operator==(const MetricTarget&) const = default;
 };
 
 struct MetricSpec {
@@ -28,6 +29,7 @@ struct MetricSpec {
   std::string describedKind;  // Object metrics: the described object's kind (Ingress, ...)
   std::string describedName;  // Object metrics: its name
   MetricTarget target;
+  bool operator==(const MetricSpec&) const = default;
 };
 
 enum class ScalingPolicyType { kPods, kPercent };
@@ -35,6 +37,7 @@ struct ScalingPolicy {
   ScalingPolicyType type = ScalingPolicyType::kPods;
   std::int32_t value = 0;
   std::int32_t periodSeconds = 0;
+  bool operator==(const ScalingPolicy&) const = default;
 };
 
 // selectPolicy: Max (the policy allowing the biggest change), Min, Disabled.
@@ -48,11 +51,13 @@ struct ScalingRules {
   std::optional<SelectPolicy> selectPolicy;
   std::optional<std::vector<ScalingPolicy>> policies;
   std::optional<double> tolerance;  // HPAConfigurableTolerance (alpha in 1.33, then beta)
+  bool operator==(const ScalingRules&) const = default;
 };
 
 struct Behavior {
   std::optional<ScalingRules> scaleUp;
   std::optional<ScalingRules> scaleDown;
+  bool operator==(const Behavior&) const = default;
 };
 
 struct HpaSpec {
@@ -63,6 +68,7 @@ struct HpaSpec {
   std::int32_t maxReplicas = 1;
   std::vector<MetricSpec> metrics;   // API default: cpu at 80% utilization
   std::optional<Behavior> behavior;  // absent: the controller's pre-behavior path
+  bool operator==(const HpaSpec&) const = default;
 };
 
 // pkg/apis/autoscaling/v2/defaults.go: GenerateHPAScaleUpRules — unset fields of scaleUp

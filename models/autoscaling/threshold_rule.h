@@ -28,6 +28,7 @@ struct ThresholdRule {
   double scaleDownCooldown = 600.0;  // since the last scaling action of either direction
   std::int32_t minInstances = 1;
   std::int32_t maxInstances = 10;
+  bool operator==(const ThresholdRule&) const = default;
 };
 
 // What the script reads at a check; a metric it cannot read does not trigger anything.

@@ -153,6 +153,17 @@ tiers:
   const auto again =
       scenarios::loadScenarioText(once, (dir_ / "resolved.yaml").string(), policies_);
   EXPECT_EQ(scenarios::resolvedScenarioYaml(again), once);
+  // The manifest is written into the resolved scenario, so it loads anywhere, and an edit of
+  // the autoscaler (the GUI's what-if) is what it reproduces.
+  EXPECT_NE(once.find("kind: HorizontalPodAutoscaler"), std::string::npos) << once;
+  models::ScenarioSpec edited = spec;
+  ASSERT_FALSE(edited.tiers[0].autoscaler->hpa.metrics.empty());
+  edited.tiers[0].autoscaler->hpa.metrics[0].target.averageUtilization = 42;
+  edited.tiers[0].autoscaler->hpa.maxReplicas = 9;
+  const auto elsewhere = scenarios::loadScenarioText(scenarios::resolvedScenarioYaml(edited),
+                                                     "/nonexistent/resolved.yaml", policies_);
+  EXPECT_EQ(elsewhere.tiers[0].autoscaler->hpa, edited.tiers[0].autoscaler->hpa);
+  EXPECT_EQ(elsewhere.tiers[0].autoscaler->maxReplicas(), 9);
 }
 
 TEST_F(AutoscalingSimTest, BadAutoscalingIsLocated) {
@@ -184,6 +195,15 @@ tiers:
   EXPECT_NE(
       error("      hpa: hpa.yaml\n      asg: hpa.yaml\n").find("needs exactly one autoscaler"),
       std::string::npos);
+  // A manifest given as text: its error is located at the key, with its own line in words.
+  const std::string inlined = error(
+      "      hpa: |\n        apiVersion: autoscaling/v2\n        kind: HorizontalPodAutoscaler\n"
+      "        metadata: {name: api}\n        spec:\n"
+      "          scaleTargetRef: {kind: Deployment, name: api}\n          maxReplicas: 0\n");
+  EXPECT_NE(inlined.find("bad.yaml:10:12: tier 'api' autoscaling hpa (the text given here, its "
+                         "line 6 column 16): HorizontalPodAutoscaler api maxReplicas must be"),
+            std::string::npos)
+      << inlined;
 }
 
 const char* kStepGroup = R"(AutoScalingGroupName: api

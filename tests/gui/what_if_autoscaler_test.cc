@@ -17,6 +17,8 @@
 #include "gui/run_controller.h"
 #include "gui/scenario_document.h"
 #include "gui/what_if_panel.h"
+#include "scenarios/loader.h"
+#include "scenarios/writer.h"
 #include "tests/support/small_hpa.h"
 
 using namespace lbsim::gui;
@@ -64,6 +66,13 @@ class WhatIfAutoscalerTest : public QObject {
     controller.start(spec, label);
     if (!finished.wait(60000)) return nullptr;
     return finished.at(0).at(0).value<ResultPtr>();
+  }
+  // The edited spec as Export writes it (scenario.resolved.yaml), loaded where no autoscaler
+  // file is.
+  lbsim::models::ScenarioSpec exportedAndReloaded(const ScenarioDocument& doc) {
+    return lbsim::scenarios::loadScenarioText(
+        lbsim::scenarios::resolvedScenarioYaml(doc.editedSpec()), "/nowhere/resolved.yaml",
+        policies_);
   }
   template <class Editor>
   static Editor* editor(const WhatIfPanel& panel, const char* name) {
@@ -318,6 +327,78 @@ class WhatIfAutoscalerTest : public QObject {
       QCOMPARE(rule.cpuLow, 60.0);
       QCOMPARE(panel.describeEdits(),
                QString("backend script cpu high 70→60 %, backend script cpu low 30→60 %"));
+      auto* up = editor<QDoubleSpinBox>(panel, "autoscaler:backend:up cooldown");
+      auto* step = editor<QDoubleSpinBox>(panel, "autoscaler:backend:step");
+      QVERIFY(up != nullptr && step != nullptr);
+      QCOMPARE(up->value(), 300.0);
+      QCOMPARE(up->suffix(), QString(" s"));
+      up->setValue(120);
+      step->setValue(2);
+      QCOMPARE(rule.scaleUpCooldown, 120.0);
+      QCOMPARE(rule.step, 2);
+    }
+  }
+
+  // The step and simple policies of an Auto Scaling group, and an HPA's behavior windows:
+  // edited in the table, and written whole into the resolved scenario, which loads anywhere
+  // (no file beside it) and gives the edited autoscaler back.
+  void stepPoliciesAndBehaviorAreEditedAndExported() {
+    {
+      QFile group(QString(LBSIM_SOURCE_DIR) + "/scenarios/autoscaling/user-service-asg-step.yaml");
+      QVERIFY(group.open(QIODevice::ReadOnly));
+      write("asg.yaml", QString::fromUtf8(group.readAll()));
+      write("scaled.yaml", QString(kScaled).replace("hpa: hpa.yaml", "asg: asg.yaml"));
+      ScenarioDocument doc(policies_);
+      WhatIfPanel panel(doc);
+      QVERIFY(doc.load(dir_.filePath("scaled.yaml")));
+      // UserServiceCpuHigh: Threshold 70, steps +20 % and +50 %; UserServiceCpuLow: -1, 600 s.
+      auto* threshold =
+          editor<QDoubleSpinBox>(panel, "autoscaler:api:UserServiceCpuHigh threshold");
+      auto* step2 = editor<QDoubleSpinBox>(panel, "autoscaler:api:UserServiceCpuHigh step 2");
+      auto* cooldown = editor<QDoubleSpinBox>(panel, "autoscaler:api:UserServiceCpuLow cooldown");
+      auto* adjustment =
+          editor<QDoubleSpinBox>(panel, "autoscaler:api:UserServiceCpuLow adjustment");
+      auto* group300 = editor<QDoubleSpinBox>(panel, "autoscaler:api:default cooldown");
+      QVERIFY(threshold && step2 && cooldown && adjustment && group300);
+      QCOMPARE(threshold->value(), 70.0);
+      QCOMPARE(step2->value(), 50.0);
+      QCOMPARE(step2->suffix(), QString(" %"));
+      QCOMPARE(cooldown->value(), 600.0);
+      QCOMPARE(adjustment->value(), -1.0);
+      QCOMPARE(group300->value(), 300.0);
+      threshold->setValue(65);
+      step2->setValue(40);
+      cooldown->setValue(300);
+      adjustment->setValue(-2);
+      const auto& asg = doc.editedSpec().tiers[0].autoscaler->asg;
+      QCOMPARE(asg.stepPolicies[0].alarmThreshold, 65.0);
+      QCOMPARE(asg.stepPolicies[0].steps[1].scalingAdjustment, 40);
+      QCOMPARE(asg.stepPolicies[1].cooldown.value_or(-1), 300.0);
+      QCOMPARE(asg.stepPolicies[1].steps[0].scalingAdjustment, -2);
+      QVERIFY(exportedAndReloaded(doc).tiers[0].autoscaler->asg == asg);
+    }
+    {
+      ScenarioDocument doc(policies_);
+      WhatIfPanel panel(doc);
+      QVERIFY(doc.load(source("spike-10x-hpa.yaml")));
+      // user-service-hpa.yaml's behavior: scale-up window 60 s, scale-down 300 s.
+      auto* up = editor<QDoubleSpinBox>(panel, "autoscaler:backend:scale-up stabilization");
+      auto* down = editor<QDoubleSpinBox>(panel, "autoscaler:backend:scale-down stabilization");
+      QVERIFY(up != nullptr && down != nullptr);
+      QCOMPARE(up->value(), 60.0);
+      QCOMPARE(down->value(), 300.0);
+      QCOMPARE(down->maximum(), 3600.0);
+      down->setValue(120);
+      const auto& hpa = doc.editedSpec().tiers[2].autoscaler->hpa;
+      QCOMPARE(hpa.behavior->scaleDown->stabilizationWindowSeconds.value_or(-1), 120);
+      QVERIFY(exportedAndReloaded(doc).tiers[2].autoscaler->hpa == hpa);
+    }
+    {
+      // Without behavior there is no window to edit (the controller takes the other path).
+      ScenarioDocument doc(policies_);
+      WhatIfPanel panel(doc);
+      QVERIFY(doc.load(scaledFile()));
+      QVERIFY(editor<QDoubleSpinBox>(panel, "autoscaler:api:scale-down stabilization") == nullptr);
     }
   }
 };
