@@ -167,6 +167,8 @@ void Network::buildPgBouncers() {
     const pool::PgBouncerSettings& settings =
         spec_.tiers[instance.tiers.front()->index()].pgbouncer->settings;
     instance.processes.assign(processes, pool::ConnectionPool(settings, pools, now()));
+    instance.persistent =
+        spec_.tiers[instance.tiers.front()->index()].pgbouncer->clientsPerCaller > 0;
     instance.deadline.assign(processes, pool::kNever);
     for (std::uint32_t p = 0; p < instance.tiers.size(); ++p)
       instance.tiers[p]->attachPgBouncer(&instance, p);

@@ -68,6 +68,7 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
       promoteAfter_(spec.promoteAfter),
       lifecycleStream_(core::RandomStream::named(network.runSeed(), "lifecycle:" + spec.id)) {
   if (spec.autoscaler) lifecycle_ = spec.autoscaler->lifecycle;
+  if (spec.pgbouncer) clientsPerCaller_ = spec.pgbouncer->clientsPerCaller;
   for (std::uint32_t line = 0; line < kTimerLines; ++line)
     timerLines_[line] = core::TimerLine(&network.simulator(), handler_, kTimerLine | line << 8);
   replicas_.resize(spec.targets.size());
@@ -174,6 +175,10 @@ void ServicePool::arrive(RequestIndex index, DbOperation operation) {
   Request& request = network_.request(index);
   request.hopArrival = network_.simulator().now();
   request.hops[request.hop].tries = 0;
+  if (clientsPerCaller_ > 0 && request.hop > 0) {
+    appArrive(index);
+    return;
+  }
   if (database_ && operation == DbOperation::kWrite) {
     if (replicas_[primary_].slot != kNone) balancer_.assign(replicas_[primary_].slot);
     sendTo(index, primary_);
@@ -302,6 +307,7 @@ double ServicePool::takeConnection(RequestIndex index, ReplicaIndex chosen) {
 }
 
 void ServicePool::returnConnection(RequestIndex index, std::uint16_t hop, bool reusable) {
+  if (clientsPerCaller_ > 0) appRelease(index, reusable);
   if (index >= connectionOf_.size() || connectionOf_[index] == kNone) return;
   const std::uint32_t connection = connectionOf_[index];
   connectionOf_[index] = kNone;
@@ -475,6 +481,9 @@ void ServicePool::handleEvent(const core::Event& event) {
     }
     case kTimerLine:
       handleEvent(timerLines_[event.kind >> 8].due());
+      break;
+    case kAppConnectionFree:
+      appHandOff(index);
       break;
     case kPgBouncerDue: {
       const auto r = static_cast<ReplicaIndex>(event.payload);
@@ -763,9 +772,14 @@ void ServicePool::releaseWorker(ReplicaIndex r, RequestIndex index) {
   assert(replica.busy > 0);
   --replica.busy;
   if (pgb_ != nullptr && !network_.request(index).probe) {
-    // The transaction is over and the client goes: its server goes back to the pool.
+    // The transaction is over: its server goes back to the pool (in session mode only when a
+    // persistent client disconnects), and a client of its own disconnects.
     notify(r);
-    pooledEvents(r, pgb_->processes[r].disconnect(index, network_.simulator().now()));
+    const double now = network_.simulator().now();
+    pool::ConnectionPool& process = pgb_->processes[r];
+    pooledEvents(r, pgb_->persistent
+                        ? process.release(pooledClient(index), now, pool::Boundary::kTransaction)
+                        : process.disconnect(index, now));
     pooledSchedule(r);
     return;
   }
@@ -789,7 +803,7 @@ void ServicePool::startPgBouncer() {
 void ServicePool::pooledAdmit(RequestIndex index, ReplicaIndex r) {
   const double now = network_.simulator().now();
   pool::ConnectionPool& process = pgb_->processes[r];
-  const pool::Acquire a = process.acquire(index, now, pgbPool_);
+  const pool::Acquire a = process.acquire(pooledClient(index), now, pgbPool_);
   // What the process's timers did first (due at `now` too).
   pooledEvents(r, process.events());
   switch (a.status) {
@@ -806,6 +820,9 @@ void ServicePool::pooledAdmit(RequestIndex index, ReplicaIndex r) {
     }
     case pool::AcquireStatus::kRefused:
       // "no more connections allowed (max_client_conn)": the client's connection is closed.
+      if (clientsPerCaller_ > 0) {
+        appClose(heldConnection_[index].first->connections[heldConnection_[index].second]);
+      }
       attemptLost(index, r, ErrorCause::kQueueFull, Failure::kStatus);
       drainWaiting();
       break;
@@ -837,17 +854,24 @@ void ServicePool::pooledEvents(ReplicaIndex r, std::span<const pool::PoolEvent> 
 void ServicePool::pooledEvent(ReplicaIndex r, const pool::PoolEvent& e) {
   switch (e.kind) {
     case pool::PoolEventKind::kGranted: {
-      network_.request(e.client).queued = false;
+      const RequestIndex index = pgb_->requestOfClient(e.client);
+      network_.request(index).queued = false;
       --replicas_[r].pooledWaiting;
-      pooledStart(r, e.client, e.setupDelay, e.newServer);
+      pooledStart(r, index, e.setupDelay, e.newServer);
       break;
     }
-    case pool::PoolEventKind::kQueryWaitTimeout:
-      network_.request(e.client).queued = false;
+    case pool::PoolEventKind::kQueryWaitTimeout: {
+      const RequestIndex index = pgb_->requestOfClient(e.client);
+      network_.request(index).queued = false;
       --replicas_[r].pooledWaiting;
       notify(r);
-      attemptLost(e.client, r, ErrorCause::kQueueTimeout, Failure::kStatus);
+      // PgBouncer disconnected the client: a persistent connection is gone.
+      if (clientsPerCaller_ > 0) {
+        appClose(heldConnection_[index].first->connections[heldConnection_[index].second]);
+      }
+      attemptLost(index, r, ErrorCause::kQueueTimeout, Failure::kStatus);
       break;
+    }
     case pool::PoolEventKind::kServerOpened:
       network_.poolServerChanged(index_, r, true);
       break;
@@ -867,16 +891,151 @@ void ServicePool::pooledSchedule(ReplicaIndex r) {
   network_.simulator().schedule(t, owner.handler_, kPgBouncerDue, r);
 }
 
+std::uint64_t ServicePool::appConnectionsInUse() const {
+  std::uint64_t n = 0;
+  for (const auto& [key, caller] : callerConnections_) {
+    for (const AppConnection& c : caller.connections)
+      n += c.busy ? 1 : 0;
+  }
+  return n;
+}
+
+std::uint64_t ServicePool::appConnectionWaits() const {
+  std::uint64_t n = 0;
+  for (const auto& [key, caller] : callerConnections_)
+    n += caller.waiting.size();
+  return n;
+}
+
+std::uint32_t ServicePool::pooledClient(RequestIndex index) const {
+  if (clientsPerCaller_ == 0) return index;
+  const auto& [caller, k] = heldConnection_[index];
+  return caller->connections[k].client;
+}
+
+void ServicePool::appArrive(RequestIndex index) {
+  Request& request = network_.request(index);
+  const TierIndex callerTier = network_.route(request.cls)[request.hop - 1u];
+  const ReplicaIndex callerReplica = request.hops[request.hop - 1u].replicaAt;
+  CallerConnections& caller =
+      callerConnections_[static_cast<std::uint64_t>(callerTier) << 32 | callerReplica];
+  if (caller.connections.empty()) caller.connections.resize(clientsPerCaller_);
+  if (heldConnection_.size() <= index) {
+    heldConnection_.resize(std::max<std::size_t>(network_.requestPoolCapacity(), index + 1u),
+                           {nullptr, 0});
+  }
+  // An open connection that is free, its PgBouncer still the process it was opened to.
+  std::uint32_t closed = kNone;
+  for (std::uint32_t k = 0; k < caller.connections.size(); ++k) {
+    AppConnection& c = caller.connections[k];
+    if (c.busy) continue;
+    if (c.replica != kNone && (replicas_[c.replica].generation != c.generation ||
+                               replicas_[c.replica].lifecycle != Lifecycle::kReady)) {
+      appClose(c);  // broken since it was last used: the application opens another
+    }
+    if (c.replica != kNone) {
+      appUse(index, caller, k, false);
+      return;
+    }
+    if (closed == kNone) closed = k;
+  }
+  if (closed == kNone || !caller.waiting.empty()) {
+    // Every connection is in use: the request waits in its application's pool.
+    caller.waiting.push(index);
+    return;
+  }
+  appUse(index, caller, closed, true);
+}
+
+void ServicePool::appUse(RequestIndex index, CallerConnections& caller, std::uint32_t k,
+                         bool open) {
+  AppConnection& c = caller.connections[k];
+  Request& request = network_.request(index);
+  c.busy = true;
+  heldConnection_[index] = {&caller, k};
+  if (!open) {
+    pgb_->requestOf[c.client] = index;
+    if (replicas_[c.replica].slot != kNone) balancer_.assign(replicas_[c.replica].slot);
+    sendTo(index, c.replica);
+    return;
+  }
+  // A new connection: to the replica the balancer picks, as a new client of its PgBouncer.
+  const balancing::Decision d = balancer_.choose(request, 0, callerLocality(request));
+  if (d.choice != balancing::Choice::kChosen) {
+    c.busy = false;
+    heldConnection_[index] = {nullptr, 0};
+    ++failures_;
+    network_.fail(index, index_, kNone, ErrorCause::kNoHealthyUpstream);
+    return;
+  }
+  const ReplicaIndex r = slotReplica_[d.target];
+  c.replica = r;
+  c.generation = replicas_[r].generation;
+  if (!pgb_->freeClients.empty()) {
+    c.client = pgb_->freeClients.back();
+    pgb_->freeClients.pop_back();
+  } else {
+    c.client = static_cast<std::uint32_t>(pgb_->requestOf.size());
+    pgb_->requestOf.push_back(kNone);
+  }
+  pgb_->requestOf[c.client] = index;
+  sendTo(index, r);
+}
+
+void ServicePool::appClose(AppConnection& c) {
+  if (c.client == kNone) return;
+  // Still connected to the process that knows it: the client disconnects there.
+  if (c.replica != kNone && replicas_[c.replica].generation == c.generation) {
+    pooledEvents(c.replica,
+                 pgb_->processes[c.replica].disconnect(c.client, network_.simulator().now()));
+    pooledSchedule(c.replica);
+  }
+  pgb_->requestOf[c.client] = kNone;
+  pgb_->freeClients.push_back(c.client);
+  c.client = kNone;
+  c.replica = kNone;
+}
+
+void ServicePool::appRelease(RequestIndex index, bool reusable) {
+  if (index >= heldConnection_.size() || heldConnection_[index].first == nullptr) return;
+  auto [caller, k] = heldConnection_[index];
+  heldConnection_[index] = {nullptr, 0};
+  AppConnection& c = caller->connections[k];
+  c.busy = false;
+  if (c.client != kNone) pgb_->requestOf[c.client] = kNone;
+  if (!reusable) appClose(c);
+  // The next request waiting at that caller takes it, as an event of its own (this one's
+  // ending is still under way).
+  if (!caller->waiting.empty()) {
+    const RequestIndex next = caller->waiting.pop();
+    c.busy = true;
+    heldConnection_[next] = {caller, k};
+    network_.simulator().schedule(network_.simulator().now(), handler_, kAppConnectionFree,
+                                  timerPayload(next));
+  }
+}
+
+void ServicePool::appHandOff(RequestIndex index) {
+  auto [caller, k] = heldConnection_[index];
+  AppConnection& c = caller->connections[k];
+  const bool open = c.replica == kNone || replicas_[c.replica].generation != c.generation ||
+                    replicas_[c.replica].lifecycle != Lifecycle::kReady;
+  if (open) appClose(c);
+  appUse(index, *caller, k, open);
+}
+
 void ServicePool::pooledDrop(ReplicaIndex r, std::vector<RequestIndex>& waiting) {
   std::vector<pool::ClientId> dropped;
   const auto events = pgb_->processes[r].dropPool(pgbPool_, network_.simulator().now(), dropped);
   std::vector<pool::PoolEvent> copied(events.begin(), events.end());
   replicas_[r].pooledWaiting = 0;
   for (const pool::ClientId c : dropped) {
-    Request& request = network_.request(c);
+    const RequestIndex index = pgb_->requestOfClient(c);
+    if (index == kNone) continue;  // a persistent client between requests
+    Request& request = network_.request(index);
     if (request.queued) {
       request.queued = false;
-      waiting.push_back(c);
+      waiting.push_back(index);
     }
   }
   for (const pool::PoolEvent& e : copied)

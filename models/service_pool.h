@@ -2,6 +2,7 @@
 
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/ring_queue.h"
@@ -40,6 +41,15 @@ struct PgBouncerInstance {
   std::vector<pool::ConnectionPool> processes;  // by replica
   std::vector<ServicePool*> tiers;              // by pool index
   std::vector<double> deadline;                 // each process's pending timer event
+  // Persistent client connections (clients_per_caller): the request each client id is
+  // serving (kNone between requests), and the ids free for new connections. Without them a
+  // request's client id is its own index.
+  bool persistent = false;
+  std::vector<RequestIndex> requestOf;
+  std::vector<std::uint32_t> freeClients;
+  RequestIndex requestOfClient(std::uint32_t client) const {
+    return persistent ? requestOf[client] : client;
+  }
 };
 
 class ServicePool final : public core::EventHandler {
@@ -194,6 +204,9 @@ class ServicePool final : public core::EventHandler {
   // exist); the first tier attached schedules the processes' timers.
   void attachPgBouncer(PgBouncerInstance* instance, std::uint32_t poolIndex);
   const PgBouncerInstance* pgbouncer() const { return pgb_; }
+  // Persistent client connections in use, and requests waiting for one, at all callers.
+  std::uint64_t appConnectionsInUse() const;
+  std::uint64_t appConnectionWaits() const;
   // When the run starts: the first tier of an instance starts its processes' timers.
   void startPgBouncer();
   // Whether the failed response of `request` was made by the caller of `upstream` for want of
@@ -218,15 +231,16 @@ class ServicePool final : public core::EventHandler {
     kConnectTimeout,   // | hop << 8 | try << 16
     kResponseTimeout,  // | hop << 8 | try << 16
     kRetry,
-    kPromote,        // payload: the primary when its promotion timer started
-    kReplicaReady,   // payload: replica | life serial << 32
-    kWarmupOver,     // payload: replica | life serial << 32
-    kDrainDeadline,  // payload: replica | life serial << 32
-    kQueueTimeout,   // | hop << 8 | try << 16
-    kReserveDue,     // | hop << 8 | try << 16
-    kRestartOver,    // payload: replica | life serial << 32
-    kTimerLine,      // | line << 8: the head of timerLines_[line] is due
-    kPgBouncerDue,   // payload: replica; the PgBouncer process has a timer due
+    kPromote,            // payload: the primary when its promotion timer started
+    kReplicaReady,       // payload: replica | life serial << 32
+    kWarmupOver,         // payload: replica | life serial << 32
+    kDrainDeadline,      // payload: replica | life serial << 32
+    kQueueTimeout,       // | hop << 8 | try << 16
+    kReserveDue,         // | hop << 8 | try << 16
+    kRestartOver,        // payload: replica | life serial << 32
+    kTimerLine,          // | line << 8: the head of timerLines_[line] is due
+    kPgBouncerDue,       // payload: replica; the PgBouncer process has a timer due
+    kAppConnectionFree,  // a persistent connection freed for the request waiting for it
   };
   // The timers of one fixed delay each, kept off the calendar (core::TimerLine).
   enum TimerLineIndex : std::uint32_t {
@@ -329,6 +343,27 @@ class ServicePool final : public core::EventHandler {
   // The process went down with the replica: this pool's clients and servers are gone; the
   // requests that were waiting are appended to `waiting`.
   void pooledDrop(ReplicaIndex r, std::vector<RequestIndex>& waiting);
+  // Persistent client connections (pgbouncer clients_per_caller).
+  struct AppConnection {
+    ReplicaIndex replica = kNone;  // the PgBouncer replica it is open to; kNone: closed
+    std::uint16_t generation = 0;  // that replica's generation when it was opened
+    std::uint32_t client = kNone;  // its client id at the process
+    bool busy = false;
+  };
+  struct CallerConnections {
+    std::vector<AppConnection> connections;
+    core::RingQueue<RequestIndex> waiting;  // requests waiting for a free connection
+  };
+  // The request arrives from its caller's replica: it takes a free connection (opening one to
+  // a replica the balancer picks if it may) or waits for one.
+  void appArrive(RequestIndex index);
+  void appUse(RequestIndex index, CallerConnections& caller, std::uint32_t k, bool opened);
+  // The request's attempt here ended: its connection is free again (closed unless
+  // `reusable`), and the next request waiting at its caller takes it.
+  void appRelease(RequestIndex index, bool reusable);
+  void appClose(AppConnection& c);
+  void appHandOff(RequestIndex index);
+  std::uint32_t pooledClient(RequestIndex index) const;
 
   Network& network_;
   TierIndex index_;
@@ -356,6 +391,10 @@ class ServicePool final : public core::EventHandler {
   std::vector<ClassCaching> classCaching_;  // by class
   PgBouncerInstance* pgb_ = nullptr;        // a PgBouncer tier: the processes it is a pool of
   std::uint32_t pgbPool_ = 0;
+  std::uint32_t clientsPerCaller_ = 0;
+  std::unordered_map<std::uint64_t, CallerConnections> callerConnections_;  // caller tier, replica
+  // By request index: the caller's connections and which one it holds (null: none).
+  std::vector<std::pair<CallerConnections*, std::uint32_t>> heldConnection_;
   std::vector<pool::PoolEvent> pgbEvents_;
   bool draining_ = false;
   std::unique_ptr<TierHealth> health_;  // null when no health mechanism is configured

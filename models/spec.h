@@ -403,6 +403,11 @@ struct PgBouncerTierSpec {
   // process, and max_client_conn, max_db_connections and max_user_connections count across
   // them. Empty: the tier's own instance.
   std::string instance;
+  // Persistent client connections: each replica of a calling tier keeps this many connections
+  // to the PgBouncer (its application's database pool), each opened once to a replica the
+  // balancer picks and used by one request at a time; a request waits for a free one. 0: each
+  // request is a client connection of its own (connect, transaction, disconnect).
+  std::uint32_t clientsPerCaller = 0;
   pool::PgBouncerSettings settings;
   pool::PoolSpec pool;  // the entry's database and user (indices in the ini), its overrides
 };

@@ -244,7 +244,7 @@ void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::str
   const std::string pwhat = what + " pgbouncer";
   // The ini text alone, or {ini: TEXT, database: NAME}: the pool of one [databases] entry.
   // (A YAML::Node is a handle: assigning to one would rewrite the node it refers to.)
-  if (p.IsMap()) in.expectMap(p, pwhat, {"ini", "database", "instance"});
+  if (p.IsMap()) in.expectMap(p, pwhat, {"ini", "database", "instance", "clients_per_caller"});
   const YAML::Node ini = p.IsMap() ? in.required(p, "ini", pwhat) : p;
   std::string database;
   if (p.IsMap() && p["database"]) database = in.scalar(p["database"], pwhat + " database");
@@ -253,6 +253,20 @@ void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::str
   out.database = database;
   if (p.IsMap() && p["instance"]) {
     out.instance = in.identifier(p["instance"], pwhat + " instance");
+  }
+  if (p.IsMap() && p["clients_per_caller"]) {
+    const YAML::Node c = p["clients_per_caller"];
+    out.clientsPerCaller =
+        static_cast<std::uint32_t>(in.integer(c, pwhat + " clients_per_caller", 1, 100000));
+    // A request's attempt holds its connection until its response is back; a caller giving
+    // up on it, or passing it to another replica, would need the connection's own lifecycle.
+    for (const char* key : {"timeouts", "retries"}) {
+      if (node[key]) {
+        in.fail(node[key], what + " " + key +
+                               " with pgbouncer clients_per_caller is not "
+                               "modelled; allowed: one of them");
+      }
+    }
   }
   models::pool::PgBouncerConfig config;
   try {
@@ -284,11 +298,6 @@ void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::str
   }
   const models::pool::PoolMode mode =
       entry != nullptr && entry->poolMode ? *entry->poolMode : s.poolMode;
-  if (mode == models::pool::PoolMode::kSession) {
-    in.fail(p, pwhat +
-                   ": pool_mode session (a server connection per client for its "
-                   "whole session) is not modelled; allowed: transaction, statement");
-  }
   std::uint32_t poolSize = s.defaultPoolSize;
   std::uint32_t reserve = s.reservePoolSize;
   std::uint32_t maxDb = s.maxDbConnections;
@@ -353,6 +362,11 @@ void checkPgBouncerInstances(const Reader& in, const YAML::Node& nodes,
                         std::to_string(tiers[j].targets.size()) +
                         "; allowed: the same replicas (replica r of each is one process)");
       }
+      if ((a->clientsPerCaller > 0) != (b->clientsPerCaller > 0)) {
+        in.fail(at, what +
+                        ": one has clients_per_caller and the other not; allowed: both or "
+                        "neither (a client is a request, or a persistent connection)");
+      }
       if (a->pool.database == b->pool.database && a->pool.user == b->pool.user) {
         in.fail(at, what + ": both pool database '" + a->database +
                         "'; allowed: one tier per [databases] entry");
@@ -370,6 +384,13 @@ void checkPgBouncerRoutes(const Reader& in, const YAML::Node& classes,
       const models::TierSpec* tier = nullptr;
       for (const auto& t : spec.tiers) {
         if (t.id == id) tier = &t;
+      }
+      if (tier != nullptr && tier->pgbouncer && tier->pgbouncer->clientsPerCaller > 0 &&
+          id == spec.classes[c].route.front()) {
+        const YAML::Node node = classes[c]["route"] ? classes[c]["route"] : classes[c]["id"];
+        in.fail(node, "route of class '" + spec.classes[c].id + "' starts at '" + id +
+                          "', whose clients_per_caller are its callers' connections; allowed: "
+                          "a route that reaches it from another tier");
       }
       if (tier == nullptr || !tier->pgbouncer || tier->pgbouncer->instance.empty()) continue;
       for (const auto& [instance, other] : seen) {

@@ -239,6 +239,9 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       out << YAML::Key << "ini" << YAML::Value << YAML::Literal << p->ini;
       if (!p->database.empty()) out << YAML::Key << "database" << YAML::Value << p->database;
       if (!p->instance.empty()) out << YAML::Key << "instance" << YAML::Value << p->instance;
+      if (p->clientsPerCaller > 0) {
+        out << YAML::Key << "clients_per_caller" << YAML::Value << p->clientsPerCaller;
+      }
       out << YAML::EndMap;
     }
     if (!t.rateLimits.empty()) {

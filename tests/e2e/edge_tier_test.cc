@@ -765,8 +765,7 @@ TEST_F(EdgeTierTest, PgBouncerInstanceErrorsAreLocated) {
 // through timeouts and retries), query_wait_timeout and max_client_conn end some. After the
 // run, with every request ended, no process has a client or a server in use, and no replica
 // a worker busy.
-TEST_F(EdgeTierTest, PgBouncerClientsAndServersAreGivenBackHoweverARequestEnds) {
-  run(R"(name: pgbouncer-no-leaks
+const char* kPgBouncerFaults = R"(name: pgbouncer-no-leaks
 duration: 30s
 traffic:
   arrivals: poisson
@@ -803,7 +802,10 @@ faults:
   - {fault: hang, tier: pgb, replicas: [pgb-2], at: 12s, for: 2s}
   - {fault: crash, tier: db, replicas: [db-1], at: 18s, for: 2s}
   - {fault: slow, tier: db, replicas: [db-2], speed: 0.2, at: 22s, for: 4s}
-)");
+)";
+
+TEST_F(EdgeTierTest, PgBouncerClientsAndServersAreGivenBackHoweverARequestEnds) {
+  run(kPgBouncerFaults);
   EXPECT_EQ(network_->requestsInFlight(), 0u);
   const auto* instance = network_->tier(1).pgbouncer();
   ASSERT_NE(instance, nullptr);
@@ -823,6 +825,130 @@ faults:
   EXPECT_GT(figure("tiers/pgb/pgbouncer/servers_opened"), 0.0);
   EXPECT_EQ(figure("tiers/pgb/pgbouncer/servers_opened"),
             figure("tiers/pgb/pgbouncer/servers_closed"));
+}
+
+// Persistent client connections (`clients_per_caller: 3`: the app's database pool keeps three
+// connections to PgBouncer) against a pool of 2 servers, 1 s transactions at 0.25, 0.5, 0.75
+// and 1.0 s.
+//   transaction mode: connections A and B get s0 and s1 (1.0 s each); C waits in PgBouncer
+//   for s0, freed at 1.25 (1.5 s); the fourth request waits in the app for a connection, gets
+//   A when its request ends at 1.25 and waits in PgBouncer for s1 at 1.5 (1.5 s).
+//   session mode: A and B keep s0 and s1 for as long as they are open. C waits in PgBouncer
+//   until query_wait_timeout (5 s) disconnects it: 503 after 5 s. The fourth request gets A
+//   at 1.25, still linked to s0, and is served at once (1.25 s).
+const char* kPersistent = R"(name: persistent-clients
+duration: 1s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 1s, rate: 4/s}]
+  mix: [{class: q}]
+classes: [{id: q, route: [app, pgb, db]}]
+tiers:
+  - {id: app, service: {dist: deterministic, value: 0ms}, replicas: 1, replica: {workers: 100}}
+  - id: pgb
+    service: {dist: deterministic, value: 0ms}
+    replicas: 1
+    pgbouncer:
+      clients_per_caller: 3
+      ini: |
+        [pgbouncer]
+        pool_mode = transaction
+        default_pool_size = 2
+        query_wait_timeout = 5
+  - {id: db, service: {dist: deterministic, value: 1s}, replicas: 1, replica: {workers: 10}}
+)";
+
+TEST_F(EdgeTierTest, PgBouncerSessionModePinsAServerToEachPersistentConnection) {
+  run(kPersistent);
+  expectLatencies(ends_.bySent(), {1.0, 1.0, 1.5, 1.5});
+  for (const End& e : ends_.bySent())
+    EXPECT_FALSE(e.failed) << e.sent;
+
+  std::string session = kPersistent;
+  session.replace(session.find("pool_mode = transaction"), 23, "pool_mode = session");
+  ends_.ends.clear();
+  run(session);
+  const std::vector<End> ends = ends_.bySent();
+  expectLatencies(ends, {1.0, 1.0, 5.0, 1.25});
+  for (std::size_t i = 0; i < ends.size(); ++i)
+    EXPECT_EQ(ends[i].failed, i == 2) << ends[i].sent;
+  EXPECT_EQ(ends[2].cause, ErrorCause::kQueueTimeout);
+  // A and B stay connected, each with its server.
+  const auto& process = network_->tier(1).pgbouncer()->processes[0];
+  EXPECT_EQ(process.connectedClients(), 2u);
+  EXPECT_EQ(process.servers(0), 2u);
+  EXPECT_EQ(process.idleServers(0), 0u);
+
+  // Without persistent connections (a connection per request) session mode is transaction
+  // mode: each client disconnects after its one transaction, so the third and fourth wait
+  // for s0 at 1.25 and s1 at 1.5.
+  std::string perRequest = session;
+  perRequest.replace(perRequest.find("      clients_per_caller: 3\n"), 28, "");
+  ends_.ends.clear();
+  run(perRequest);
+  expectLatencies(ends_.bySent(), {1.0, 1.0, 1.5, 1.5});
+}
+
+TEST_F(EdgeTierTest, PgBouncerPersistentConnectionErrorsAreLocated) {
+  std::string timeouts = kPersistent;
+  timeouts.replace(timeouts.find("    pgbouncer:\n      clients"), 0,
+                   "    timeouts: {response: 2s}\n");
+  EXPECT_NE(errors(timeouts).find("timeouts with pgbouncer clients_per_caller is not modelled"),
+            std::string::npos)
+      << errors(timeouts);
+  std::string first = kPersistent;
+  first.replace(first.find("route: [app, pgb, db]"), 21, "route: [pgb, db]");
+  first.replace(first.find("  - {id: app"), first.find("  - id: pgb") - first.find("  - {id: app"),
+                "");
+  EXPECT_NE(errors(first).find("starts at 'pgb', whose clients_per_caller"), std::string::npos)
+      << errors(first);
+  const std::string once = scenarios::resolvedScenarioYaml(load(kPersistent));
+  EXPECT_NE(once.find("clients_per_caller: 3"), std::string::npos);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+}
+
+// The same faults but the hang, with persistent connections (four per app replica, session
+// mode, so servers stay pinned to connections; no timeouts or retries at the PgBouncer tier,
+// which the app pool's connections do not model, so a hung PgBouncer would keep its
+// connections for good): every connection is given back however the request using it ended,
+// and no request is left waiting for one.
+TEST_F(EdgeTierTest, PersistentConnectionsAreGivenBackHoweverARequestEnds) {
+  std::string yaml = kPgBouncerFaults;
+  const std::size_t from = yaml.find("  - id: pgb\n");
+  yaml.replace(from, yaml.find("  - id: db\n") - from, R"(  - id: pgb
+    service: {dist: deterministic, value: 100us}
+    replicas: 2
+    pgbouncer:
+      clients_per_caller: 4
+      ini: |
+        pool_mode = session
+        default_pool_size = 3
+        reserve_pool_size = 1
+        reserve_pool_timeout = 0.2
+        max_client_conn = 6
+        query_wait_timeout = 0.4
+        server_idle_timeout = 2
+        server_lifetime = 5
+        server_connect_time = 0.01
+)");
+  yaml.replace(yaml.find("  - {fault: hang, tier: pgb"), 0, "#");
+  run(yaml);
+  ASSERT_TRUE(spec_.tiers[1].pgbouncer.has_value());
+  EXPECT_EQ(spec_.tiers[1].pgbouncer->clientsPerCaller, 4u);
+  EXPECT_EQ(spec_.tiers[1].pgbouncer->settings.poolMode, models::pool::PoolMode::kSession);
+  EXPECT_EQ(network_->requestsInFlight(), 0u);
+  EXPECT_EQ(network_->tier(1).appConnectionsInUse(), 0u);
+  EXPECT_EQ(network_->tier(1).appConnectionWaits(), 0u);
+  for (models::ReplicaIndex r = 0; r < 2; ++r) {
+    const auto& process = network_->tier(1).pgbouncer()->processes[r];
+    EXPECT_EQ(process.waitingClients(0), 0u) << r;
+    EXPECT_EQ(network_->tier(1).replicas()[r].busy, 0u) << r;
+    EXPECT_EQ(network_->tier(1).replicas()[r].waiting(), 0u) << r;
+    // At most the four connections of each of the two app replicas are clients.
+    EXPECT_LE(process.connectedClients(), 8u) << r;
+  }
+  EXPECT_GT(figure("tiers/pgb/errors/502_bad_gateway"), 0.0);  // the crash
+  EXPECT_GT(figure("end_to_end/all/completed"), 1000.0);
 }
 
 }  // namespace
