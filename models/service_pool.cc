@@ -102,6 +102,7 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
   if (spec.cache) {
     cache::LruSettings settings;
     settings.maxEntries = spec.cache->maxEntries;
+    settings.maxBytes = spec.cache->maxBytes;
     settings.inactive = spec.cache->inactive;
     caches_.assign(replicas_.size(), cache::LruCache(settings));
     for (const ClassSpec& c : network.spec().classes)
@@ -151,6 +152,7 @@ ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const 
   }
   out.lookup = out.store = cached;
   out.valid = {cache::CacheValidity{200, spec.cache->ttl}};
+  out.bytes = std::max<std::uint64_t>(c.responseBytes, 1);
   // nginx: the proxy cache directives of the location the class's path takes here.
   if (!cached || !spec.routing || spec.routing->kind != RoutingSpec::Kind::kNginx ||
       c.path.empty() || std::find(c.route.begin(), c.route.end(), spec.id) == c.route.end()) {
@@ -962,8 +964,9 @@ void ServicePool::appUse(RequestIndex index, CallerConnections& caller, std::uin
   // A new connection: to the replica the balancer picks, as a new client of its PgBouncer.
   const balancing::Decision d = balancer_.choose(request, 0, callerLocality(request));
   if (d.choice != balancing::Choice::kChosen) {
-    c.busy = false;
-    heldConnection_[index] = {nullptr, 0};
+    // No replica to connect to: the request fails, and the connection goes to the next one
+    // waiting (which tries again).
+    appRelease(index, false);
     ++failures_;
     network_.fail(index, index_, kNone, ErrorCause::kNoHealthyUpstream);
     return;

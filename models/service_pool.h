@@ -197,7 +197,8 @@ class ServicePool final : public core::EventHandler {
   void cacheStore(ReplicaIndex replica, ClassIndex c, std::uint64_t key, double now, int status) {
     if (!classCaching_[c].store) return;
     if (const auto valid = cache::validityOf(classCaching_[c].valid, status)) {
-      caches_[replica].store(key, now, *valid, 1, static_cast<std::uint16_t>(status));
+      caches_[replica].store(key, now, *valid, classCaching_[c].bytes,
+                             static_cast<std::uint16_t>(status));
     }
   }
   // Makes the tier pool `poolIndex` of a PgBouncer `instance` (Network does, once the tiers
@@ -265,6 +266,7 @@ class ServicePool final : public core::EventHandler {
     // Validity by status (proxy_cache_valid lines in order; the tier's ttl for 200 alone
     // without nginx rules).
     std::vector<cache::CacheValidity> valid;
+    std::uint64_t bytes = 1;     // a response's size (counts against max_size)
     std::uint16_t useStale = 0;  // proxy_cache_use_stale conditions (cache::staleBit)
   };
   static ClassCaching classCaching(const TierSpec& spec, const ClassSpec& c);

@@ -156,6 +156,8 @@ struct ClassSpec {
   std::optional<std::uint64_t> catalogue{};
   std::optional<double> zipfExponent{};
   std::optional<bool> perUser{};
+  // The size of its responses in bytes, for caches with a `max_size` (0: not given).
+  std::uint64_t responseBytes = 0;
   // The status the last tier of the route answers itself (a gateway's fixed response: ALB
   // fixed-response 404, nginx `return 404`, no matching location); 0: the route's last tier
   // serves the request normally. Statuses of 400 and more count as errors.
@@ -255,8 +257,11 @@ struct RoutingSpec {
 // is stored on the way back, valid for `ttl`.
 struct CacheSpec {
   std::uint64_t maxEntries = 10000;  // objects per replica (LRU beyond)
-  double ttl = 600.0;                // validity of a stored response (proxy_cache_valid, edge TTL)
-  double inactive = 600.0;           // removed when not requested for this long (nginx inactive)
+  // nginx proxy_cache_path max_size: bytes per replica, least recently used removed beyond
+  // (0: no limit); the classes it stores give their response_size.
+  std::uint64_t maxBytes = 0;
+  double ttl = 600.0;       // validity of a stored response (proxy_cache_valid, edge TTL)
+  double inactive = 600.0;  // removed when not requested for this long (nginx inactive)
   // Key popularity of classes that do not give their own: catalogue size, Zipf exponent,
   // per-user keys.
   std::uint64_t catalogue = 10000;

@@ -49,9 +49,9 @@ const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "client_sk
                                                "think",    "mix",     "replay"};
 const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
 const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
-const std::vector<std::string> kClassKeys = {"id",           "route",     "demands", "path",
-                                             "method",       "host",      "entry",   "cacheable",
-                                             "cache_bypass", "catalogue", "zipf",    "per_user"};
+const std::vector<std::string> kClassKeys = {
+    "id",        "route",        "demands",   "path", "method",   "host",         "entry",
+    "cacheable", "cache_bypass", "catalogue", "zipf", "per_user", "response_size"};
 const std::vector<std::string> kDemandKeys = {"service", "op"};
 // clang-format off
 const std::vector<std::string> kTierKeys = {
@@ -380,8 +380,9 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   }
   if (const auto c = node["cache"]) {
     const std::string cwhat = what + " cache";
-    in.expectMap(c, cwhat,
-                 {"max_entries", "ttl", "inactive", "catalogue", "zipf", "per_user", "paths"});
+    in.expectMap(
+        c, cwhat,
+        {"max_entries", "max_size", "ttl", "inactive", "catalogue", "zipf", "per_user", "paths"});
     models::CacheSpec cache;
     if (const auto p = c["paths"]) {
       in.expectSequence(p, cwhat + " paths");
@@ -395,6 +396,14 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
     }
     if (const auto n = c["max_entries"]) {
       cache.maxEntries = in.unsignedInteger(n, cwhat + " max_entries", 1, 1000000000);
+    }
+    if (const auto n = c["max_size"]) {
+      try {
+        cache.maxBytes =
+            models::cache::parseNginxSize(in.scalar(n, cwhat + " max_size"), "max_size");
+      } catch (const std::invalid_argument& e) {
+        in.fail(n, cwhat + " " + e.what());
+      }
     }
     if (const auto n = c["ttl"]) cache.ttl = in.duration(n, cwhat + " ttl", true);
     if (const auto n = c["inactive"]) cache.inactive = in.duration(n, cwhat + " inactive", true);
@@ -615,6 +624,15 @@ models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
   }
   if (const auto n = node["zipf"]) c.zipfExponent = in.number(n, what + " zipf", 0.0);
   if (const auto n = node["per_user"]) c.perUser = in.boolean(n, what + " per_user");
+  if (const auto n = node["response_size"]) {
+    try {
+      c.responseBytes =
+          models::cache::parseNginxSize(in.scalar(n, what + " response_size"), "response_size");
+    } catch (const std::invalid_argument& e) {
+      in.fail(n, what + " " + e.what());
+    }
+    if (c.responseBytes == 0) in.fail(n, what + " response_size must be above 0 bytes");
+  }
   const YAML::Node route = node["route"];
   if (route) {
     if (node["entry"]) {
@@ -928,6 +946,25 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
     if (spec.classes.size() == classes.size()) {
       checkUniqueIds(in, classes, spec.classes, "class");
       checkPgBouncerRoutes(in, classes, spec);
+      // A cache with max_size counts bytes: the classes it may store say how many.
+      for (std::size_t c = 0; c < spec.classes.size(); ++c) {
+        const models::ClassSpec& cls = spec.classes[c];
+        for (const std::string& id : cls.route) {
+          const auto at = std::find_if(spec.tiers.begin(), spec.tiers.end(),
+                                       [&](const models::TierSpec& x) { return x.id == id; });
+          const models::TierSpec* t = at == spec.tiers.end() ? nullptr : &*at;
+          if (t == nullptr || !t->cache || t->cache->maxBytes == 0 || !cls.cacheable ||
+              cls.responseBytes > 0) {
+            continue;
+          }
+          in.collect([&] {
+            in.fail(classes[c]["id"], "class '" + cls.id + "' is cached at '" + id +
+                                          "', whose cache has a max_size; allowed: give the "
+                                          "class a response_size such as 10k");
+          });
+          break;
+        }
+      }
     }
   }
   // The chain as a graph, once tiers and classes are whole.

@@ -178,6 +178,9 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     if (c.catalogue) out << YAML::Key << "catalogue" << YAML::Value << *c.catalogue;
     if (c.zipfExponent) out << YAML::Key << "zipf" << YAML::Value << formatNumber(*c.zipfExponent);
     if (c.perUser) out << YAML::Key << "per_user" << YAML::Value << (*c.perUser ? "true" : "false");
+    if (c.responseBytes > 0) {
+      out << YAML::Key << "response_size" << YAML::Value << c.responseBytes;
+    }
     if (!c.demands.empty()) {
       out << YAML::Key << "demands" << YAML::Value << YAML::BeginMap;
       for (const auto& [tier, d] : c.demands) {
@@ -352,6 +355,7 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     if (const auto& c = t.cache) {
       out << YAML::Key << "cache" << YAML::Value << YAML::Flow << YAML::BeginMap;
       out << YAML::Key << "max_entries" << YAML::Value << c->maxEntries;
+      if (c->maxBytes > 0) out << YAML::Key << "max_size" << YAML::Value << c->maxBytes;
       out << YAML::Key << "ttl" << YAML::Value << formatDuration(c->ttl);
       out << YAML::Key << "inactive" << YAML::Value << formatDuration(c->inactive);
       out << YAML::Key << "catalogue" << YAML::Value << c->catalogue;

@@ -509,6 +509,37 @@ TEST_F(EdgeTierTest, ProxyCacheDoesNotStoreTheErrorsNginxMakesItself) {
   EXPECT_EQ(figure("tiers/nginx/cache/hits"), 0.0);
 }
 
+// proxy_cache_path max_size counts bytes: a response larger than the whole cache is never
+// stored (ngx_http_file_cache: max_size is the cache's whole size), so with 30 kB responses
+// in a 25 kB cache all six requests go to the app; 20 kB ones fit, and the timeline of
+// ProxyCacheValidOfTheLocationSetsTheValidity comes back (4 hits in 6).
+TEST_F(EdgeTierTest, ProxyCacheMaxSizeCountsTheResponsesBytes) {
+  std::string big = kProxyCache;
+  big.replace(big.find("cache: {ttl: 10m, inactive: 1h}"), 31,
+              "cache: {ttl: 10m, inactive: 1h, max_size: 25k}");
+  std::string noSize = big;
+  big.replace(big.find("catalogue: 1}"), 13, "catalogue: 1, response_size: 30k}");
+  run(big);
+  expectLatencies(ends_.bySent(), {0.1, 0.1, 0.1, 0.1, 0.1, 0.1});
+  EXPECT_EQ(figure("tiers/nginx/cache/hits"), 0.0);
+
+  std::string fits = big;
+  fits.replace(fits.find("response_size: 30k"), 18, "response_size: 20k");
+  ends_.ends.clear();
+  run(fits);
+  expectLatencies(ends_.bySent(), {0.1, 0.0, 0.0, 0.1, 0.0, 0.0});
+  EXPECT_EQ(figure("tiers/nginx/cache/hits"), 4.0);
+  const std::string once = scenarios::resolvedScenarioYaml(load(fits));
+  EXPECT_NE(once.find("max_size: 25600"), std::string::npos) << once;
+  EXPECT_NE(once.find("response_size: 20480"), std::string::npos) << once;
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+
+  EXPECT_NE(errors(noSize).find("class 'course' is cached at 'nginx', whose cache has a "
+                                "max_size; allowed: give the class a response_size"),
+            std::string::npos)
+      << errors(noSize);
+}
+
 // A class whose requests satisfy proxy_cache_bypass (cache_bypass: true, the location has
 // `proxy_cache_bypass $http_cache_control`) is never looked up: all six go to the app
 // (100 ms each); its responses are still stored. `proxy_cache off` at the location caches
