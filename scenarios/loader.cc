@@ -30,6 +30,16 @@ using models::ScenarioSpec;
 
 namespace {
 
+// A size in nginx's words (bytes, or with k, m, g), located when it is not one.
+std::uint64_t bytes(const yaml::Reader& in, const YAML::Node& n, const std::string& what,
+                    const char* key) {
+  try {
+    return models::cache::parseNginxSize(in.scalar(n, what + " " + key), key);
+  } catch (const std::invalid_argument& e) {
+    in.fail(n, what + " " + e.what());
+  }
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) {
@@ -397,14 +407,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
     if (const auto n = c["max_entries"]) {
       cache.maxEntries = in.unsignedInteger(n, cwhat + " max_entries", 1, 1000000000);
     }
-    if (const auto n = c["max_size"]) {
-      try {
-        cache.maxBytes =
-            models::cache::parseNginxSize(in.scalar(n, cwhat + " max_size"), "max_size");
-      } catch (const std::invalid_argument& e) {
-        in.fail(n, cwhat + " " + e.what());
-      }
-    }
+    if (const auto n = c["max_size"]) cache.maxBytes = bytes(in, n, cwhat, "max_size");
     if (const auto n = c["ttl"]) cache.ttl = in.duration(n, cwhat + " ttl", true);
     if (const auto n = c["inactive"]) cache.inactive = in.duration(n, cwhat + " inactive", true);
     if (const auto n = c["catalogue"]) {
@@ -625,12 +628,7 @@ models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
   if (const auto n = node["zipf"]) c.zipfExponent = in.number(n, what + " zipf", 0.0);
   if (const auto n = node["per_user"]) c.perUser = in.boolean(n, what + " per_user");
   if (const auto n = node["response_size"]) {
-    try {
-      c.responseBytes =
-          models::cache::parseNginxSize(in.scalar(n, what + " response_size"), "response_size");
-    } catch (const std::invalid_argument& e) {
-      in.fail(n, what + " " + e.what());
-    }
+    c.responseBytes = bytes(in, n, what, "response_size");
     if (c.responseBytes == 0) in.fail(n, what + " response_size must be above 0 bytes");
   }
   const YAML::Node route = node["route"];
