@@ -152,6 +152,26 @@ ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const 
   }
   out.lookup = out.store = cached;
   out.valid = {cache::CacheValidity{200, spec.cache->ttl}};
+  if (!spec.cache->cloudflare.empty()) {
+    // Cloudflare: the page rule's level decides what is cached, its edge TTL (or Cloudflare's
+    // defaults by status) for how long.
+    const cache::CloudflareCacheRule rule = cache::parseCloudflarePageRule(spec.cache->cloudflare);
+    cache::RequestTraits traits;
+    traits.method = c.method == "GET"    ? cache::HttpMethod::kGet
+                    : c.method == "HEAD" ? cache::HttpMethod::kHead
+                                         : cache::HttpMethod::kPost;
+    traits.staticExtension = cache::cloudflareCachesExtension(c.path);
+    traits.hasQueryString = c.path.find('?') != std::string::npos;
+    const cache::CacheDecision d = rule.decide(traits);
+    out.lookup = cached && d.lookup;
+    out.store = cached && d.store;
+    out.valid.clear();
+    for (int status : {200, 206, 301, 302, 303, 404, 410}) {
+      if (const auto ttl = rule.edgeTtl(status)) {
+        out.valid.push_back({static_cast<std::uint16_t>(status), *ttl});
+      }
+    }
+  }
   out.bytes = std::max<std::uint64_t>(c.responseBytes, 1);
   // nginx: the proxy cache directives of the location the class's path takes here.
   if (!cached || !spec.routing || spec.routing->kind != RoutingSpec::Kind::kNginx ||

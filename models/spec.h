@@ -257,6 +257,10 @@ struct RoutingSpec {
 // is stored on the way back, valid for `ttl`.
 struct CacheSpec {
   std::uint64_t maxEntries = 10000;  // objects per replica (LRU beyond)
+  // A Cloudflare page rule's cache actions as written ("cache_level = cache_everything;
+  // edge_cache_ttl = 7200"): which requests the edge caches (by level: static extensions, query
+  // strings) and for how long by status, in place of `ttl`. Empty: none.
+  std::string cloudflare;
   // nginx proxy_cache_path max_size: bytes per replica, least recently used removed beyond
   // (0: no limit); the classes it stores give their response_size.
   std::uint64_t maxBytes = 0;
@@ -442,6 +446,9 @@ struct TierSpec {
   // this tier, like its balancer and passive health); absent: connections cost nothing.
   std::optional<KeepaliveSpec> keepalive;
   std::optional<PgBouncerTierSpec> pgbouncer;
+  // A database's postgresql.conf lines as written (max_connections and
+  // superuser_reserved_connections bound each server's connections); empty: none.
+  std::string postgresql;
   // Database: how long a write takes to reach the read replicas (asynchronous streaming
   // replication). A read at a replica by a user whose last write has not reached it yet is
   // counted as stale (a read-your-writes violation).

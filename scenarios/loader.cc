@@ -69,7 +69,7 @@ const std::vector<std::string> kTierKeys = {
     "read_replicas", "next", "zones", "region", "hold_worker", "routing", "cache",
     "limit_req_zones", "limit_req_status", "limit_conn", "rate_limits", "replication_lag",
     "health_check", "liveness", "passive_health", "timeouts", "retries", "promote_after", "autoscaling",
-    "pgbouncer", "keepalive"};
+    "pgbouncer", "keepalive", "postgresql"};
 // clang-format on
 const std::vector<std::string> kTargetKeys = {
     "name",          "workers",  "queue_limit",   "speed",           "weight",
@@ -390,9 +390,9 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
   }
   if (const auto c = node["cache"]) {
     const std::string cwhat = what + " cache";
-    in.expectMap(
-        c, cwhat,
-        {"max_entries", "max_size", "ttl", "inactive", "catalogue", "zipf", "per_user", "paths"});
+    in.expectMap(c, cwhat,
+                 {"max_entries", "max_size", "ttl", "inactive", "catalogue", "zipf", "per_user",
+                  "paths", "cloudflare"});
     models::CacheSpec cache;
     if (const auto p = c["paths"]) {
       in.expectSequence(p, cwhat + " paths");
@@ -409,6 +409,19 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
     }
     if (const auto n = c["max_size"]) cache.maxBytes = bytes(in, n, cwhat, "max_size");
     if (const auto n = c["ttl"]) cache.ttl = in.duration(n, cwhat + " ttl", true);
+    if (const auto n = c["cloudflare"]) {
+      if (c["ttl"]) {
+        in.fail(c["ttl"], cwhat +
+                              " ttl with cloudflare: the page rule's edge_cache_ttl (or "
+                              "Cloudflare's defaults) sets it; allowed: one of them");
+      }
+      cache.cloudflare = in.scalar(n, cwhat + " cloudflare");
+      try {
+        models::cache::parseCloudflarePageRule(cache.cloudflare);
+      } catch (const std::invalid_argument& e) {
+        in.fail(n, cwhat + " cloudflare: " + e.what());
+      }
+    }
     if (const auto n = c["inactive"]) cache.inactive = in.duration(n, cwhat + " inactive", true);
     if (const auto n = c["catalogue"]) {
       cache.catalogue = in.unsignedInteger(n, cwhat + " catalogue", 1, 1000000000000ULL);
@@ -524,6 +537,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
     in.fail(node, what + " has no replicas; allowed: replicas of 1 or more");
   }
   parseTierPgBouncer(in, node, what, tier);
+  parseTierPostgresql(in, node, what, tier);
   parseTierKeepalive(in, node, what, tier);
   parseTierAutoscaling(in, node, what, tier, [&](const YAML::Node& n, const std::string& w) {
     return parseLatency(in, n, w);

@@ -1,6 +1,7 @@
 #include "scenarios/resilience.h"
 
 #include <algorithm>
+#include <charconv>
 #include <stdexcept>
 
 #include "models/fault_injector.h"
@@ -338,6 +339,70 @@ void parseTierPgBouncer(const Reader& in, const YAML::Node& node, const std::str
     t.reserveAfter = s.reservePoolTimeout;
     t.queueTimeout = s.queryWaitTimeout;
     t.queueLimit = s.maxClientConn > poolSize ? s.maxClientConn - poolSize : 0;
+  }
+}
+
+void parseTierPostgresql(const Reader& in, const YAML::Node& node, const std::string& what,
+                         models::TierSpec& tier) {
+  const YAML::Node p = node["postgresql"];
+  if (!p) return;
+  const std::string pwhat = what + " postgresql";
+  if (tier.kind != models::TierKind::kDatabase) {
+    in.fail(p, pwhat + ": postgresql.conf belongs to kind: database");
+  }
+  tier.postgresql = in.scalar(p, pwhat);
+  // PostgreSQL's defaults.
+  std::int64_t maxConnections = 100;
+  std::int64_t superuser = 3;
+  std::int64_t others = 0;
+  std::size_t i = 0;
+  int lineNumber = 0;
+  const std::string& text = tier.postgresql;
+  while (i <= text.size()) {
+    std::size_t end = text.find('\n', i);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(i, end - i);
+    i = end + 1;
+    ++lineNumber;
+    line = line.substr(0, line.find('#'));
+    const std::size_t eq = line.find('=');
+    const auto trim = [](std::string s) {
+      const auto b = s.find_first_not_of(" \t\r");
+      const auto e = s.find_last_not_of(" \t\r");
+      return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+    };
+    if (trim(line).empty()) continue;
+    if (eq == std::string::npos) {
+      in.fail(p, pwhat + ": line " + std::to_string(lineNumber) + " '" + trim(line) +
+                     "' is not name = value");
+    }
+    const std::string key = trim(line.substr(0, eq));
+    const std::string value = trim(line.substr(eq + 1));
+    if (key != "max_connections" && key != "superuser_reserved_connections" &&
+        key != "reserved_connections") {
+      continue;  // a setting with no effect on the model
+    }
+    std::int64_t v = -1;
+    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || ptr != value.data() + value.size() || v < 0) {
+      in.fail(p, pwhat + ": line " + std::to_string(lineNumber) + " " + key + " = " + value +
+                     ": allowed: a whole number >= 0");
+    }
+    if (key == "max_connections") maxConnections = v;
+    if (key == "superuser_reserved_connections") superuser = v;
+    if (key == "reserved_connections") others = v;
+  }
+  const std::int64_t reserved = superuser + others;
+  if (maxConnections <= reserved) {
+    in.fail(p, pwhat + ": max_connections " + std::to_string(maxConnections) +
+                   " leaves no connection beyond the " + std::to_string(reserved) +
+                   " reserved ones; allowed: more than superuser_reserved_connections + "
+                   "reserved_connections");
+  }
+  const auto capacity = static_cast<std::uint32_t>(maxConnections - reserved);
+  for (models::TargetSpec& t : tier.targets) {
+    t.workers = std::min(t.workers, capacity);
+    t.queueLimit = capacity - t.workers;
   }
 }
 

@@ -42,6 +42,15 @@ void parseTierResilience(const yaml::Reader& in, const YAML::Node& tier, const s
 void parseTierPgBouncer(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
                         models::TierSpec& out);
 
+// A database's postgresql.conf, as written: `max_connections` (default 100) less
+// `superuser_reserved_connections` (default 3) and `reserved_connections` (default 0) is how
+// many client connections each server (primary and read replicas) accepts; a request beyond
+// them is refused ("sorry, too many clients already": 503_queue_full). So each server's workers
+// are at most that many and its queue holds the rest. Other settings are accepted and have no
+// effect on the model.
+void parseTierPostgresql(const yaml::Reader& in, const YAML::Node& tier, const std::string& what,
+                         models::TierSpec& out);
+
 // Tiers whose `pgbouncer` names the same `instance` are pools of one PgBouncer: each must have
 // the same ini text and replicas as the first, and a database of its own.
 void checkPgBouncerInstances(const yaml::Reader& in, const YAML::Node& tiers,

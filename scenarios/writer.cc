@@ -236,6 +236,9 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     if (!t.limitConn.empty()) {
       out << YAML::Key << "limit_conn" << YAML::Value << YAML::DoubleQuoted << t.limitConn;
     }
+    if (!t.postgresql.empty()) {
+      out << YAML::Key << "postgresql" << YAML::Value << YAML::Literal << t.postgresql;
+    }
     if (const auto& p = t.pgbouncer) {
       // As written: the replicas' workers, queue and timeouts below are derived from it again.
       out << YAML::Key << "pgbouncer" << YAML::Value << YAML::BeginMap;
@@ -356,7 +359,11 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       out << YAML::Key << "cache" << YAML::Value << YAML::Flow << YAML::BeginMap;
       out << YAML::Key << "max_entries" << YAML::Value << c->maxEntries;
       if (c->maxBytes > 0) out << YAML::Key << "max_size" << YAML::Value << c->maxBytes;
-      out << YAML::Key << "ttl" << YAML::Value << formatDuration(c->ttl);
+      if (!c->cloudflare.empty()) {
+        out << YAML::Key << "cloudflare" << YAML::Value << YAML::DoubleQuoted << c->cloudflare;
+      } else {
+        out << YAML::Key << "ttl" << YAML::Value << formatDuration(c->ttl);
+      }
       out << YAML::Key << "inactive" << YAML::Value << formatDuration(c->inactive);
       out << YAML::Key << "catalogue" << YAML::Value << c->catalogue;
       out << YAML::Key << "zipf" << YAML::Value << formatNumber(c->zipfExponent);

@@ -500,6 +500,27 @@ CacheDecision CloudflareCacheRule::decide(const RequestTraits& request) const {
   return d;
 }
 
+bool cloudflareCachesExtension(std::string_view path) {
+  static constexpr std::string_view kExtensions[] = {
+      "7z",   "avi",  "avif", "apk",   "bin", "bmp",  "bz2",  "class", "css", "csv", "doc",  "docx",
+      "dmg",  "ejs",  "eot",  "eps",   "exe", "flac", "gif",  "gz",    "ico", "iso", "jar",  "jpg",
+      "jpeg", "js",   "mid",  "midi",  "mkv", "mp3",  "mp4",  "ogg",   "otf", "pdf", "pict", "pls",
+      "png",  "ppt",  "pptx", "ps",    "rar", "svg",  "svgz", "swf",   "tar", "tif", "tiff", "ttf",
+      "webm", "webp", "woff", "woff2", "xls", "xlsx", "zip",  "zst"};
+  path = path.substr(0, path.find('?'));
+  const std::size_t slash = path.rfind('/');
+  const std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const std::size_t dot = last.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  std::string ext(last.substr(dot + 1));
+  for (char& c : ext)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view e : kExtensions) {
+    if (ext == e) return true;
+  }
+  return false;
+}
+
 std::optional<double> CloudflareCacheRule::edgeTtl(int status) const {
   double fallback = 0.0;
   switch (status) {

@@ -184,6 +184,14 @@ struct CloudflareCacheRule {
   std::optional<double> edgeTtl(int status) const;
 };
 
+// Whether Cloudflare caches a URL path by its extension without a Cache Everything rule: the
+// default cached extensions of developers.cloudflare.com/cache/concepts/default-cache-behavior/
+// (7z, avi, avif, apk, bin, bmp, bz2, class, css, csv, doc, docx, dmg, ejs, eot, eps, exe,
+// flac, gif, gz, ico, iso, jar, jpg, jpeg, js, mid, midi, mkv, mp3, mp4, ogg, otf, pdf, pict,
+// pls, png, ppt, pptx, ps, rar, svg, svgz, swf, tar, tif, tiff, ttf, webm, webp, woff, woff2,
+// xls, xlsx, zip, zst), in any case; the query string is not part of the path.
+bool cloudflareCachesExtension(std::string_view path);
+
 // Parses a page rule's `actions` block as Terraform writes it ("cache_level =
 // \"cache_everything\"", "edge_cache_ttl = 7200  # 2 hours", "browser_cache_ttl = 3600"),
 // one setting a line or separated by ';' or ','. TTLs are whole seconds; cache_level takes

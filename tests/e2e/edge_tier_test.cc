@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/cache/cache_rules.h"
 #include "models/metrics/collector.h"
 #include "models/network.h"
 #include "scenarios/writer.h"
@@ -980,6 +981,114 @@ TEST_F(EdgeTierTest, PersistentConnectionsAreGivenBackHoweverARequestEnds) {
   }
   EXPECT_GT(figure("tiers/pgb/errors/502_bad_gateway"), 0.0);  // the crash
   EXPECT_GT(figure("end_to_end/all/completed"), 1000.0);
+}
+
+// A Cloudflare page rule's cache level in the simulation. Requests every 0.5 s to an app
+// taking 100 ms behind the edge:
+//   standard level (the API's `aggressive`): JSON from /api/courses/1 is not cached by default
+//   (no lookup: 100 ms each); /static/app.js is (a default cached extension), kept
+//   Cloudflare's default 120 min for a 200: a miss, then five hits.
+//   cache_everything with edge_cache_ttl 1 s: the JSON is cached for 1 s: miss at 0.5 (fresh
+//   through 1.6), hits at 1.0 and 1.5, a miss at 2.0, hits at 2.5 and 3.0.
+const char* kCloudflareLevels = R"(name: cloudflare-levels
+duration: 3s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 3s, rate: 2/s}]
+  mix: [{class: CLS}]
+classes:
+  - {id: api, path: /api/courses/1, catalogue: 1, route: [cdn, app]}
+  - {id: js, path: /static/app.js, catalogue: 1, route: [cdn, app]}
+tiers:
+  - id: cdn
+    service: {dist: deterministic, value: 0ms}
+    replicas: 1
+    replica: {workers: 100}
+    cache: {cloudflare: "cache_level = aggressive", inactive: 1d}
+  - {id: app, service: {dist: deterministic, value: 100ms}, replicas: 1, replica: {workers: 10}}
+)";
+
+TEST_F(EdgeTierTest, CloudflareCacheLevelDecidesWhatTheEdgeCaches) {
+  std::string api = kCloudflareLevels;
+  api.replace(api.find("CLS"), 3, "api");
+  run(api);
+  expectLatencies(ends_.bySent(), {0.1, 0.1, 0.1, 0.1, 0.1, 0.1});
+  EXPECT_EQ(figure("tiers/cdn/cache/lookups"), 0.0);
+
+  std::string js = kCloudflareLevels;
+  js.replace(js.find("CLS"), 3, "js");
+  ends_.ends.clear();
+  run(js);
+  expectLatencies(ends_.bySent(), {0.1, 0.0, 0.0, 0.0, 0.0, 0.0});
+  EXPECT_EQ(figure("tiers/cdn/cache/hits"), 5.0);
+
+  std::string everything = api;
+  everything.replace(everything.find("cache_level = aggressive"), 24,
+                     "cache_level = cache_everything; edge_cache_ttl = 1");
+  ends_.ends.clear();
+  run(everything);
+  expectLatencies(ends_.bySent(), {0.1, 0.0, 0.0, 0.1, 0.0, 0.0});
+  EXPECT_EQ(figure("tiers/cdn/cache/hits"), 4.0);
+  const std::string once = scenarios::resolvedScenarioYaml(load(everything));
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+
+  std::string both = api;
+  both.replace(both.find("inactive: 1d"), 12, "inactive: 1d, ttl: 5m");
+  EXPECT_NE(errors(both).find("ttl with cloudflare"), std::string::npos) << errors(both);
+  std::string bad = api;
+  bad.replace(bad.find("aggressive"), 10, "aggresive");
+  EXPECT_NE(errors(bad).find("edge.yaml:15:25: tier 'cdn' cache cloudflare: "), std::string::npos)
+      << errors(bad);
+}
+
+TEST(CloudflareExtensions, DefaultCachedExtensionsByThePathsLastSegment) {
+  EXPECT_TRUE(models::cache::cloudflareCachesExtension("/static/app.js"));
+  EXPECT_TRUE(models::cache::cloudflareCachesExtension("/img/Logo.PNG?v=3"));
+  EXPECT_TRUE(models::cache::cloudflareCachesExtension("/docs/guide.pdf"));
+  EXPECT_FALSE(models::cache::cloudflareCachesExtension("/api/courses/1"));
+  EXPECT_FALSE(models::cache::cloudflareCachesExtension("/index.html"));
+  EXPECT_FALSE(models::cache::cloudflareCachesExtension("/v1.2/users"));
+  EXPECT_FALSE(models::cache::cloudflareCachesExtension("/api/data.json"));
+}
+
+// postgresql.conf's max_connections bounds each server's connections: max_connections 5 less
+// superuser_reserved_connections 2 leaves 3, so the primary's 8 workers become 3 with no
+// queue. Four 1 s queries at 0.1, 0.2, 0.3 and 0.4 s: the fourth finds three connections
+// open and is refused (PostgreSQL's "sorry, too many clients already").
+TEST_F(EdgeTierTest, PostgresqlMaxConnectionsRefusesTheConnectionsBeyondIt) {
+  const std::string yaml = R"(name: max-connections
+duration: 450ms
+traffic:
+  arrivals: uniform
+  phases: [{duration: 450ms, rate: 10/s}]
+  mix: [{class: q}]
+classes: [{id: q, route: [db]}]
+tiers:
+  - id: db
+    kind: database
+    service: {dist: deterministic, value: 1s}
+    primary: {workers: 8}
+    postgresql: |
+      max_connections = 5
+      superuser_reserved_connections = 2
+      shared_buffers = 4GB          # no effect on the model
+)";
+  run(yaml);
+  EXPECT_EQ(spec_.tiers[0].targets[0].workers, 3u);
+  EXPECT_EQ(spec_.tiers[0].targets[0].queueLimit, 0u);
+  const std::vector<End> ends = ends_.bySent();
+  ASSERT_EQ(ends.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i)
+    EXPECT_EQ(ends[i].failed, i == 3) << ends[i].sent;
+  EXPECT_EQ(ends[3].cause, ErrorCause::kQueueFull);
+  const std::string once = scenarios::resolvedScenarioYaml(spec_);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(load(once)), once);
+
+  std::string none = yaml;
+  none.replace(none.find("max_connections = 5"), 19, "max_connections = 2");
+  EXPECT_NE(errors(none).find("max_connections 2 leaves no connection beyond the 2 reserved"),
+            std::string::npos)
+      << errors(none);
 }
 
 }  // namespace

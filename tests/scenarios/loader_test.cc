@@ -104,14 +104,14 @@ TEST_F(LoaderTest, UnknownTopLevelKey) {
 }
 
 TEST_F(LoaderTest, UnknownKeyInATier) {
-  EXPECT_EQ(
-      errors(replaceLine(kValid, 22, "    replica_count: 2")),
-      "small.yaml:22:5: unknown key 'replica_count' in tier; allowed: autoscaling, balancer, "
-      "cache, health_check, hold_worker, id, keepalive, kind, limit_conn, limit_req_status, "
-      "limit_req_zones, liveness, next, "
-      "passive_health, pgbouncer, primary, promote_after, rate_limits, read_replicas, region, "
-      "replica, replicas, replication_lag, retries, routing, service, targets, timeouts, "
-      "zones");
+  EXPECT_EQ(errors(replaceLine(kValid, 22, "    replica_count: 2")),
+            "small.yaml:22:5: unknown key 'replica_count' in tier; allowed: autoscaling, balancer, "
+            "cache, health_check, hold_worker, id, keepalive, kind, limit_conn, limit_req_status, "
+            "limit_req_zones, liveness, next, "
+            "passive_health, pgbouncer, postgresql, primary, promote_after, rate_limits, "
+            "read_replicas, region, "
+            "replica, replicas, replication_lag, retries, routing, service, targets, timeouts, "
+            "zones");
 }
 
 TEST_F(LoaderTest, UnknownPolicyListsValidNames) {
