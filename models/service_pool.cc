@@ -394,9 +394,14 @@ std::uint64_t ServicePool::connectionsHeld(ReplicaIndex r) const {
 }
 
 void ServicePool::admit(RequestIndex index, ReplicaIndex chosen) {
-  // (A health check reaches PgBouncer itself, not through a server connection.)
-  if (pgb_ != nullptr && !network_.request(index).probe) {
-    pooledAdmit(index, chosen);
+  if (pgb_ != nullptr) {
+    // A health check reaches PgBouncer itself, not through a server connection: it is
+    // answered at once, whatever the pool holds.
+    if (network_.request(index).probe) {
+      startService(chosen, index);
+    } else {
+      pooledAdmit(index, chosen);
+    }
     return;
   }
   Replica& replica = replicas_[chosen];

@@ -58,13 +58,15 @@ class EdgeTierTest : public lbsim::testing::ScenarioTextTest {
   EdgeTierTest() : ScenarioTextTest("edge.yaml") {}
 
   // Runs the scenario until nothing is left to happen (no stop time): every request ends.
-  void run(const std::string& yaml) {
+  // With health checks, which go on for ever, until `until` seconds.
+  void run(const std::string& yaml, double until = 0.0) {
     spec_ = load(yaml);
     network_ = std::make_unique<models::Network>(spec_, 1, policies_);
     collector_ = std::make_unique<models::Collector>(*network_);
     network_->addObserver(&ends_);
     network_->addObserver(collector_.get());
     network_->start();
+    if (until > 0.0) network_->simulator().stopAt(until);
     network_->simulator().run();
   }
   double figure(const std::string& path) const {
@@ -1089,6 +1091,31 @@ tiers:
   EXPECT_NE(errors(none).find("max_connections 2 leaves no connection beyond the 2 reserved"),
             std::string::npos)
       << errors(none);
+}
+
+// A health check reaches PgBouncer itself, not through a server connection: with its one
+// server held by 5 s transactions and clients waiting, HAProxy's checks every second are still
+// answered at once, so the replica never goes down.
+TEST_F(EdgeTierTest, HealthChecksOfABusyPgBouncerAreAnsweredAtOnce) {
+  run(R"(name: checked-pgbouncer
+duration: 10s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 10s, rate: 2/s}]
+  mix: [{class: q}]
+classes: [{id: q, route: [pgb]}]
+tiers:
+  - id: pgb
+    service: {dist: deterministic, value: 5s}
+    replicas: 1
+    health_check: {haproxy: "check inter 1s rise 2 fall 3", demand: 1ms}
+    pgbouncer: |
+      pool_mode = transaction
+      default_pool_size = 1
+)",
+      20.0);
+  EXPECT_EQ(figure("tiers/pgb/health_changes"), 0.0);
+  EXPECT_EQ(figure("tiers/pgb/completed"), 3.0);  // at 5.5, 10.5 and 15.5 s
 }
 
 }  // namespace
