@@ -1,5 +1,6 @@
 #pragma once
 
+#include <bit>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +28,15 @@ inline bool runsBefore(const Event& a, const Event& b) {
   return a.time < b.time || (a.time == b.time && a.sequence < b.sequence);
 }
 
+// The calendar's order as one unsigned 128-bit number: the time's bits above the sequence.
+// For times >= +0.0 the bits of a double order as the doubles do, so comparing two keys is
+// runsBefore without a branch (the heap's comparisons of random times mispredict half the
+// time). The queue stores -0.0 as +0.0.
+__extension__ using OrderKey = unsigned __int128;
+inline OrderKey orderKey(const Event& e) {
+  return (static_cast<OrderKey>(std::bit_cast<std::uint64_t>(e.time)) << 64) | e.sequence;
+}
+
 // The event calendar: an implicit 4-ary min-heap. A 4-ary heap halves the depth of a
 // binary heap and keeps the four children of a node in one cache line (4 x 32 bytes of
 // 64-byte-aligned storage spans two lines at most), which measures faster than a binary
@@ -52,12 +62,15 @@ class EventQueue {
 
   // The new event is kept in registers while the hole climbs; it is written once, where it
   // lands. (Appending it first and reading it back made the load wait on the store.)
-  void push(const Event& event) {
+  void push(Event event) {
+    assert(event.time >= 0.0);
+    event.time += 0.0;  // -0.0 becomes +0.0, whose bits order before every positive time
+    const OrderKey key = orderKey(event);
     std::size_t i = heap_.size();
     heap_.emplace_back();
     while (i > 0) {
       const std::size_t parent = (i - 1) / kArity;
-      if (!runsBefore(event, heap_[parent])) break;
+      if (!(key < orderKey(heap_[parent]))) break;
       heap_[i] = heap_[parent];
       i = parent;
     }
@@ -75,17 +88,38 @@ class EventQueue {
 
  private:
   // Places `moving` starting at the hole `i`, moving the smallest child up each level.
+  // A node with four children picks the smallest in a tournament of conditional moves.
   void siftDown(std::size_t i, const Event& moving) {
     const std::size_t n = heap_.size();
+    const OrderKey key = orderKey(moving);
     for (;;) {
       const std::size_t first = i * kArity + 1;
       if (first >= n) break;
       std::size_t best = first;
-      const std::size_t end = first + kArity < n ? first + kArity : n;
-      for (std::size_t c = first + 1; c < end; ++c) {
-        if (runsBefore(heap_[c], heap_[best])) best = c;
+      OrderKey bestKey = orderKey(heap_[first]);
+      if (first + kArity <= n) {
+        const OrderKey k1 = orderKey(heap_[first + 1]);
+        const OrderKey k2 = orderKey(heap_[first + 2]);
+        const OrderKey k3 = orderKey(heap_[first + 3]);
+        const bool left1 = k1 < bestKey;
+        const bool right3 = k3 < k2;
+        const OrderKey left = left1 ? k1 : bestKey;
+        const OrderKey right = right3 ? k3 : k2;
+        const std::size_t leftIndex = first + (left1 ? 1 : 0);
+        const std::size_t rightIndex = first + (right3 ? 3 : 2);
+        const bool takeRight = right < left;
+        best = takeRight ? rightIndex : leftIndex;
+        bestKey = takeRight ? right : left;
+      } else {
+        for (std::size_t c = first + 1; c < n; ++c) {
+          const OrderKey k = orderKey(heap_[c]);
+          if (k < bestKey) {
+            best = c;
+            bestKey = k;
+          }
+        }
       }
-      if (!runsBefore(heap_[best], moving)) break;
+      if (!(bestKey < key)) break;
       heap_[i] = heap_[best];
       i = best;
     }

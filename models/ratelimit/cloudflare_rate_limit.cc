@@ -56,8 +56,8 @@ Decision CloudflareRateLimit::decide(double now, Key key) {
   d.limiter = kCloudflare;
   d.scope = cloudflareActionName(settings_.action);
   d.limit = static_cast<double>(settings_.threshold);
-  auto [it, added] = counters_.try_emplace(key);
-  Counter& c = it->second;
+  auto [slot, added] = counters_.tryEmplace(key);
+  Counter& c = *slot;
   if (added) c.windowStart = std::floor(now / settings_.period) * settings_.period;
   const bool log = settings_.action == CloudflareAction::kLog;
 
@@ -96,23 +96,22 @@ Decision CloudflareRateLimit::decide(double now, Key key) {
 void CloudflareRateLimit::onResponse(double now, Key key, std::uint16_t status) {
   const auto& statuses = settings_.countStatuses;
   if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) return;
-  auto [it, added] = counters_.try_emplace(key);
-  if (added) it->second.windowStart = std::floor(now / settings_.period) * settings_.period;
-  roll(it->second, now);
-  ++it->second.current;
+  auto [slot, added] = counters_.tryEmplace(key);
+  if (added) slot->windowStart = std::floor(now / settings_.period) * settings_.period;
+  roll(*slot, now);
+  ++slot->current;
 }
 
 double CloudflareRateLimit::rate(double now, Key key) const {
-  const auto it = counters_.find(key);
-  if (it == counters_.end()) return 0.0;
-  Counter c = it->second;
+  const Counter* found = counters_.find(key);
+  if (found == nullptr) return 0.0;
+  Counter c = *found;
   roll(c, now);
   return estimate(c, now);
 }
 
 std::size_t CloudflareRateLimit::expire(double now) {
-  return std::erase_if(counters_, [&](const auto& entry) {
-    const Counter& c = entry.second;
+  return counters_.eraseIf([&](Key, const Counter& c) {
     return now >= c.mitigatedUntil && now - c.windowStart >= 2 * settings_.period;
   });
 }

@@ -2,10 +2,10 @@
 
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "models/ratelimit/decision.h"
+#include "models/ratelimit/key_table.h"
 
 namespace lbsim::models::ratelimit {
 
@@ -82,7 +82,7 @@ class CloudflareRateLimit {
   std::uint16_t actionStatus() const;
 
   CloudflareRateLimitSettings settings_;
-  std::unordered_map<Key, Counter> counters_;
+  KeyTable<Counter> counters_;
 };
 
 }  // namespace lbsim::models::ratelimit

@@ -83,8 +83,8 @@ bool HaproxyReqRateLimit::expired(const Entry& e, std::int64_t nowMs) const {
 
 Decision HaproxyReqRateLimit::decide(double now, Key key) {
   const std::int64_t ms = wholeMilliseconds(now);
-  auto [it, added] = entries_.try_emplace(key);
-  Entry& e = it->second;
+  auto [slot, added] = entries_.tryEmplace(key);
+  Entry& e = *slot;
   if (added || expired(e, ms)) {
     // A zeroed entry: the first update rotates it twice over and starts the period now.
     e.ctr = HaproxyFreqCtr{};
@@ -109,20 +109,20 @@ Decision HaproxyReqRateLimit::decide(double now, Key key) {
 
 std::uint64_t HaproxyReqRateLimit::rate(double now, Key key) const {
   const std::int64_t ms = wholeMilliseconds(now);
-  const auto it = entries_.find(key);
-  if (it == entries_.end() || expired(it->second, ms)) return 0;
-  return it->second.ctr.read(ms, settings_.period);
+  const Entry* e = entries_.find(key);
+  if (e == nullptr || expired(*e, ms)) return 0;
+  return e->ctr.read(ms, settings_.period);
 }
 
 const HaproxyFreqCtr* HaproxyReqRateLimit::counter(Key key) const {
-  const auto it = entries_.find(key);
-  return it == entries_.end() ? nullptr : &it->second.ctr;
+  const Entry* e = entries_.find(key);
+  return e == nullptr ? nullptr : &e->ctr;
 }
 
 std::size_t HaproxyReqRateLimit::expire(double now) {
   const std::int64_t ms = wholeMilliseconds(now);
-  return std::erase_if(entries_, [&](const auto& entry) {
-    return expired(entry.second, ms) || ms - entry.second.ctr.currTick >= 2 * settings_.period;
+  return entries_.eraseIf([&](Key, const Entry& e) {
+    return expired(e, ms) || ms - e.ctr.currTick >= 2 * settings_.period;
   });
 }
 

@@ -2,9 +2,9 @@
 
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
 
 #include "models/ratelimit/decision.h"
+#include "models/ratelimit/key_table.h"
 
 namespace lbsim::models::ratelimit {
 
@@ -75,7 +75,7 @@ class HaproxyReqRateLimit {
   bool expired(const Entry& e, std::int64_t nowMs) const;
 
   HaproxyReqRateSettings settings_;
-  std::unordered_map<Key, Entry> entries_;
+  KeyTable<Entry> entries_;
 };
 
 }  // namespace lbsim::models::ratelimit

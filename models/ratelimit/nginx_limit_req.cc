@@ -33,14 +33,12 @@ NginxLimitReqZone::NginxLimitReqZone(std::string name, std::uint64_t rate)
 }
 
 const NginxLimitReqZone::Node* NginxLimitReqZone::node(Key key) const {
-  const auto it = nodes_.find(key);
-  return it == nodes_.end() ? nullptr : &it->second;
+  return nodes_.find(key);
 }
 
 std::size_t NginxLimitReqZone::expire(double now) {
   const std::int64_t ms = wholeMilliseconds(now);
-  return std::erase_if(nodes_, [&](const auto& entry) {
-    const Node& n = entry.second;
+  return nodes_.eraseIf([&](Key, const Node& n) {
     const std::int64_t idle = std::llabs(ms - n.last);
     if (idle < 60000) return false;
     const std::int64_t left =
@@ -65,10 +63,9 @@ Decision NginxLimitReq::decide(double now, Key key) {
   // ngx_http_limit_req_lookup for each limit in order: the first one over its burst rejects,
   // and nothing is stored in any zone.
   for (const NginxLimitReqRule& rule : rules_) {
-    const auto it = rule.zone->nodes_.find(key);
-    if (it == rule.zone->nodes_.end()) continue;  // a new key: excess 0
-    const std::uint64_t excess =
-        excessAfter(it->second, rule.zone->rate_, nginxElapsed(ms, it->second.last));
+    const NginxLimitReqZone::Node* node = rule.zone->nodes_.find(key);
+    if (node == nullptr) continue;  // a new key: excess 0
+    const std::uint64_t excess = excessAfter(*node, rule.zone->rate_, nginxElapsed(ms, node->last));
     if (excess <= rule.burst) continue;
     d.why = Why::kBurstExceeded;
     d.measure = static_cast<double>(excess) / 1000.0;
@@ -89,8 +86,8 @@ Decision NginxLimitReq::decide(double now, Key key) {
   std::uint64_t longest = 0;
   for (std::size_t i = rules_.size(); i-- > 0;) {
     const NginxLimitReqRule& rule = rules_[i];
-    const auto [it, added] = rule.zone->nodes_.try_emplace(key);
-    NginxLimitReqZone::Node& node = it->second;
+    const auto [slot, added] = rule.zone->nodes_.tryEmplace(key);
+    NginxLimitReqZone::Node& node = *slot;
     std::uint64_t excess = 0;
     if (added) {
       node.last = ms;

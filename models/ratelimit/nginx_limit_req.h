@@ -4,10 +4,10 @@
 #include <limits>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "models/ratelimit/decision.h"
+#include "models/ratelimit/key_table.h"
 
 namespace lbsim::models::ratelimit {
 
@@ -45,7 +45,7 @@ class NginxLimitReqZone {
   friend class NginxLimitReq;
   std::string name_;
   std::uint64_t rate_;
-  std::unordered_map<Key, Node> nodes_;
+  KeyTable<Node> nodes_;
 };
 
 // One `limit_req zone=api burst=20 [nodelay | delay=8];` directive of a location.

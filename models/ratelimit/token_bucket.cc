@@ -34,8 +34,8 @@ double TokenBucketLimiter::refill(const Bucket& b, double now) const {
 }
 
 Decision TokenBucketLimiter::decide(double now, Key key) {
-  auto [it, added] = buckets_.try_emplace(key);
-  Bucket& b = it->second;
+  auto [slot, added] = buckets_.tryEmplace(key);
+  Bucket& b = *slot;
   if (added) {
     b.tokens = settings_.maxTokens;
     b.updated = now;
@@ -61,14 +61,13 @@ Decision TokenBucketLimiter::decide(double now, Key key) {
 }
 
 double TokenBucketLimiter::tokens(double now, Key key) const {
-  const auto it = buckets_.find(key);
-  return it == buckets_.end() ? settings_.maxTokens : refill(it->second, now);
+  const Bucket* b = buckets_.find(key);
+  return b == nullptr ? settings_.maxTokens : refill(*b, now);
 }
 
 std::size_t TokenBucketLimiter::expire(double now) {
-  return std::erase_if(buckets_, [&](const auto& entry) {
-    return refill(entry.second, now) >= settings_.maxTokens;
-  });
+  return buckets_.eraseIf(
+      [&](Key, const Bucket& b) { return refill(b, now) >= settings_.maxTokens; });
 }
 
 }  // namespace lbsim::models::ratelimit

@@ -1,9 +1,9 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
 
 #include "models/ratelimit/decision.h"
+#include "models/ratelimit/key_table.h"
 
 namespace lbsim::models::ratelimit {
 
@@ -51,7 +51,7 @@ class TokenBucketLimiter {
 
   TokenBucketSettings settings_;
   double fillRate_;  // tokens per second
-  std::unordered_map<Key, Bucket> buckets_;
+  KeyTable<Bucket> buckets_;
 };
 
 }  // namespace lbsim::models::ratelimit

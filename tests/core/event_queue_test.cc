@@ -64,5 +64,39 @@ TEST_F(EventQueueTest, InterleavedPushPopKeepsOrder) {
   }
 }
 
+// The queue compares times by their bits: -0.0 (whose bits are the largest) must still run
+// at time zero, in its turn among the other events at zero, and before any positive time.
+TEST_F(EventQueueTest, NegativeZeroRunsAtTimeZero) {
+  push(1e-300, 0);
+  push(-0.0, 1);
+  push(0.0, 2);
+  push(-0.0, 3);
+  push(5e-324, 4);  // the smallest positive double
+  std::vector<std::uint64_t> order;
+  while (!queue_.empty())
+    order.push_back(queue_.pop().payload);
+  EXPECT_EQ(order, (std::vector<std::uint64_t>{1, 2, 3, 4, 0}));
+}
+
+// Against a sort by (time, sequence) on a random mix of equal and distinct times, at the
+// heap's sizes where a node has four children and where the last node has fewer.
+TEST_F(EventQueueTest, MatchesASortByTimeAndSequence) {
+  RandomStream rng(5);
+  for (const int n : {1, 2, 3, 4, 5, 6, 21, 22, 23, 24, 25, 1000}) {
+    std::vector<Event> events;
+    for (int i = 0; i < n; ++i) {
+      events.push_back(Event{static_cast<double>(rng.below(8)) * 0.25, sequence_++, 0, 0, 0});
+      queue_.push(events.back());
+    }
+    std::sort(events.begin(), events.end(), runsBefore);
+    for (const Event& e : events) {
+      const Event got = queue_.pop();
+      ASSERT_EQ(got.time, e.time);
+      ASSERT_EQ(got.sequence, e.sequence);
+    }
+    ASSERT_TRUE(queue_.empty());
+  }
+}
+
 }  // namespace
 }  // namespace lbsim::core
