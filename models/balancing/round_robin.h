@@ -25,9 +25,33 @@ class RoundRobin final : public BalancingPolicy {
   std::string explainLastPick() const override;
 
  private:
+  // Equal whole-number weights make smooth weighted round robin a rotation: before a pick
+  // the candidates at positions j < r hold (r - n) w and the others r w, the pick takes
+  // position r and the state becomes r + 1 (mod n). While the candidate set stays the same
+  // the policy only advances r, and writes the current weights back, exactly as the full
+  // steps would have left them, when the set changes. (Whole numbers below 2^40 keep every
+  // sum exact, so the two ways agree to the bit.)
+  struct Rotation {
+    bool on = false;
+    std::uint64_t signature = 0;
+    std::size_t n = 0;
+    std::uint32_t first = 0;  // the first and last candidates, checked with the signature
+    std::uint32_t lastCandidate = 0;
+    std::size_t r = 0;
+    double weight = 0.0;
+  };
+  bool sameSet(const PickInput& in) const;
+  void tryRotation(const PickInput& in);
+  void writeBack(std::span<const std::uint32_t> candidates);
+  double currentWeight(std::uint32_t target) const;
+
   std::vector<double> currentWeights_;
   std::uint32_t last_ = kNone;
   double lastTotal_ = 0.0;
+  Rotation rotation_;
+  std::vector<std::uint32_t> rotationCandidates_;  // the set the rotation runs over
+  std::uint64_t lastFailedSignature_ = 0;
+  std::uint64_t slowPicks_ = 0;
 };
 
 }  // namespace lbsim::models::balancing

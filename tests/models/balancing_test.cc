@@ -611,5 +611,77 @@ TEST_P(EveryPolicy, SameSeedSamePicks) {
 INSTANTIATE_TEST_SUITE_P(Builtins, EveryPolicy,
                          ::testing::ValuesIn(PolicyRegistry::withBuiltins().names()));
 
+// RoundRobin runs equal whole-number weights as a rotation without touching its current
+// weights; every pick and every explanation must be those of the full smooth weighted steps
+// (smoothWeightedPick, the reference) while candidate sets come and go: a target down,
+// a retry's pick over fewer candidates, weights that are not whole or not equal.
+void checkRotationAgainstTheFullSteps(const std::vector<double>& weights, std::uint64_t seed) {
+  const std::size_t n = weights.size();
+  std::vector<TargetState> targets(n);
+  for (std::size_t i = 0; i < n; ++i)
+    targets[i].weight = weights[i];
+  RoundRobin policy(contextFor(n));
+  std::vector<double> reference(n, 0.0);
+  core::RandomStream rng(seed);
+  std::vector<std::uint32_t> all;
+  for (std::uint32_t i = 0; i < n; ++i)
+    all.push_back(i);
+  std::vector<std::uint32_t> candidates = all;
+  std::uint64_t signature = 1;
+  for (int step = 0; step < 5000; ++step) {
+    const std::uint64_t draw = rng.below(100);
+    if (draw < 3) {
+      // Another candidate set for a while (a target down, or back).
+      candidates.clear();
+      for (std::uint32_t i = 0; i < n; ++i) {
+        if (rng.below(5) != 0) candidates.push_back(i);
+      }
+      if (candidates.empty()) candidates = all;
+      signature = 2 + rng.below(1000000);
+    }
+    std::vector<std::uint32_t> used = candidates;
+    std::uint64_t usedSignature = signature;
+    if (draw >= 3 && draw < 6 && used.size() > 1) {
+      // One pick over fewer candidates (a retry), then back to the set.
+      used.erase(used.begin() + static_cast<std::ptrdiff_t>(rng.below(used.size())));
+      usedSignature = signature ^ 0xabcdefULL;
+    }
+    const std::uint32_t expected = smoothWeightedPick(reference, targets, used);
+    const Pick got = policy.pick({targets, used, usedSignature, nullptr});
+    ASSERT_EQ(got.target, expected) << "step " << step;
+    // The explanation quotes the picked target's current weight after the pick.
+    const std::string explained = policy.explainLastPick();
+    const std::string suffix = "-> " + [&] {
+      char b[32];
+      std::snprintf(b, sizeof b, "%g", reference[expected]);
+      return std::string(b);
+    }();
+    ASSERT_TRUE(explained.ends_with(suffix)) << explained << " step " << step;
+  }
+}
+
+TEST(SmoothWeightedRoundRobin, RotationOfEqualWeightsMatchesTheFullSteps) {
+  checkRotationAgainstTheFullSteps(std::vector<double>(20, 1.0), 1);
+  checkRotationAgainstTheFullSteps(std::vector<double>(7, 3.0), 2);
+  checkRotationAgainstTheFullSteps({1, 1, 1, 2}, 3);          // never a rotation over all four
+  checkRotationAgainstTheFullSteps({0.5, 0.5, 0.5, 0.5}, 4);  // weights not whole
+}
+
+TEST(SmoothWeightedRoundRobin, RotationExplainsItsPickAsTheFullStepsDo) {
+  const auto targets = weighted({2, 2, 2});
+  const std::vector<std::uint32_t> candidates = {0, 1, 2};
+  RoundRobin policy(contextFor(3));
+  std::vector<double> reference(3, 0.0);
+  for (int i = 0; i < 5; ++i) {
+    policy.pick({targets, candidates, 42, nullptr});
+    smoothWeightedPick(reference, targets, candidates);
+  }
+  // Five picks of 2,2,2 by hand: (2,2,2) a (-4,2,2); (-2,4,4) b (-2,-2,4); (0,0,6) c
+  // (0,0,0); (2,2,2) a (-4,2,2); (-2,4,4) b: target 1 at 4, less the total 6 is -2.
+  EXPECT_EQ(reference[1], -2.0);
+  EXPECT_EQ(policy.explainLastPick(),
+            "largest current weight (4) after each added its weight; minus total 6 -> -2");
+}
+
 }  // namespace
 }  // namespace lbsim::models::balancing
