@@ -135,6 +135,7 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
           std::make_unique<AutoscalerDriver>(*this, t, *spec_.tiers[t].autoscaler));
     }
   }
+  requests_.setHops(hopStride_);
   requests_.reserve(4096);
   sessions_.reserve(4096);
   simulator_.reserveEvents(4096);
@@ -220,7 +221,7 @@ std::uint16_t Network::zoneIndex(const std::string& zone) const {
 std::uint16_t Network::upstreamZone(const Request& request) const {
   if (request.hop == 0) return kNoZone;
   const TierIndex up = routes_[request.cls][request.hop - 1u];
-  return tiers_[up]->replicas()[request.hops[request.hop - 1u].replicaAt].zone;
+  return tiers_[up]->replicas()[request.hops()[request.hop - 1u].replicaAt].zone;
 }
 
 double Network::linkLatency(const Request& request, std::uint16_t hopZone,
@@ -277,7 +278,7 @@ double Network::linkFaultDelay(const Request& request, std::uint32_t direction) 
     if (!d || !linkMatches(request, f)) continue;
     core::RandomStream stream(request.seed ^ 0x94d049bb133111ebULL ^
                               (0x9e3779b97f4a7c15ULL * (4u * request.hop + 2u * direction +
-                                                        request.hops[request.hop].tries + 1u)));
+                                                        request.hops()[request.hop].tries + 1u)));
     extra += d->sample(stream);
   }
   return extra;
@@ -287,9 +288,9 @@ bool Network::linkLostOnFaultyLink(const Request& request) const {
   for (std::uint32_t f = 0; f < linkFaults_.size(); ++f) {
     const double p = spec_.faults[f].errorRate;
     if (p <= 0.0 || !linkMatches(request, f)) continue;
-    core::RandomStream stream(request.seed ^ 0xbf58476d1ce4e5b9ULL ^
-                              (0x9e3779b97f4a7c15ULL * (request.hop + 1u)) ^
-                              (static_cast<std::uint64_t>(request.hops[request.hop].tries) << 56));
+    core::RandomStream stream(
+        request.seed ^ 0xbf58476d1ce4e5b9ULL ^ (0x9e3779b97f4a7c15ULL * (request.hop + 1u)) ^
+        (static_cast<std::uint64_t>(request.hops()[request.hop].tries) << 56));
     if (stream.uniform01() < p) return true;
   }
   return false;
@@ -323,7 +324,7 @@ void Network::replayNext(std::size_t record) {
       createRequest(r.cls, r.clientAddress, r.clientAddress, replayStream_.nextU64(), kNone);
   Request& request = requests_[index];
   const std::uint32_t hop = replayDemandHop_[r.cls];
-  if (hop != kNone && r.recorded >= 0.0) request.hops[hop].demand = r.recorded;
+  if (hop != kNone && r.recorded >= 0.0) request.hops()[hop].demand = r.recorded;
   enterHop(index);
 }
 
@@ -411,23 +412,7 @@ void Network::issue(std::uint32_t sessionIndex) {
 }
 
 RequestIndex Network::acquireRequest() {
-  const RequestIndex index = requests_.acquire();
-  Request& request = requests_[index];
-  if (request.hops == nullptr) {
-    constexpr std::size_t kChunkRequests = 1024;
-    if (hopChunks_.empty() || hopChunkUsed_ == kChunkRequests) {
-      hopChunks_.push_back(std::make_unique<HopState[]>(kChunkRequests * hopStride_));
-      hopChunkUsed_ = 0;
-    }
-    request.hops = hopChunks_.back().get() + hopChunkUsed_++ * hopStride_;
-  } else {
-    // The demands, pickedAt and replicaAt are written before they are read.
-    for (std::uint32_t h = 0; h < hopStride_; ++h) {
-      request.hops[h].generation = 0;
-      request.hops[h].tries = 0;
-    }
-  }
-  return index;
+  return requests_.acquire();
 }
 
 RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::uint32_t address,
@@ -460,7 +445,7 @@ RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::u
   }
   const auto& service = hopService_[request.cls];
   for (std::size_t h = 0; h < service.size(); ++h)
-    request.hops[h].demand = service[h].sample(demandStream);
+    request.hops()[h].demand = service[h].sample(demandStream);
   for (NetworkObserver* o : observers_)
     o->onRequestCreated(request, now());
   return index;
@@ -544,10 +529,8 @@ void Network::fail(RequestIndex index, TierIndex tier, ReplicaIndex replica, Err
 
 RequestIndex Network::detachOrphan(RequestIndex index, std::uint16_t hop) {
   const RequestIndex up = acquireRequest();
-  HopState* const upHops = requests_[up].hops;
   requests_[up] = requests_[index];
-  requests_[up].hops = upHops;
-  std::copy_n(requests_[index].hops, hopStride_, upHops);
+  std::copy_n(requests_[index].hops(), hopStride_, requests_[up].hops());
   Request& orphan = requests_[index];
   Request& u = requests_[up];
   const auto below = static_cast<std::uint16_t>((1u << hop) - 1u);
@@ -590,14 +573,14 @@ bool Network::passBack(RequestIndex index) {
     // it (the caller's timeout will tell), a crashed one reset the caller's connection.
     request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers & ~(1u << request.hop));
     request.cacheMisses = static_cast<std::uint16_t>(request.cacheMisses & ~(1u << request.hop));
-    const auto condition = pool.replicas()[request.hops[request.hop].replicaAt].condition;
+    const auto condition = pool.replicas()[request.hops()[request.hop].replicaAt].condition;
     if (condition == ServicePool::Condition::kHung ||
         condition == ServicePool::Condition::kUnreachable) {
       request.parked = true;
       return false;
     }
     if (!request.failed) {
-      markFailed(request, tier, request.hops[request.hop].replicaAt, ErrorCause::kBadGateway);
+      markFailed(request, tier, request.hops()[request.hop].replicaAt, ErrorCause::kBadGateway);
     }
     return true;
   }
@@ -609,7 +592,7 @@ bool Network::passBack(RequestIndex index) {
     // answered, such as a 404, too: proxy_cache_valid 404 1m; not one this tier made itself
     // for want of an answer). A failure that proxy_cache_use_stale lists is answered with the
     // entry the cache still holds (STALE) instead.
-    const ReplicaIndex r = request.hops[request.hop].replicaAt;
+    const ReplicaIndex r = request.hops()[request.hop].replicaAt;
     const TierIndex upstream = routes_[request.cls][request.hop + 1u];
     if (!request.failed) {
       pool.cacheStore(r, request.cls, request.cacheKey, now(), 200);
@@ -661,8 +644,8 @@ void Network::respond(RequestIndex index) {
     const TierIndex t = routes_[request.cls][request.hop];
     double latency =
         latencyModelled_
-            ? linkLatency(request, tiers_[t]->replicas()[request.hops[request.hop].replicaAt].zone,
-                          1)
+            ? linkLatency(request,
+                          tiers_[t]->replicas()[request.hops()[request.hop].replicaAt].zone, 1)
             : 0.0;
     if (linkFaultsActive_ > 0) latency += linkFaultDelay(request, 1);
     if (latency > 0.0) {

@@ -141,7 +141,7 @@ class Network final : public core::EventHandler {
   // A pool entry with its hops reset.
   RequestIndex acquireRequest();
   // Bytes a request in flight takes: the pool entry and its hops.
-  std::size_t bytesPerRequest() const { return sizeof(Request) + hopStride_ * sizeof(HopState); }
+  std::size_t bytesPerRequest() const { return requests_.bytesPerEntry(); }
   void releaseProbe(RequestIndex index) { release(index); }
   void healthChanged(TierIndex tier, ReplicaIndex replica, const health::HealthEvent& event,
                      std::string_view mechanism) {
@@ -244,12 +244,8 @@ class Network final : public core::EventHandler {
   core::HandlerId handler_ = 0;
   std::uint32_t usersSpawned_ = 0;
   std::unique_ptr<core::Zipf> clientPopularity_;
-  core::IndexPool<Request> requests_;
-  // The hops of the requests: blocks of `hopStride_` HopStates (the longest route), handed
-  // to pool entries once and kept by them; chunks never move.
-  std::vector<std::unique_ptr<HopState[]>> hopChunks_;
-  std::size_t hopChunkUsed_ = 0;
-  std::uint32_t hopStride_ = 1;
+  RequestPool requests_;
+  std::uint32_t hopStride_ = 1;  // hops per request: the scenario's longest route
   core::IndexPool<Session> sessions_;
   std::uint64_t nextRequestId_ = 0;
   std::uint32_t nextClient_ = 0;

@@ -1,7 +1,13 @@
 #pragma once
 
+#include <cassert>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <memory>
+#include <new>
+#include <vector>
 
 namespace lbsim::models {
 
@@ -38,44 +44,50 @@ struct HopState {
 // balancer picked it are kept until the response has come back through that hop. A field
 // added here must be reset in resetForReuse below.
 struct Request {
-  std::uint64_t id = 0;              // sequence number in the run, for traces
-  std::uint64_t seed = 0;            // seeds the request's network latency draws
-  std::uint64_t cacheKey = 0;        // the object it asks for, as caches key it
-  ClassIndex cls = 0;                // index into the scenario's classes
-  std::uint32_t client = 0;          // client identity: hashing, affinity and per-client limits
-  std::uint32_t clientAddress = 0;   // its IPv4 address (nginx $remote_addr)
-  ReplicaIndex replica = kNone;      // replica serving the current hop
-  std::uint64_t sessionKey = 0;      // identifies the user session (a session cookie)
-  std::uint32_t session = kNone;     // the user session (flow) it belongs to, if any
+  // Eight-byte fields, then four, two and one: 108 bytes, 112 with the alignment.
+  std::uint64_t id = 0;             // sequence number in the run, for traces
+  std::uint64_t seed = 0;           // seeds the request's network latency draws
+  std::uint64_t cacheKey = 0;       // the object it asks for, as caches key it
+  std::uint64_t sessionKey = 0;     // identifies the user session (a session cookie)
+  std::uint64_t triedSlots = 0;     // balancer slots (mod 64) already tried at `triedHop`
+  double created = 0.0;             // when the client sent it
+  double hopArrival = 0.0;          // when it reached the current tier's balancer
+  double serviceStart = 0.0;        // when a worker took it at the current tier
+  ClassIndex cls = 0;               // index into the scenario's classes
+  std::uint32_t client = 0;         // client identity: hashing, affinity and per-client limits
+  std::uint32_t clientAddress = 0;  // its IPv4 address (nginx $remote_addr)
+  ReplicaIndex replica = kNone;     // replica serving the current hop
+  std::uint32_t session = kNone;    // the user session (flow) it belongs to, if any
+  ReplicaIndex failReplica = kNone;
   std::uint16_t hop = 0;             // position in the class's route (going or coming back)
   std::uint16_t heldWorkers = 0;     // bit h: the replica at hop h keeps a worker for it
   std::uint16_t region = kNoRegion;  // region of the first replica on its path in one
   std::uint16_t cacheMisses = 0;     // bit h: the cache at hop h missed (store on the way back)
-  bool traced = false;               // sampled into the per-request trace
-  bool failed = false;               // the response travelling back is an error
-  bool alive = false;                // in the pool (timers check it with `id`)
-  bool probe = false;                // a health check, not a client's request
-  // Stuck at the replica of its current hop (a hung or unreachable one): only a timeout of
-  // its caller ends it.
-  bool parked = false;
-  bool queued = false;     // waiting in the queue of the replica at its current hop
-  std::uint8_t cause = 0;  // the ErrorCause of a failed response
   // A request whose caller timed out: the part of it still downstream of hop `orphanHop`
   // goes on (the servers do not know), and ends silently when its response gets back there.
   std::uint16_t orphanHop = 0xffff;
   std::uint16_t failTier = 0;       // where the error of a failed response was produced
   std::uint16_t triedHop = 0xffff;  // the hop `triedSlots` is about
   std::uint16_t connSlots = 0;      // bit h: it holds an nginx limit_conn slot at hop h
-  ReplicaIndex failReplica = kNone;
-  std::uint64_t triedSlots = 0;  // balancer slots (mod 64) already tried at `triedHop`
-  std::uint16_t status = 0;      // the HTTP status of a failed response
-  double created = 0.0;          // when the client sent it
-  double hopArrival = 0.0;       // when it reached the current tier's balancer
-  double serviceStart = 0.0;     // when a worker took it at the current tier
-  // Its hops, as many as the scenario's longest route: storage the network gives each pool
-  // entry once, which stays with the entry (see Network::acquireRequest). Out of line, so
-  // that a request of a short route does not carry the longest one's hops.
-  HopState* hops = nullptr;
+  std::uint16_t status = 0;         // the HTTP status of a failed response
+  // Flags, one bit each (six bools would take six bytes).
+  bool traced : 1 = false;  // sampled into the per-request trace
+  bool failed : 1 = false;  // the response travelling back is an error
+  bool alive : 1 = false;   // in the pool (timers check it with `id`)
+  bool probe : 1 = false;   // a health check, not a client's request
+  // Stuck at the replica of its current hop (a hung or unreachable one): only a timeout of
+  // its caller ends it.
+  bool parked : 1 = false;
+  bool queued : 1 = false;  // waiting in the queue of the replica at its current hop
+  std::uint8_t cause = 0;   // the ErrorCause of a failed response
+
+  // Its hops, as many as the scenario's longest route: they follow the request in its
+  // RequestPool entry (a request made elsewhere has none).
+  HopState* hops() {
+    return std::launder(
+        reinterpret_cast<HopState*>(reinterpret_cast<std::byte*>(this) + sizeof(Request)));
+  }
+  const HopState* hops() const { return const_cast<Request*>(this)->hops(); }
 
   // Back to a new request's values for reuse from the pool; the network resets the hops.
   void resetForReuse() {
@@ -98,7 +110,99 @@ struct Request {
     created = hopArrival = serviceStart = 0.0;
   }
 };
-// Plus 24 bytes per hop of the longest route (HopState).
-static_assert(sizeof(Request) <= 128, "keep in-flight requests small");
+// Plus 24 bytes per hop of the longest route (HopState): 256 bytes for six hops.
+static_assert(sizeof(Request) <= 112, "keep in-flight requests small");
+static_assert(sizeof(Request) % alignof(HopState) == 0);
+
+// The requests in flight, by index: each entry a Request and then its hops, as many as the
+// scenario's longest route, in one block of memory (so a request and its hops share cache
+// lines, and a short route's request carries no pointer to them). Released entries are
+// reused; the memory grows by doubling and moves then, so references into it last only
+// until the next acquire().
+class RequestPool {
+ public:
+  using Index = std::uint32_t;
+
+  explicit RequestPool(std::uint32_t hopsPerRequest = 1) { setHops(hopsPerRequest); }
+  RequestPool(const RequestPool&) = delete;
+  RequestPool& operator=(const RequestPool&) = delete;
+
+  // Before the first acquire().
+  void setHops(std::uint32_t hopsPerRequest) {
+    assert(size_ == 0);
+    hops_ = hopsPerRequest;
+    words_ = (sizeof(Request) + hopsPerRequest * sizeof(HopState)) / sizeof(std::uint64_t);
+  }
+  std::uint32_t hopsPerRequest() const { return hops_; }
+  std::size_t bytesPerEntry() const { return words_ * sizeof(std::uint64_t); }
+
+  void reserve(std::size_t n) {
+    if (n > capacity_) grow(n);
+    free_.reserve(n);
+  }
+
+  // A new request's values, its hops' generation and tries 0 (the rest of a hop is written
+  // before it is read).
+  Index acquire() {
+    ++live_;
+    Index index;
+    if (!free_.empty()) {
+      index = free_.back();
+      free_.pop_back();
+      (*this)[index].resetForReuse();
+    } else {
+      if (size_ == capacity_) grow(capacity_ == 0 ? 64 : capacity_ * 2);
+      index = static_cast<Index>(size_++);
+      new (entry(index)) Request{};
+    }
+    HopState* hops = (*this)[index].hops();
+    for (std::uint32_t h = 0; h < hops_; ++h) {
+      hops[h].generation = 0;
+      hops[h].tries = 0;
+    }
+    return index;
+  }
+
+  void release(Index index) {
+    assert(index < size_);
+    assert(live_ > 0);
+    --live_;
+    free_.push_back(index);
+  }
+
+  Request& operator[](Index index) {
+    assert(index < size_);
+    return *std::launder(reinterpret_cast<Request*>(entry(index)));
+  }
+  const Request& operator[](Index index) const { return const_cast<RequestPool&>(*this)[index]; }
+
+  std::size_t live() const { return live_; }
+  std::size_t capacity() const { return size_; }
+
+ private:
+  std::uint64_t* entry(Index index) { return storage_.get() + std::size_t{index} * words_; }
+  // Requests and hops are aggregates of numbers: their bytes move with them.
+  void grow(std::size_t capacity) {
+    auto bigger = std::make_unique<std::uint64_t[]>(capacity * words_);
+    if (size_ > 0)
+      std::memcpy(bigger.get(), storage_.get(), size_ * words_ * sizeof(std::uint64_t));
+    for (std::size_t i = size_; i < capacity; ++i) {
+      HopState* hops = reinterpret_cast<HopState*>(bigger.get() + i * words_ +
+                                                   sizeof(Request) / sizeof(std::uint64_t));
+      for (std::uint32_t h = 0; h < hops_; ++h)
+        new (hops + h) HopState{};
+    }
+    storage_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<std::uint64_t[]> storage_;
+  std::size_t words_ = 0;
+  std::uint32_t hops_ = 1;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+  std::vector<Index> free_;
+  std::size_t live_ = 0;
+};
 
 }  // namespace lbsim::models

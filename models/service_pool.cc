@@ -196,7 +196,7 @@ ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const 
 void ServicePool::arrive(RequestIndex index, DbOperation operation) {
   Request& request = network_.request(index);
   request.hopArrival = network_.simulator().now();
-  request.hops[request.hop].tries = 0;
+  request.hops()[request.hop].tries = 0;
   if (clientsPerCaller_ > 0 && request.hop > 0) {
     appArrive(index);
     return;
@@ -236,11 +236,11 @@ void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
   Request& request = network_.request(index);
   const double now = network_.simulator().now();
   request.replica = chosen;
-  request.hops[request.hop].replicaAt = chosen;
-  request.hops[request.hop].pickedAt = now;
-  ++request.hops[request.hop].tries;
+  request.hops()[request.hop].replicaAt = chosen;
+  request.hops()[request.hop].pickedAt = now;
+  ++request.hops()[request.hop].tries;
   ++inFlight_;
-  if (request.hops[request.hop].tries > 1) ++retriesInFlight_;
+  if (request.hops()[request.hop].tries > 1) ++retriesInFlight_;
   if (health_) health_->onPicked(chosen);
   if (timeouts_.response > 0.0) armResponseTimer(index, request.hop);
   if (request.region == kNoRegion) request.region = network_.zoneRegion(replicas_[chosen].zone);
@@ -264,7 +264,7 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
       return;
     }
     Request& request = network_.request(index);
-    request.hops[request.hop].generation = replica.generation;
+    request.hops()[request.hop].generation = replica.generation;
     switch (replica.condition) {
       case Condition::kUp:
         break;
@@ -275,7 +275,7 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
         request.parked = true;
         if (timeouts_.connect > 0.0) {
           const double at = std::max(network_.simulator().now(),
-                                     request.hops[request.hop].pickedAt + timeouts_.connect);
+                                     request.hops()[request.hop].pickedAt + timeouts_.connect);
           timerLines_[kConnectLine].arm(at, kConnectTimeout | timerKind(request),
                                         timerPayload(index));
         }
@@ -307,7 +307,7 @@ void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
 
 pool::UpstreamKeepalive& ServicePool::keepaliveCache(const Request& request, std::uint16_t hop) {
   const TierIndex caller = network_.route(request.cls)[hop - 1u];
-  const ReplicaIndex from = request.hops[hop - 1u].replicaAt;
+  const ReplicaIndex from = request.hops()[hop - 1u].replicaAt;
   if (keepaliveCaches_.size() <= caller) keepaliveCaches_.resize(network_.tierCount());
   auto& byReplica = keepaliveCaches_[caller];
   if (byReplica.size() <= from) byReplica.resize(network_.tier(caller).replicas().size());
@@ -361,7 +361,7 @@ bool ServicePool::takeConnectionSlot(RequestIndex index, ReplicaIndex chosen) {
   const std::uint16_t generation = replicas_[chosen].generation;
   // Its replica's process went away while it waited out a limit_req delay: it is not counted
   // by the new one (its attempt fails as it goes on).
-  if (request.hops[request.hop].generation != generation) return true;
+  if (request.hops()[request.hop].generation != generation) return true;
   if (connGeneration_[chosen] != generation) {
     limits_->resetConnections(chosen);
     connGeneration_[chosen] = generation;
@@ -382,9 +382,9 @@ void ServicePool::releaseConnectionSlot(Request& request) {
   const auto bit = static_cast<std::uint16_t>(1u << request.hop);
   if ((request.connSlots & bit) == 0) return;
   request.connSlots = static_cast<std::uint16_t>(request.connSlots & ~bit);
-  const ReplicaIndex r = request.hops[request.hop].replicaAt;
+  const ReplicaIndex r = request.hops()[request.hop].replicaAt;
   // A slot of an earlier process of the replica went with it.
-  if (request.hops[request.hop].generation != connGeneration_[r]) return;
+  if (request.hops()[request.hop].generation != connGeneration_[r]) return;
   limits_->releaseConnection(r, request.clientAddress);
 }
 
@@ -441,7 +441,7 @@ void ServicePool::startService(ReplicaIndex r, RequestIndex index) {
   ++replica.busy;
   const double now = network_.simulator().now();
   request.serviceStart = now;
-  network_.simulator().schedule(now + request.hops[request.hop].demand / replica.speed, handler_,
+  network_.simulator().schedule(now + request.hops()[request.hop].demand / replica.speed, handler_,
                                 kServiceDone, index);
   notify(r);
 }
@@ -465,9 +465,9 @@ void ServicePool::handleEvent(const core::Event& event) {
       Request& request = network_.request(index);
       const auto hop = static_cast<std::uint16_t>((event.kind >> 8) & 0xffu);
       const auto attempt = static_cast<std::uint8_t>(event.kind >> 16);
-      if (request.hop != hop || request.hops[hop].tries != attempt || !request.parked) break;
+      if (request.hop != hop || request.hops()[hop].tries != attempt || !request.parked) break;
       request.parked = false;
-      attemptLost(index, request.hops[hop].replicaAt, ErrorCause::kGatewayTimeout,
+      attemptLost(index, request.hops()[hop].replicaAt, ErrorCause::kGatewayTimeout,
                   Failure::kConnectTimeout);
       break;
     }
@@ -479,7 +479,7 @@ void ServicePool::handleEvent(const core::Event& event) {
       // Stale when the response is already back through the hop, when it is about another
       // attempt, or when the request's caller above already timed out (the copy that went
       // up has timers of its own).
-      if (request.hop < hop || request.hops[hop].tries != attempt) break;
+      if (request.hop < hop || request.hops()[hop].tries != attempt) break;
       if (request.orphanHop != 0xffff && hop <= request.orphanHop) break;
       responseTimeout(index, hop);
       break;
@@ -493,7 +493,7 @@ void ServicePool::handleEvent(const core::Event& event) {
       Request& request = network_.request(index);
       const auto hop = static_cast<std::uint16_t>((event.kind >> 8) & 0xffu);
       const auto attempt = static_cast<std::uint8_t>(event.kind >> 16);
-      if (request.hop != hop || request.hops[hop].tries != attempt || !request.queued) break;
+      if (request.hop != hop || request.hops()[hop].tries != attempt || !request.queued) break;
       const ReplicaIndex r = request.replica;
       if ((event.kind & 0xffu) == kReserveDue) {
         serveQueue(r);
@@ -570,10 +570,10 @@ bool ServicePool::timerValid(RequestIndex index, std::uint64_t payload) const {
 void ServicePool::armResponseTimer(RequestIndex index, std::uint16_t hop) {
   const Request& request = network_.request(index);
   const double at =
-      std::max(network_.simulator().now(), request.hops[hop].pickedAt + timeouts_.response);
+      std::max(network_.simulator().now(), request.hops()[hop].pickedAt + timeouts_.response);
   timerLines_[kResponseLine].arm(at,
                                  kResponseTimeout | (static_cast<std::uint32_t>(hop) << 8) |
-                                     (static_cast<std::uint32_t>(request.hops[hop].tries) << 16),
+                                     (static_cast<std::uint32_t>(request.hops()[hop].tries) << 16),
                                  timerPayload(index));
 }
 
@@ -593,9 +593,9 @@ void ServicePool::responseTimeout(RequestIndex index, std::uint16_t hop) {
     up = network_.detachOrphan(index, hop);
   }
   Request& u = network_.request(up);
-  const ReplicaIndex r = u.hops[hop].replicaAt;
+  const ReplicaIndex r = u.hops()[hop].replicaAt;
   if (replicas_[r].slot != kNone) {
-    balancer_.finished(replicas_[r].slot, network_.simulator().now() - u.hops[hop].pickedAt);
+    balancer_.finished(replicas_[r].slot, network_.simulator().now() - u.hops()[hop].pickedAt);
   }
   attemptFailed(up, r, ErrorCause::kGatewayTimeout, Failure::kResponseTimeout);
   drainWaiting();
@@ -636,7 +636,7 @@ bool ServicePool::queueEntryLive(std::uint64_t entry) const {
 void ServicePool::attemptEnded(const Request& request) {
   assert(inFlight_ > 0);
   --inFlight_;
-  if (request.hops[request.hop].tries > 1) {
+  if (request.hops()[request.hop].tries > 1) {
     assert(retriesInFlight_ > 0);
     --retriesInFlight_;
   }
@@ -667,7 +667,7 @@ bool ServicePool::mayRetry(const Request& request, ErrorCause cause, Failure how
   const RetrySpec& rs = *retries_;
   const std::uint32_t maxTries =
       rs.tries != 0 ? rs.tries : static_cast<std::uint32_t>(balancer_.size());
-  if (request.hops[request.hop].tries >= maxTries) return false;
+  if (request.hops()[request.hop].tries >= maxTries) return false;
   const bool resent = idempotent_[request.cls] || rs.nonIdempotent;
   bool condition = false;
   switch (how) {
@@ -738,13 +738,13 @@ bool ServicePool::lastTryRedispatches(const Request& request) const {
   }
   const std::uint32_t maxTries =
       retries_->tries != 0 ? retries_->tries : static_cast<std::uint32_t>(balancer_.size());
-  return request.hops[request.hop].tries + 1u >= maxTries;
+  return request.hops()[request.hop].tries + 1u >= maxTries;
 }
 
 void ServicePool::retry(RequestIndex index) {
   Request& request = network_.request(index);
   const auto cause = static_cast<ErrorCause>(request.cause);
-  const ReplicaIndex last = request.hops[request.hop].replicaAt;
+  const ReplicaIndex last = request.hops()[request.hop].replicaAt;
   if (retries_->style == RetrySpec::Style::kHaproxy && !lastTryRedispatches(request)) {
     // Again at the same server, whatever the balancer would say.
     if (replicas_[last].slot != kNone) balancer_.assign(replicas_[last].slot);
@@ -758,7 +758,7 @@ void ServicePool::retry(RequestIndex index) {
 void ServicePool::serviceDone(RequestIndex index) {
   Request& request = network_.request(index);
   const ReplicaIndex r = request.replica;
-  if (request.hops[request.hop].generation != replicas_[r].generation) {
+  if (request.hops()[request.hop].generation != replicas_[r].generation) {
     // The replica crashed or hung while serving it: its worker is gone already.
     const Condition c = replicas_[r].condition;
     if (request.probe) {
@@ -864,7 +864,7 @@ void ServicePool::pooledStart(ReplicaIndex r, RequestIndex index, double setup, 
   const double now = network_.simulator().now();
   // The wait for the server includes opening it.
   request.serviceStart = now + setup;
-  network_.simulator().schedule(now + setup + request.hops[request.hop].demand / replica.speed,
+  network_.simulator().schedule(now + setup + request.hops()[request.hop].demand / replica.speed,
                                 handler_, kServiceDone, index);
   if (opened) network_.poolServerChanged(index_, r, true);
   notify(r);
@@ -943,7 +943,7 @@ std::uint32_t ServicePool::pooledClient(RequestIndex index) const {
 void ServicePool::appArrive(RequestIndex index) {
   Request& request = network_.request(index);
   const TierIndex callerTier = network_.route(request.cls)[request.hop - 1u];
-  const ReplicaIndex callerReplica = request.hops[request.hop - 1u].replicaAt;
+  const ReplicaIndex callerReplica = request.hops()[request.hop - 1u].replicaAt;
   CallerConnections& caller =
       callerConnections_[static_cast<std::uint64_t>(callerTier) << 32 | callerReplica];
   if (caller.connections.empty()) caller.connections.resize(clientsPerCaller_);
@@ -1104,12 +1104,12 @@ void ServicePool::releaseHeld(RequestIndex index) {
   if ((request.heldWorkers & bit) == 0) return;
   request.heldWorkers = static_cast<std::uint16_t>(request.heldWorkers & ~bit);
   if (!sameReplica(request)) return;  // the worker went down with its replica
-  releaseWorker(request.hops[request.hop].replicaAt, index);
+  releaseWorker(request.hops()[request.hop].replicaAt, index);
 }
 
 bool ServicePool::responseReturned(RequestIndex index) {
   Request& request = network_.request(index);
-  const ReplicaIndex r = request.hops[request.hop].replicaAt;
+  const ReplicaIndex r = request.hops()[request.hop].replicaAt;
   const Replica& replica = replicas_[r];
   attemptEnded(request);
   // The response came over the connection, unless the replica here went down with the
@@ -1119,7 +1119,7 @@ bool ServicePool::responseReturned(RequestIndex index) {
                      static_cast<ErrorCause>(request.cause) == ErrorCause::kBadGateway));
   if (replica.slot != kNone) {
     balancer_.finished(replica.slot,
-                       network_.simulator().now() - request.hops[request.hop].pickedAt);
+                       network_.simulator().now() - request.hops()[request.hop].pickedAt);
   }
   if (request.failed) {
     const auto cause = static_cast<ErrorCause>(request.cause);
@@ -1176,9 +1176,9 @@ std::optional<health::CheckResult> ServicePool::sendProbe(ReplicaIndex r, double
   out = network_.acquireProbe(serial);
   Request& probe = network_.request(out);
   probe.replica = r;
-  probe.hops[0].replicaAt = r;
-  probe.hops[0].generation = replica.generation;
-  probe.hops[0].demand = demand;
+  probe.hops()[0].replicaAt = r;
+  probe.hops()[0].generation = replica.generation;
+  probe.hops()[0].demand = demand;
   const RequestIndex index = out;
   admit(index, r);
   return std::nullopt;

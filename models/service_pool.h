@@ -113,8 +113,8 @@ class ServicePool final : public core::EventHandler {
   // Whether the replica at the request's current hop is still the one it was sent to (it did
   // not crash or hang since).
   bool sameReplica(const Request& request) const {
-    return request.hops[request.hop].generation ==
-           replicas_[request.hops[request.hop].replicaAt].generation;
+    return request.hops()[request.hop].generation ==
+           replicas_[request.hops()[request.hop].replicaAt].generation;
   }
 
   // --- faults and health ---
@@ -329,7 +329,7 @@ class ServicePool final : public core::EventHandler {
   bool lastTryRedispatches(const Request& request) const;
   static std::uint32_t timerKind(const Request& request) {
     return (static_cast<std::uint32_t>(request.hop) << 8) |
-           (static_cast<std::uint32_t>(request.hops[request.hop].tries) << 16);
+           (static_cast<std::uint32_t>(request.hops()[request.hop].tries) << 16);
   }
   std::uint64_t timerPayload(RequestIndex index) const;
   bool timerValid(RequestIndex index, std::uint64_t payload) const;

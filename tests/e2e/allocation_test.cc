@@ -47,9 +47,9 @@ TEST(HotPath, NoAllocationPerEventAfterWarmUp) {
   const std::uint64_t allocations = lbsim::testing::allocationCount() - before;
   EXPECT_GT(events, 2000000u);
   EXPECT_EQ(allocations, 0u) << allocations << " allocations in " << events << " events";
-  // Memory per request in flight (docs/performance.md): the 128-byte pool entry and 24 bytes
-  // for each hop of the longest route, class a's two.
-  EXPECT_EQ(network.bytesPerRequest(), 128u + 2u * 24u);
+  // Memory per request in flight (docs/performance.md): the 112-byte Request and 24 bytes
+  // for each hop of the longest route, class a's two, in one pool entry.
+  EXPECT_EQ(network.bytesPerRequest(), 112u + 2u * 24u);
 }
 
 }  // namespace
