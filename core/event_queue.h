@@ -88,29 +88,31 @@ class EventQueue {
 
  private:
   // Places `moving` starting at the hole `i`, moving the smallest child up each level.
-  // A node with four children picks the smallest in a tournament of conditional moves.
+  // Bottom-up (Floyd): the hole left at the root goes down to a leaf, taking the smallest
+  // child up at each level without comparing it with `moving`; then `moving` (the old last
+  // event, which belongs near the bottom) climbs from there. Three comparisons a level
+  // instead of four, and no early exit to mispredict. A node with four children picks the
+  // smallest in a tournament of conditional moves.
   void siftDown(std::size_t i, const Event& moving) {
     const std::size_t n = heap_.size();
-    const OrderKey key = orderKey(moving);
     for (;;) {
       const std::size_t first = i * kArity + 1;
       if (first >= n) break;
       std::size_t best = first;
-      OrderKey bestKey = orderKey(heap_[first]);
       if (first + kArity <= n) {
+        const OrderKey k0 = orderKey(heap_[first]);
         const OrderKey k1 = orderKey(heap_[first + 1]);
         const OrderKey k2 = orderKey(heap_[first + 2]);
         const OrderKey k3 = orderKey(heap_[first + 3]);
-        const bool left1 = k1 < bestKey;
+        const bool left1 = k1 < k0;
         const bool right3 = k3 < k2;
-        const OrderKey left = left1 ? k1 : bestKey;
+        const OrderKey left = left1 ? k1 : k0;
         const OrderKey right = right3 ? k3 : k2;
         const std::size_t leftIndex = first + (left1 ? 1 : 0);
         const std::size_t rightIndex = first + (right3 ? 3 : 2);
-        const bool takeRight = right < left;
-        best = takeRight ? rightIndex : leftIndex;
-        bestKey = takeRight ? right : left;
+        best = right < left ? rightIndex : leftIndex;
       } else {
+        OrderKey bestKey = orderKey(heap_[first]);
         for (std::size_t c = first + 1; c < n; ++c) {
           const OrderKey k = orderKey(heap_[c]);
           if (k < bestKey) {
@@ -119,9 +121,15 @@ class EventQueue {
           }
         }
       }
-      if (!(bestKey < key)) break;
       heap_[i] = heap_[best];
       i = best;
+    }
+    const OrderKey key = orderKey(moving);
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / kArity;
+      if (!(key < orderKey(heap_[parent]))) break;
+      heap_[i] = heap_[parent];
+      i = parent;
     }
     heap_[i] = moving;
   }
