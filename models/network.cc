@@ -114,6 +114,8 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     cumulative += f.weight;
     flowCumulativeWeight_.push_back(cumulative);
   }
+  oneStepFlows_ = std::all_of(flows_.begin(), flows_.end(),
+                              [](const std::vector<ClassIndex>& f) { return f.size() == 1; });
   source_ = std::make_unique<traffic::OpenSource>(
       *this, spec_.traffic, core::RandomStream::named(runSeed, "arrivals"),
       core::RandomStream::named(runSeed, "arrivals:modulation"));
@@ -384,8 +386,13 @@ void Network::handleEvent(const core::Event& event) {
 }
 
 void Network::startSession() {
-  const std::uint32_t s = sessions_.acquire();
-  Session& session = sessions_[s];
+  // An open user of a one-request flow has nothing to keep between requests: its session
+  // lives on the stack, drawn from the same streams in the same order, and its request
+  // belongs to none (nothing of a session outlives its one request: no next step, and no
+  // later read that its write could make stale).
+  Session single;
+  const std::uint32_t s = oneStepFlows_ ? kNone : sessions_.acquire();
+  Session& session = s == kNone ? single : sessions_[s];
   session.closed = false;
   session.writeVisibleAt = 0.0;
   chooseFlow(session);
@@ -396,11 +403,14 @@ void Network::startSession() {
                          ? static_cast<std::uint32_t>(clientPopularity_->sample(clientStream_) - 1)
                          : static_cast<std::uint32_t>(clientStream_.below(spec_.traffic.clients));
   }
-  issue(s);
+  issue(session, s);
 }
 
 void Network::issue(std::uint32_t sessionIndex) {
-  const Session& session = sessions_[sessionIndex];
+  issue(sessions_[sessionIndex], sessionIndex);
+}
+
+void Network::issue(const Session& session, std::uint32_t sessionIndex) {
   // Every demand of this request comes from its own stream, seeded by its user's seed and
   // its step: a pure function of the arrival order, whatever the tiers do.
   const std::uint64_t state = session.seed ^ (0x9e3779b97f4a7c15ULL * (session.step + 1));

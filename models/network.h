@@ -176,6 +176,7 @@ class Network final : public core::EventHandler {
 
   double now() const { return simulator_.now(); }
   void issue(std::uint32_t sessionIndex);
+  void issue(const Session& session, std::uint32_t sessionIndex);  // kNone: no session
   // Creates a request of class `cls` and sends it on its route; `seedState` seeds its
   // demands, its trace draw and its network latencies.
   RequestIndex createRequest(ClassIndex cls, std::uint32_t client, std::uint32_t address,
@@ -230,6 +231,7 @@ class Network final : public core::EventHandler {
   // [region a * regions + region b]: latency between two regions, null: crossRegion
   std::vector<const core::Distribution*> regionPairLatency_;
   std::vector<std::vector<ClassIndex>> flows_;  // [flow] -> class per step
+  bool oneStepFlows_ = false;                   // every flow is one request
   std::vector<double> flowCumulativeWeight_;
   std::unique_ptr<traffic::OpenSource> source_;
   std::vector<std::uint32_t> replayDemandHop_;  // [class] hop of the replay's demand tier
