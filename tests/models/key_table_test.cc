@@ -35,7 +35,7 @@ void checkSame(const KeyTable<Value>& table, const std::unordered_map<Key, Value
 }
 
 // keyOf maps a draw to a key: consecutive ids, sparse 32-bit addresses, or keys sharing
-// their low bits (the worst case of the home-slot rule).
+// their low bits (which a weak hash would pile into few slots).
 template <typename KeyOf>
 void randomWorkload(KeyOf keyOf, std::uint64_t seed) {
   core::RandomStream rng(seed);
