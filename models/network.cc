@@ -73,7 +73,6 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
         operation.push_back(DbOperation::kRead);
       }
     }
-    hopStride_ = std::max(hopStride_, static_cast<std::uint32_t>(route.size()));
     routes_.push_back(std::move(route));
     hopService_.push_back(std::move(service));
     hopOperation_.push_back(std::move(operation));
@@ -137,7 +136,11 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
           std::make_unique<AutoscalerDriver>(*this, t, *spec_.tiers[t].autoscaler));
     }
   }
-  requests_.setHops(hopStride_);
+  // Every request carries as many hops as the longest route.
+  std::uint32_t longestRoute = 1;
+  for (const auto& route : routes_)
+    longestRoute = std::max(longestRoute, static_cast<std::uint32_t>(route.size()));
+  requests_.setHops(longestRoute);
   requests_.reserve(4096);
   sessions_.reserve(4096);
   simulator_.reserveEvents(4096);
@@ -540,7 +543,7 @@ void Network::fail(RequestIndex index, TierIndex tier, ReplicaIndex replica, Err
 RequestIndex Network::detachOrphan(RequestIndex index, std::uint16_t hop) {
   const RequestIndex up = acquireRequest();
   requests_[up] = requests_[index];
-  std::copy_n(requests_[index].hops(), hopStride_, requests_[up].hops());
+  std::copy_n(requests_[index].hops(), requests_.hopsPerRequest(), requests_[up].hops());
   Request& orphan = requests_[index];
   Request& u = requests_[up];
   const auto below = static_cast<std::uint16_t>((1u << hop) - 1u);

@@ -247,7 +247,6 @@ class Network final : public core::EventHandler {
   std::uint32_t usersSpawned_ = 0;
   std::unique_ptr<core::Zipf> clientPopularity_;
   RequestPool requests_;
-  std::uint32_t hopStride_ = 1;  // hops per request: the scenario's longest route
   core::IndexPool<Session> sessions_;
   std::uint64_t nextRequestId_ = 0;
   std::uint32_t nextClient_ = 0;
