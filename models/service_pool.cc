@@ -157,9 +157,8 @@ ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const 
     // defaults by status) for how long.
     const cache::CloudflareCacheRule rule = cache::parseCloudflarePageRule(spec.cache->cloudflare);
     cache::RequestTraits traits;
-    traits.method = c.method == "GET"    ? cache::HttpMethod::kGet
-                    : c.method == "HEAD" ? cache::HttpMethod::kHead
-                                         : cache::HttpMethod::kPost;
+    // Cloudflare caches GET and HEAD only; any other method is not cached, whichever it is.
+    traits.method = cache::parseHttpMethod(c.method).value_or(cache::HttpMethod::kPost);
     traits.staticExtension = cache::cloudflareCachesExtension(c.path);
     traits.hasQueryString = c.path.find('?') != std::string::npos;
     const cache::CacheDecision d = rule.decide(traits);
