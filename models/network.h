@@ -97,6 +97,10 @@ class Network final : public core::EventHandler {
   DbOperation operation(const Request& request) const {
     return hopOperation_[request.cls][request.hop];
   }
+  // ServicePool::prefetchArrival at the request's next hop, if any.
+  void prefetchNextHop(const Request& request) const {
+    if (!lastHop(request)) tiers_[routes_[request.cls][request.hop + 1u]]->prefetchArrival(request);
+  }
   bool lastHop(const Request& request) const {
     return request.hop + 1u == routes_[request.cls].size();
   }

@@ -246,6 +246,7 @@ void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
   double latency = network_.forwardLatency(request, replicas_[chosen].zone);
   if (keepalive_ && request.hop > 0) latency += takeConnection(index, chosen);
   if (latency > 0.0) {
+    if (limits_) limits_->prefetch(chosen, request.cls, request.clientAddress);
     network_.simulator().schedule(now + latency, handler_, kReachReplica, index);
   } else {
     dispatch(index, chosen);
@@ -434,9 +435,21 @@ void ServicePool::admit(RequestIndex index, ReplicaIndex chosen) {
   }
 }
 
+void ServicePool::prefetchArrival(const Request& request) const {
+  if (!limits_ || replicas_.size() > kPrefetchReplicas) return;
+  for (ReplicaIndex r = 0; r < replicas_.size(); ++r)
+    limits_->prefetch(r, request.cls, request.clientAddress);
+}
+
 void ServicePool::startService(ReplicaIndex r, RequestIndex index) {
   Replica& replica = replicas_[r];
   Request& request = network_.request(index);
+  // The lookups that follow the service, in this replica's cache and at the next tier, are
+  // asked for now: the service's events in between hide their cache misses.
+  if (!caches_.empty() && cachesClass(request.cls) && looksUp(request.cls)) {
+    caches_[r].prefetch(request.cacheKey);
+  }
+  network_.prefetchNextHop(request);
   ++replica.busy;
   const double now = network_.simulator().now();
   request.serviceStart = now;

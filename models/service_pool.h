@@ -112,6 +112,11 @@ class ServicePool final : public core::EventHandler {
   bool responseReturned(RequestIndex index);
   // Whether the replica at the request's current hop is still the one it was sent to (it did
   // not crash or hang since).
+  // Hints for the lookups the request will make when it arrives here (they change nothing):
+  // its rate limiters' state at each replica it may be sent to, asked for while the request
+  // is still served upstream, so that the cache misses of the lookups overlap with the
+  // events in between.
+  void prefetchArrival(const Request& request) const;
   bool sameReplica(const Request& request) const {
     return request.hops()[request.hop].generation ==
            replicas_[request.hops()[request.hop].replicaAt].generation;
@@ -225,6 +230,9 @@ class ServicePool final : public core::EventHandler {
   bool servesStale(const Request& request, ReplicaIndex replica, TierIndex upstream) const;
 
  private:
+  // prefetchArrival asks for each replica's limiter state up to this many replicas (one of
+  // them will be picked; beyond a few the hints cost more than the misses they hide).
+  static constexpr std::size_t kPrefetchReplicas = 4;
   enum EventKind : std::uint32_t {
     kServiceDone,
     kReachReplica,

@@ -6,6 +6,9 @@
 #include <limits>
 #include <vector>
 
+#include "core/huge_pages.h"
+#include "core/prefetch.h"
+
 namespace lbsim::models::cache {
 
 // A hash map from 64-bit cache keys to 32-bit slot indexes, by open addressing with linear
@@ -40,6 +43,11 @@ class FlatKeyMap {
   }
 
   // `key` must be absent.
+  // Asks the memory system for the home slot of `key` ahead of a find (changes nothing).
+  void prefetch(std::uint64_t key) const {
+    if (!slots_.empty()) core::prefetch(&slots_[home(key)]);
+  }
+
   void insert(std::uint64_t key, std::uint32_t value) {
     assert(value != kNone);
     assert(find(key) == kNone);
@@ -106,7 +114,7 @@ class FlatKeyMap {
   std::size_t home(std::uint64_t key) const { return static_cast<std::size_t>(mix(key)) & mask_; }
 
   void rehash(std::size_t capacity) {
-    std::vector<Slot> old;
+    Slots old;
     old.swap(slots_);
     slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
@@ -121,7 +129,8 @@ class FlatKeyMap {
     }
   }
 
-  std::vector<Slot> slots_;
+  using Slots = std::vector<Slot, core::LargeAllocator<Slot>>;  // huge pages when large
+  Slots slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };

@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/huge_pages.h"
 #include "models/cache/flat_key_map.h"
 
 namespace lbsim::models::cache {
@@ -97,6 +98,9 @@ class LruCache {
   // `inactive` is off): the least recently used entry's last access + inactive.
   double nextInactiveRemoval() const;
 
+  // A hint ahead of a lookup or store of `key` (FlatKeyMap::prefetch); changes nothing.
+  void prefetch(std::uint64_t key) const { map_.prefetch(key); }
+
   bool contains(std::uint64_t key) const { return map_.find(key) != FlatKeyMap::kNone; }
   std::uint64_t entries() const { return count_; }
   std::uint64_t bytes() const { return bytes_; }
@@ -126,7 +130,7 @@ class LruCache {
   std::uint32_t allocate();
 
   LruSettings settings_;
-  std::vector<Entry> entries_;
+  std::vector<Entry, core::LargeAllocator<Entry>> entries_;  // huge pages when large
   FlatKeyMap map_;
   std::uint32_t head_ = kNil;  // most recently used
   std::uint32_t tail_ = kNil;  // least recently used

@@ -60,6 +60,7 @@ class CloudflareRateLimit {
   explicit CloudflareRateLimit(CloudflareRateLimitSettings settings);
 
   Decision decide(double now, Key key);
+  void prefetch(Key key) const { counters_.prefetch(key); }  // KeyTable::prefetch
   // A response for `key` came back with `status` (only with countStatuses).
   void onResponse(double now, Key key, std::uint16_t status);
 

@@ -57,6 +57,7 @@ class HaproxyReqRateLimit {
   explicit HaproxyReqRateLimit(const HaproxyReqRateSettings& settings);
 
   Decision decide(double now, Key key);
+  void prefetch(Key key) const { entries_.prefetch(key); }  // KeyTable::prefetch
   // sc_http_req_rate without counting a request, 0 for an unknown or expired key.
   std::uint64_t rate(double now, Key key) const;
   const HaproxyFreqCtr* counter(Key key) const;

@@ -34,6 +34,7 @@ class NginxLimitReqZone {
   };
   // The node of a key, or nullptr when the zone holds none.
   const Node* node(Key key) const;
+  void prefetch(Key key) const { nodes_.prefetch(key); }
   std::size_t size() const { return nodes_.size(); }
 
   // Forgets the keys nginx's ngx_http_limit_req_expire would delete: unused for at least 60 s
@@ -80,6 +81,11 @@ class NginxLimitReq {
                 bool dryRun = false);
 
   Decision decide(double now, Key key);
+  // Prefetches the zones' nodes of `key` ahead of decide (KeyTable::prefetch).
+  void prefetch(Key key) const {
+    for (const NginxLimitReqRule& rule : rules_)
+      rule.zone->prefetch(key);
+  }
 
   const std::vector<NginxLimitReqRule>& rules() const { return rules_; }
   std::uint16_t status() const { return status_; }

@@ -21,6 +21,7 @@ class AnyLimiter {
   virtual ~AnyLimiter() = default;
   virtual Decision decide(double now, Key key) = 0;
   virtual void expire(double now) = 0;
+  virtual void prefetch(Key key) const = 0;
 };
 template <typename L>
 class Adapter final : public AnyLimiter {
@@ -30,6 +31,9 @@ class Adapter final : public AnyLimiter {
   Decision decide(double now, Key key) override { return limiter_.decide(now, key); }
   void expire(double now) override {
     if constexpr (requires { limiter_.expire(now); }) limiter_.expire(now);
+  }
+  void prefetch(Key key) const override {
+    if constexpr (requires { limiter_.prefetch(key); }) limiter_.prefetch(key);
   }
 
  private:
@@ -260,6 +264,18 @@ std::uint64_t TierLimits::connectionsHeld(ReplicaIndex replica) const {
 }
 
 TierLimits::~TierLimits() = default;
+
+void TierLimits::prefetch(ReplicaIndex replica, ClassIndex cls, std::uint32_t client) const {
+  const Impl& m = *impl_;
+  const Impl::Replica& r = m.replicas[replica];
+  if (const NginxLimitReq* limit = r.byClass[cls].get()) {
+    if (m.zones[m.classZones[cls].front()].byAddress) limit->prefetch(client);
+  }
+  for (std::size_t i = 0; i < m.tierWide; ++i) {
+    const AnyLimiter* limiter = m.shared[i] ? m.shared[i].get() : r.own[i].get();
+    limiter->prefetch(client);
+  }
+}
 
 Decision TierLimits::decide(ReplicaIndex replica, ClassIndex cls, std::uint32_t client, double now,
                             std::size_t& which) {

@@ -41,6 +41,10 @@ class TierLimits {
   // rejected or delayed it.
   Decision decide(ReplicaIndex replica, ClassIndex cls, std::uint32_t client, double now,
                   std::size_t& which);
+  // Asks the memory system for the state decide() will read for this request (a hint that
+  // changes nothing): called when the request leaves for the replica, so that the lookup's
+  // cache miss overlaps with what the simulation does until it gets there.
+  void prefetch(ReplicaIndex replica, ClassIndex cls, std::uint32_t client) const;
 
   // nginx limit_conn (the tier's `limit_conn`, for every request): whether there is one, and
   // a request of client `client` asking for a slot at `replica` once the other limits let it

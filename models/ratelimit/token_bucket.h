@@ -34,6 +34,7 @@ class TokenBucketLimiter {
   explicit TokenBucketLimiter(const TokenBucketSettings& settings);
 
   Decision decide(double now, Key key);
+  void prefetch(Key key) const { buckets_.prefetch(key); }  // KeyTable::prefetch
 
   // Tokens the key's bucket holds at `now` (maxTokens for a key never seen).
   double tokens(double now, Key key) const;
