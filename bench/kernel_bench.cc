@@ -7,6 +7,7 @@
 #include <queue>
 #include <vector>
 
+#include "core/calendar_queue.h"
 #include "core/event_queue.h"
 #include "core/random.h"
 
@@ -48,8 +49,9 @@ void BM_MM1_HandWrittenLoop(benchmark::State& state) {
 BENCHMARK(BM_MM1_HandWrittenLoop)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The calendar alone: hold model with a constant population of pending events.
-void BM_EventQueueHold(benchmark::State& state) {
-  lbsim::core::EventQueue queue;
+template <typename Queue>
+void BM_Hold(benchmark::State& state) {
+  Queue queue;
   lbsim::core::RandomStream rng(1);
   std::uint64_t seq = 0;
   for (int i = 0; i < state.range(0); ++i)
@@ -60,6 +62,19 @@ void BM_EventQueueHold(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+void BM_EventQueueHold(benchmark::State& state) {
+  BM_Hold<lbsim::core::EventQueue>(state);
+}
 BENCHMARK(BM_EventQueueHold)->Arg(16)->Arg(1024)->Arg(65536);
+void BM_CalendarQueueHold(benchmark::State& state) {
+  BM_Hold<lbsim::core::CalendarQueue>(state);
+}
+BENCHMARK(BM_CalendarQueueHold)->Arg(16)->Arg(1024)->Arg(65536);
+// The simulator's calendar: the heap below EventCalendar::kToHeap events, the calendar
+// queue above kToCalendar.
+void BM_EventCalendarHold(benchmark::State& state) {
+  BM_Hold<lbsim::core::EventCalendar>(state);
+}
+BENCHMARK(BM_EventCalendarHold)->Arg(16)->Arg(1024)->Arg(65536);
 
 }  // namespace

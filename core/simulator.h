@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/calendar_queue.h"
 #include "core/event_queue.h"
 
 namespace lbsim::core {
@@ -76,7 +77,7 @@ class Simulator {
   class PeriodicHandler;
 
   Clock clock_;
-  EventQueue calendar_;
+  EventCalendar calendar_;
   std::vector<EventHandler*> handlers_;
   std::uint64_t nextSequence_ = 0;
   std::uint64_t eventsProcessed_ = 0;
