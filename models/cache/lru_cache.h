@@ -4,7 +4,6 @@
 #include <limits>
 #include <vector>
 
-#include "core/huge_pages.h"
 #include "models/cache/flat_key_map.h"
 
 namespace lbsim::models::cache {
@@ -130,7 +129,7 @@ class LruCache {
   std::uint32_t allocate();
 
   LruSettings settings_;
-  std::vector<Entry, core::LargeAllocator<Entry>> entries_;  // huge pages when large
+  std::vector<Entry> entries_;
   FlatKeyMap map_;
   std::uint32_t head_ = kNil;  // most recently used
   std::uint32_t tail_ = kNil;  // least recently used
