@@ -43,6 +43,7 @@ class CalendarQueue {
     nodes_.clear();
     free_ = kNil;
     size_ = 0;
+    buckets_.clear();
     rebuild(kMinBuckets, width_);
   }
 
@@ -108,6 +109,10 @@ class CalendarQueue {
   static constexpr std::size_t kCheckEvery = 4096;
   static constexpr std::size_t kLongWalk = 64;
   static constexpr std::size_t kWidthSample = 32;
+  // Widths outside these are taken as these: a width that is 0 or subnormal would make
+  // 1 / width infinite. (Only the speed depends on the width, never the order.)
+  static constexpr double kMinWidth = 1e-9;
+  static constexpr double kMaxWidth = 1e9;
   // Days beyond this are one day: a monotone cap that keeps floor(time / width) in range.
   static constexpr double kLastDay = 4.0e18;
 
@@ -172,8 +177,8 @@ class CalendarQueue {
   // ones (Brown's estimate); the current width when they all share one time.
   double estimateWidth() const {
     if (size_ < 2) return width_;
-    std::vector<double> times;
-    times.reserve(kWidthSample);
+    std::vector<double>& times = sample_;
+    times.clear();
     // Walk the days from today, taking each bucket's events of that day (the front of its
     // list: no event is of an earlier day), until enough.
     std::int64_t d = findDay();
@@ -212,8 +217,8 @@ class CalendarQueue {
   // Re-buckets every pending event over `buckets` buckets of days `width` long.
   void rebuild(std::size_t buckets, double width) {
     assert(buckets >= kMinBuckets && (buckets & (buckets - 1)) == 0);
-    std::vector<std::uint32_t> pending;
-    pending.reserve(size_);
+    std::vector<std::uint32_t>& pending = pending_;
+    pending.clear();
     for (const Bucket& bucket : buckets_) {
       for (std::uint32_t n = bucket.head; n != kNil; n = nodes_[n].next)
         pending.push_back(n);
@@ -222,8 +227,8 @@ class CalendarQueue {
     std::sort(pending.begin(), pending.end(), [&](std::uint32_t a, std::uint32_t b) {
       return orderKey(nodes_[a].event) < orderKey(nodes_[b].event);
     });
-    width_ = width;
-    inverseWidth_ = 1.0 / width;
+    width_ = std::clamp(width, kMinWidth, kMaxWidth);
+    inverseWidth_ = 1.0 / width_;
     buckets_.assign(buckets, Bucket{});
     mask_ = buckets - 1;
     today_ = pending.empty() ? day(lastPop_) : day(nodes_[pending.front()].event.time);
@@ -248,6 +253,10 @@ class CalendarQueue {
   double gapSum_ = 0.0;
   std::size_t popsSinceCheck_ = 0;
   std::size_t pushesSinceRebuild_ = 0;
+  // Scratch space of estimateWidth and rebuild, kept so that re-bucketing allocates only
+  // while the queue grows.
+  mutable std::vector<double> sample_;
+  std::vector<std::uint32_t> pending_;
 };
 
 }  // namespace lbsim::core

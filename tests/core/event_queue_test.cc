@@ -162,6 +162,41 @@ TEST(CalendarQueue, MatchesASortThroughGrowthRampsAndShrinking) {
   EXPECT_LE(queue.bucketCount(), 16u);
 }
 
+// Events a few subnormal steps apart (the width estimate would be subnormal) and events
+// near the largest doubles: the day numbers stay finite and the order exact.
+TEST(CalendarQueue, ExtremeTimesKeepTheOrder) {
+  CalendarQueue queue;
+  std::uint64_t sequence = 0;
+  for (int i = 999; i >= 0; --i)
+    queue.push(Event{static_cast<double>(i) * 5e-324, sequence++, 0, 0, 0});
+  for (int i = 0; i < 100; ++i)
+    queue.push(Event{1e308 * (1.0 + i / 1000.0), sequence++, 0, 0, 0});
+  double last = 0.0;
+  std::size_t popped = 0;
+  while (!queue.empty()) {
+    const Event e = queue.pop();
+    ASSERT_GE(e.time, last);
+    last = e.time;
+    ++popped;
+  }
+  EXPECT_EQ(popped, 1100u);
+  EXPECT_EQ(last, 1e308 * (1.0 + 99 / 1000.0));
+}
+
+TEST(CalendarQueue, ClearEmptiesItForReuse) {
+  CalendarQueue queue;
+  for (std::uint64_t i = 0; i < 1000; ++i)
+    queue.push(Event{static_cast<double>(i % 37), i, 0, 0, 0});
+  queue.clear();
+  EXPECT_TRUE(queue.empty());
+  EXPECT_EQ(queue.bucketCount(), 16u);
+  queue.push(Event{2.0, 2000, 0, 0, 0});
+  queue.push(Event{1.0, 2001, 0, 0, 0});
+  EXPECT_EQ(queue.pop().sequence, 2001u);
+  EXPECT_EQ(queue.pop().sequence, 2000u);
+  EXPECT_TRUE(queue.empty());
+}
+
 // Thousands of events at one instant, pushed in a random order of sequence numbers (the
 // queue, unlike the simulator, allows that): they come out by sequence, and long walks in a
 // crowded bucket re-bucket the queue rather than degrade.
