@@ -1,5 +1,6 @@
 #include "core/huge_pages.h"
 
+#include <cstdint>
 #include <cstdlib>
 
 #if defined(__linux__)
@@ -12,29 +13,59 @@ namespace {
 std::size_t roundedToHugePages(std::size_t bytes) {
   return (bytes + kHugePage - 1) / kHugePage * kHugePage;
 }
+bool large(std::size_t bytes, std::size_t alignment) {
+  return bytes >= kHugePage && alignment <= kHugePage;
+}
 }  // namespace
 
-void* allocateLarge(std::size_t bytes, std::size_t alignment) {
-  if (bytes < kHugePage || alignment > kHugePage) {
-    return ::operator new (bytes, std::align_val_t{alignment});
-  }
-  const std::size_t size = roundedToHugePages(bytes);
-  void* block = std::aligned_alloc(kHugePage, size);
-  if (block == nullptr) throw std::bad_alloc();
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  // A hint: where the system refuses it, the block simply keeps small pages.
-  (void)::madvise(block, size, MADV_HUGEPAGE);
-#endif
+
+// A large block is a mapping of its own, aligned by trimming an oversized one: freed, it goes
+// back to the system at once (from the heap, a freed table left a hole that still counted in
+// the resident set), and the huge-page hint covers exactly it.
+void* allocateLarge(std::size_t bytes, std::size_t alignment) {
+  if (!large(bytes, alignment)) return ::operator new (bytes, std::align_val_t{alignment});
+  const std::size_t size = roundedToHugePages(bytes);
+  void* mapped =
+      ::mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED) throw std::bad_alloc();
+  const auto start = reinterpret_cast<std::uintptr_t>(mapped);
+  const std::uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
+  if (aligned > start) ::munmap(mapped, aligned - start);
+  const std::uintptr_t end = start + size + kHugePage;
+  if (end > aligned + size) ::munmap(reinterpret_cast<void*>(aligned + size), end - aligned - size);
+  void* block = reinterpret_cast<void*>(aligned);
+  (void)::madvise(block, size, MADV_HUGEPAGE);  // a hint: refused, the block keeps small pages
   return block;
 }
 
 void freeLarge(void* block, std::size_t bytes, std::size_t alignment) noexcept {
   if (block == nullptr) return;
-  if (bytes < kHugePage || alignment > kHugePage) {
+  if (!large(bytes, alignment)) {
+    ::operator delete (block, std::align_val_t{alignment});
+    return;
+  }
+  ::munmap(block, roundedToHugePages(bytes));
+}
+
+#else
+
+void* allocateLarge(std::size_t bytes, std::size_t alignment) {
+  if (!large(bytes, alignment)) return ::operator new (bytes, std::align_val_t{alignment});
+  void* block = std::aligned_alloc(kHugePage, roundedToHugePages(bytes));
+  if (block == nullptr) throw std::bad_alloc();
+  return block;
+}
+
+void freeLarge(void* block, std::size_t bytes, std::size_t alignment) noexcept {
+  if (block == nullptr) return;
+  if (!large(bytes, alignment)) {
     ::operator delete (block, std::align_val_t{alignment});
     return;
   }
   std::free(block);
 }
+
+#endif
 
 }  // namespace lbsim::core
