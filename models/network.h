@@ -97,11 +97,12 @@ class Network final : public core::EventHandler {
   DbOperation operation(const Request& request) const {
     return hopOperation_[request.cls][request.hop];
   }
-  // ServicePool::prefetchArrival at the request's next hop, if any. Only without modelled
-  // latencies: with them, the trip to the replica picked gives ServicePool::sendTo's hint for
-  // that one replica its lead, and hints for every replica would only add page walks.
+  // ServicePool::prefetchArrival at the request's next hop, if any (a health check has
+  // none). Only without modelled latencies: with them, the trip to the replica picked gives
+  // ServicePool::sendTo's hint for that one replica its lead, and hints for every replica
+  // would only add page walks.
   void prefetchNextHop(const Request& request) const {
-    if (latencyModelled_ || lastHop(request)) return;
+    if (latencyModelled_ || request.probe || lastHop(request)) return;
     tiers_[routes_[request.cls][request.hop + 1u]]->prefetchArrival(request);
   }
   bool lastHop(const Request& request) const {

@@ -446,7 +446,7 @@ void ServicePool::startService(ReplicaIndex r, RequestIndex index) {
   Request& request = network_.request(index);
   // The lookups that follow the service, in this replica's cache and at the next tier, are
   // asked for now: the service's events in between hide their cache misses.
-  if (!caches_.empty() && cachesClass(request.cls) && looksUp(request.cls)) {
+  if (!caches_.empty() && !request.probe && cachesClass(request.cls) && looksUp(request.cls)) {
     caches_[r].prefetch(request.cacheKey);
   }
   network_.prefetchNextHop(request);
