@@ -10,22 +10,20 @@
 namespace lbsim::core {
 
 namespace {
+
 std::size_t roundedToHugePages(std::size_t bytes) {
   return (bytes + kHugePage - 1) / kHugePage * kHugePage;
 }
 bool large(std::size_t bytes, std::size_t alignment) {
   return bytes >= kHugePage && alignment <= kHugePage;
 }
-}  // namespace
 
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
 
 // A large block is a mapping of its own, aligned by trimming an oversized one: freed, it goes
 // back to the system at once (from the heap, a freed table left a hole that still counted in
 // the resident set), and the huge-page hint covers exactly it.
-void* allocateLarge(std::size_t bytes, std::size_t alignment) {
-  if (!large(bytes, alignment)) return ::operator new (bytes, std::align_val_t{alignment});
-  const std::size_t size = roundedToHugePages(bytes);
+void* mapLarge(std::size_t size) {
   void* mapped =
       ::mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mapped == MAP_FAILED) throw std::bad_alloc();
@@ -38,23 +36,28 @@ void* allocateLarge(std::size_t bytes, std::size_t alignment) {
   (void)::madvise(block, size, MADV_HUGEPAGE);  // a hint: refused, the block keeps small pages
   return block;
 }
-
-void freeLarge(void* block, std::size_t bytes, std::size_t alignment) noexcept {
-  if (block == nullptr) return;
-  if (!large(bytes, alignment)) {
-    ::operator delete (block, std::align_val_t{alignment});
-    return;
-  }
-  ::munmap(block, roundedToHugePages(bytes));
+void unmapLarge(void* block, std::size_t size) noexcept {
+  ::munmap(block, size);
 }
 
 #else
 
-void* allocateLarge(std::size_t bytes, std::size_t alignment) {
-  if (!large(bytes, alignment)) return ::operator new (bytes, std::align_val_t{alignment});
-  void* block = std::aligned_alloc(kHugePage, roundedToHugePages(bytes));
+void* mapLarge(std::size_t size) {
+  void* block = std::aligned_alloc(kHugePage, size);
   if (block == nullptr) throw std::bad_alloc();
   return block;
+}
+void unmapLarge(void* block, std::size_t) noexcept {
+  std::free(block);
+}
+
+#endif
+
+}  // namespace
+
+void* allocateLarge(std::size_t bytes, std::size_t alignment) {
+  if (!large(bytes, alignment)) return ::operator new (bytes, std::align_val_t{alignment});
+  return mapLarge(roundedToHugePages(bytes));
 }
 
 void freeLarge(void* block, std::size_t bytes, std::size_t alignment) noexcept {
@@ -63,9 +66,7 @@ void freeLarge(void* block, std::size_t bytes, std::size_t alignment) noexcept {
     ::operator delete (block, std::align_val_t{alignment});
     return;
   }
-  std::free(block);
+  unmapLarge(block, roundedToHugePages(bytes));
 }
-
-#endif
 
 }  // namespace lbsim::core

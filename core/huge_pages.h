@@ -5,14 +5,14 @@
 
 namespace lbsim::core {
 
-// Memory for large tables read at random: the rate limiters' keys, the caches' maps and
-// entries. Blocks of at least kHugePage bytes are aligned to it and, on Linux, marked for
-// transparent huge pages (madvise MADV_HUGEPAGE, which takes effect where the system's
-// setting is "always" or "madvise"). A table of hundreds of thousands of keys spans tens
-// of megabytes: with 4 KiB pages nearly every lookup misses the TLB as well as the cache,
-// and the processor drops a prefetch that misses the TLB, so a lookup cannot be asked for
-// ahead. With 2 MiB pages the table takes a few TLB entries. Smaller blocks come from
-// operator new. Nothing about the contents changes: only where they live.
+// Memory for large tables read at random: the rate limiters' keys and the caches' maps.
+// Blocks of at least kHugePage bytes are mappings of their own, aligned to it and, on Linux, marked
+// for transparent huge pages (madvise MADV_HUGEPAGE, which takes effect where the system's setting
+// is "always" or "madvise"). A table of hundreds of thousands of keys spans tens of megabytes: with
+// 4 KiB pages nearly every lookup misses the TLB as well as the cache, and a prefetch of it stalls
+// on the page walk; with 2 MiB pages the table takes a few TLB entries (where the host backs the
+// machine with huge pages too). Smaller blocks come from operator new. Nothing about the contents
+// changes: only where they live.
 inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 void* allocateLarge(std::size_t bytes, std::size_t alignment);

@@ -169,7 +169,7 @@ class KeyTable {
   }
 
   // In huge pages when large (core::allocateLarge): a lookup's TLB miss would otherwise add
-  // to its cache miss, and prefetch() would be dropped.
+  // to its cache miss, and prefetch() would stall on the page walk.
   using Slots = std::vector<Slot, core::LargeAllocator<Slot>>;
   Slots slots_;
   std::size_t mask_ = 0;
