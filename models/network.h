@@ -40,7 +40,10 @@ class Network final : public core::EventHandler {
 
   core::Simulator& simulator() { return simulator_; }
   const ScenarioSpec& spec() const { return spec_; }
-  void addObserver(NetworkObserver* observer) { observers_.push_back(observer); }
+  void addObserver(NetworkObserver* observer) {
+    observers_.push_back(observer);
+    if (observer->wantsReplicaChanges()) replicaObservers_.push_back(observer);
+  }
 
   // Schedules the traffic; then run the simulator.
   void start();
@@ -167,7 +170,7 @@ class Network final : public core::EventHandler {
 
   void replicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                       std::uint32_t queued) {
-    for (NetworkObserver* o : observers_)
+    for (NetworkObserver* o : replicaObservers_)
       o->onReplicaChanged(tier, replica, busy, queued, now());
   }
 
@@ -223,6 +226,7 @@ class Network final : public core::EventHandler {
   std::uint64_t runSeed_ = 0;
   core::Simulator simulator_;
   std::vector<NetworkObserver*> observers_;
+  std::vector<NetworkObserver*> replicaObservers_;  // those that want onReplicaChanged
   std::vector<std::unique_ptr<ServicePool>> tiers_;
   // PgBouncer tiers, grouped by instance (a tier with none is its own).
   std::vector<std::unique_ptr<PgBouncerInstance>> pgbouncers_;

@@ -153,7 +153,11 @@ class NetworkObserver {
     (void)replica;
     (void)now;
   }
-  // A replica's number of busy workers or of waiting requests changed.
+  // A replica's number of busy workers or of waiting requests changed. It comes at every
+  // start and end of service, so an observer that does not need it says so below: the
+  // network then does not call it. (The pools keep the integrals of both counts:
+  // Replica::busySeconds and queuedSeconds.)
+  virtual bool wantsReplicaChanges() const { return true; }
   virtual void onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
                                 std::uint32_t queued, double now) {
     (void)tier;

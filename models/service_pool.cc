@@ -1421,14 +1421,17 @@ void ServicePool::drainWaiting() {
 void ServicePool::notify(ReplicaIndex r) {
   Replica& replica = replicas_[r];
   const double now = network_.simulator().now();
-  replica.busyIntegral += replica.busyThen * (now - replica.changedAt);
+  const double elapsed = now - replica.changedAt;
+  replica.busyIntegral += replica.busyThen * elapsed;
+  replica.queuedIntegral += replica.queuedThen * elapsed;
   replica.changedAt = now;
   replica.busyThen = replica.busy;
+  replica.queuedThen = static_cast<std::uint32_t>(replica.waiting());
   if (replica.lifecycle == Lifecycle::kDraining && replica.busy == 0 && replica.waiting() == 0 &&
       (replica.slot == kNone || balancer_.targets()[replica.slot].active == 0)) {
     replicaGone(r);
   }
-  network_.replicaChanged(index_, r, replica.busy, static_cast<std::uint32_t>(replica.waiting()));
+  network_.replicaChanged(index_, r, replica.busy, replica.queuedThen);
 }
 
 }  // namespace lbsim::models

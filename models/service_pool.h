@@ -83,11 +83,14 @@ class ServicePool final : public core::EventHandler {
     std::uint32_t lifeSerial = 0;  // tells this life's timers from an earlier one's
     double createdAt = 0.0;
     double readyAt = 0.0;
-    // For the autoscalers' metrics: the integral of busy workers up to `changedAt` (when
-    // `busyThen` became the count), and the requests that reached it.
+    // For utilization and the autoscalers' metrics: the integrals of busy workers and of
+    // waiting requests up to `changedAt` (when `busyThen` and `queuedThen` became the counts),
+    // and the requests that reached it.
     double busyIntegral = 0.0;
+    double queuedIntegral = 0.0;
     double changedAt = 0.0;
     std::uint32_t busyThen = 0;
+    std::uint32_t queuedThen = 0;
     std::uint64_t arrivals = 0;
     // Waiting requests: index | id << 32 (an entry whose request left the queue early is
     // skipped when it comes up); `waiting()` is how many really wait, there and (a PgBouncer
@@ -95,7 +98,11 @@ class ServicePool final : public core::EventHandler {
     core::RingQueue<std::uint64_t> queue;
     std::uint32_t pooledWaiting = 0;
     std::size_t waiting() const { return queue.size() - stale + pooledWaiting; }
+    // Worker-seconds busy and request-seconds waiting since the run started.
     double busySeconds(double now) const { return busyIntegral + busyThen * (now - changedAt); }
+    double queuedSeconds(double now) const {
+      return queuedIntegral + queuedThen * (now - changedAt);
+    }
   };
 
   // The tier's balancing policy is created from `policies`, with its own random stream.

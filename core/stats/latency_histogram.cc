@@ -32,6 +32,17 @@ std::size_t bucketOf(double value) {
   return static_cast<std::size_t>(keyOf(value) - kFirstKey);
 }
 
+// The buckets that may hold samples of a histogram with this min and max: empty when
+// min > max (no samples).
+struct Range {
+  std::size_t first;
+  std::size_t end;
+};
+Range rangeOf(double min, double max) {
+  if (!(min <= max)) return {0, 0};
+  return {bucketOf(min), bucketOf(max) + 1};
+}
+
 double lowerBound(std::size_t bucket) {
   return std::bit_cast<double>((kFirstKey + bucket) << kKeyShift);
 }
@@ -51,16 +62,23 @@ void LatencyHistogram::record(double value) {
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {
-  for (std::size_t i = 0; i < kBucketCount; ++i)
+  mergeCounts(other);
+  sum_ += other.sum_;
+}
+
+void LatencyHistogram::mergeCounts(const LatencyHistogram& other) {
+  const Range r = rangeOf(other.min_, other.max_);
+  for (std::size_t i = r.first; i < r.end; ++i)
     buckets_[i] += other.buckets_[i];
   count_ += other.count_;
-  sum_ += other.sum_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
 }
 
 void LatencyHistogram::reset() {
-  std::fill(buckets_.begin(), buckets_.end(), 0);
+  const Range r = rangeOf(min_, max_);
+  std::fill(buckets_.begin() + static_cast<std::ptrdiff_t>(r.first),
+            buckets_.begin() + static_cast<std::ptrdiff_t>(r.end), 0);
   count_ = 0;
   sum_ = 0.0;
   min_ = kInfinity;
@@ -85,14 +103,30 @@ double LatencyHistogram::quantile(double q) const {
   const double wanted = std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(count_));
   const std::uint64_t rank =
       std::clamp(static_cast<std::uint64_t>(wanted), std::uint64_t{1}, count_);
+  // Below min's bucket they are all empty.
   std::uint64_t seen = 0;
-  std::size_t bucket = 0;
+  std::size_t bucket = rangeOf(min_, max_).first;
   for (; bucket + 1 < kBucketCount; ++bucket) {
     seen += buckets_[bucket];
     if (seen >= rank) break;
   }
   const double midpoint = 0.5 * (lowerBound(bucket) + lowerBound(bucket + 1));
   return std::clamp(midpoint, min_, max_);
+}
+
+LatencyHistogram IntervalHistogram::total() const {
+  LatencyHistogram t = total_;
+  t.mergeCounts(interval_);
+  return t;
+}
+
+void IntervalHistogram::reset() {
+  if (!interval_.empty()) {
+    if (!beforeReset_) beforeReset_ = std::make_unique<LatencyHistogram>();
+    beforeReset_->merge(interval_);
+    interval_.reset();
+  }
+  total_.reset();
 }
 
 }  // namespace lbsim::core

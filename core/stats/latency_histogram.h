@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace lbsim::core {
@@ -16,6 +17,8 @@ namespace lbsim::core {
 // [1e-9, 1e6] the relative error is at most 1/256 (about 0.39%), inside kMaxRelativeError.
 //
 // Memory is one vector allocated in the constructor; record() is O(1) and does not allocate.
+// merge(), reset() and quantile() visit only the buckets between min and max, the few hundred
+// a workload's latencies span rather than all of them.
 class LatencyHistogram {
  public:
   static constexpr double kMaxRelativeError = 0.01;
@@ -28,6 +31,7 @@ class LatencyHistogram {
   void merge(const LatencyHistogram& other);
   void reset();
 
+  bool empty() const { return count_ == 0; }
   std::uint64_t count() const { return count_; }
   double sum() const { return sum_; }
   double mean() const;  // sum / count; NaN when empty
@@ -37,11 +41,53 @@ class LatencyHistogram {
   double quantile(double q) const;
 
  private:
+  friend class IntervalHistogram;
+  // Buckets, count, min and max of `other`, not its sum.
+  void mergeCounts(const LatencyHistogram& other);
+
   std::vector<std::uint64_t> buckets_;
   std::uint64_t count_ = 0;
   double sum_ = 0.0;
   double min_;
   double max_;
+};
+
+// A histogram of a whole run and one of its current interval (a time-series step) filled by
+// one record(): the interval's buckets are added to the run's when the interval ends, so a
+// sample is bucketed once instead of twice. The run's sum is added sample by sample, in the
+// same order as a LatencyHistogram of its own would add it, so every figure of total() is
+// exactly that histogram's.
+class IntervalHistogram {
+ public:
+  void record(double value) {
+    interval_.record(value);
+    total_.sum_ += value;
+  }
+
+  // The run's histogram so far (a copy with the current interval's samples added).
+  LatencyHistogram total() const;
+
+  // Ends the interval: its samples join the run's, `read` gets a histogram of them (including
+  // those recorded before a reset() during it), and a new interval starts.
+  template <class Read>
+  void endInterval(Read&& read) {
+    total_.mergeCounts(interval_);
+    if (beforeReset_) {
+      interval_.merge(*beforeReset_);
+      beforeReset_.reset();
+    }
+    read(static_cast<const LatencyHistogram&>(interval_));
+    interval_.reset();
+  }
+
+  // Forgets the run's samples so far (a warm-up), but not the current interval's: they stay
+  // in its time-series step.
+  void reset();
+
+ private:
+  LatencyHistogram total_;     // all but the current interval's buckets; every sample's sum
+  LatencyHistogram interval_;  // since the interval started, or since reset() if later
+  std::unique_ptr<LatencyHistogram> beforeReset_;  // the interval's samples before a reset()
 };
 
 }  // namespace lbsim::core

@@ -50,10 +50,21 @@ Collector::Collector(Network& network) : network_(network), classes_(network.cla
     }
   }
   regions_.resize(network.regions().size());
+  std::vector<std::vector<ClassIndex>> classesAt(tiers_.size());
   for (ClassIndex c = 0; c < network.classCount(); ++c) {
     for (const TierIndex t : network.route(c)) {
-      if (!tiers_[t].byClass[c]) tiers_[t].byClass[c] = std::make_unique<core::LatencyHistogram>();
+      if (std::find(classesAt[t].begin(), classesAt[t].end(), c) == classesAt[t].end()) {
+        classesAt[t].push_back(c);
+      }
     }
+  }
+  for (TierIndex t = 0; t < tiers_.size(); ++t) {
+    if (classesAt[t].size() == 1) {
+      tiers_[t].soleClass = classesAt[t].front();
+      continue;
+    }
+    for (const ClassIndex c : classesAt[t])
+      tiers_[t].byClass[c] = std::make_unique<core::LatencyHistogram>();
   }
   allIds_.arrivals = series_.addSeries({"arrivals_rps", "end_to_end", "all"});
   allIds_.throughput = series_.addSeries({"throughput_rps", "end_to_end", "all"});
@@ -97,19 +108,19 @@ Collector::~Collector() = default;
 
 void Collector::reset(double now) {
   start_ = now;
-  for (TierStats& t : tiers_) {
+  for (TierIndex ti = 0; ti < tiers_.size(); ++ti) {
+    TierStats& t = tiers_[ti];
     t.latency.reset();
     t.waitSum = 0.0;
     t.completed = 0;
     t.errors = {};
     t.retries = 0;
     t.healthChanges = 0;
-    for (ReplicaStats& r : t.replicas) {
-      // Keep the series' reference points consistent with the reset integrals.
-      r.busyAtSample -= r.busy.integral(now);
-      r.queuedAtSample -= r.queued.integral(now);
-      r.busy.reset(now);
-      r.queued.reset(now);
+    const auto& replicas = network_.tier(ti).replicas();
+    for (std::size_t i = 0; i < t.replicas.size(); ++i) {
+      ReplicaStats& r = t.replicas[i];
+      r.busyAtReset = replicas[i].busySeconds(now);
+      r.queuedAtReset = replicas[i].queuedSeconds(now);
       r.served = 0;
     }
     for (auto& h : t.byClass) {
@@ -127,6 +138,7 @@ void Collector::reset(double now) {
     std::fill(t.cacheHits.begin(), t.cacheHits.end(), 0);
   }
   all_ = EndToEnd{};
+  allLatency_.reset();
   for (EndToEnd& r : regions_)
     r = EndToEnd{};
   for (EndToEnd& c : classes_)
@@ -144,21 +156,20 @@ void Collector::onHopFinished(const Request& request, TierIndex tier, ReplicaInd
   TierStats& t = tiers_[tier];
   const double latency = now - request.hopArrival;
   t.latency.record(latency);
-  t.byClass[request.cls]->record(latency);
+  if (t.soleClass == kNone) t.byClass[request.cls]->record(latency);
   t.waitSum += request.serviceStart - request.hopArrival;
   ++t.completed;
   ++t.replicas[replica].served;
   if (t.zoneSlot[replica] != kNone) t.zones[t.zoneSlot[replica]].latency.record(latency);
-  t.intervalLatency.record(latency);
   ++t.intervalCompleted;
 }
 
 void Collector::onRequestCompleted(const Request& request, double now) {
   const double latency = now - request.created;
-  all_.latency.record(latency);
+  allLatency_.record(latency);
   ++all_.completed;
   EndToEnd& c = classes_[request.cls];
-  c.latency.record(latency);
+  if (classes_.size() > 1) c.latency.record(latency);  // else it is allLatency_'s
   ++c.completed;
   if (request.region != kNoRegion) {
     EndToEnd& r = regions_[request.region];
@@ -166,7 +177,6 @@ void Collector::onRequestCompleted(const Request& request, double now) {
     r.latency.record(latency);
     ++r.completed;
   }
-  intervalLatency_.record(latency);
   ++intervalCompleted_;
 }
 
@@ -312,11 +322,16 @@ void Collector::onPoolServer(TierIndex tier, ReplicaIndex, bool opened, double) 
   ++(opened ? tiers_[tier].serversOpened : tiers_[tier].serversClosed);
 }
 
-void Collector::onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
-                                 std::uint32_t queued, double now) {
-  ReplicaStats& r = tiers_[tier].replicas[replica];
-  r.busy.set(now, busy);
-  r.queued.set(now, queued);
+double Collector::meanBusy(TierIndex tier, ReplicaIndex replica, double now) const {
+  const auto& pool = network_.tier(tier).replicas()[replica];
+  if (now == start_) return pool.busy;
+  return (pool.busySeconds(now) - tiers_[tier].replicas[replica].busyAtReset) / (now - start_);
+}
+
+double Collector::meanQueued(TierIndex tier, ReplicaIndex replica, double now) const {
+  const auto& pool = network_.tier(tier).replicas()[replica];
+  if (now == start_) return static_cast<double>(pool.waiting());
+  return (pool.queuedSeconds(now) - tiers_[tier].replicas[replica].queuedAtReset) / (now - start_);
 }
 
 void Collector::addLatencyFigures(Figures& out, const std::string& prefix,
@@ -342,11 +357,13 @@ Figures Collector::figures(double now) const {
   Figures out;
   const double span = now - start_;
   const ScenarioSpec& spec = network_.spec();
-  auto endToEnd = [&](const std::string& prefix, const EndToEnd& e) {
+  const core::LatencyHistogram allLatency = allLatency_.total();
+  auto endToEnd = [&](const std::string& prefix, const EndToEnd& e,
+                      const core::LatencyHistogram& latency) {
     out.push_back({prefix + "requests", static_cast<double>(e.created)});
     out.push_back({prefix + "completed", static_cast<double>(e.completed)});
     out.push_back({prefix + "throughput_rps", ratio(static_cast<double>(e.completed), span)});
-    addLatencyFigures(out, prefix, e.latency);
+    addLatencyFigures(out, prefix, latency);
     addErrorFigures(out, prefix, e.errors);
     const double errors = total(e.errors);
     out.push_back(
@@ -354,12 +371,13 @@ Figures Collector::figures(double now) const {
     out.push_back({prefix + "availability", ratio(static_cast<double>(e.completed),
                                                   errors + static_cast<double>(e.completed))});
   };
-  endToEnd("end_to_end/all/", all_);
+  endToEnd("end_to_end/all/", all_, allLatency);
   for (ClassIndex c = 0; c < classes_.size(); ++c) {
-    endToEnd("end_to_end/classes/" + spec.classes[c].id + "/", classes_[c]);
+    endToEnd("end_to_end/classes/" + spec.classes[c].id + "/", classes_[c],
+             classes_.size() > 1 ? classes_[c].latency : allLatency);
   }
   for (std::size_t r = 0; r < regions_.size(); ++r) {
-    endToEnd("end_to_end/regions/" + network_.regions()[r] + "/", regions_[r]);
+    endToEnd("end_to_end/regions/" + network_.regions()[r] + "/", regions_[r], regions_[r].latency);
   }
   for (TierIndex t = 0; t < tiers_.size(); ++t) {
     const TierStats& s = tiers_[t];
@@ -367,13 +385,14 @@ Figures Collector::figures(double now) const {
     const std::string prefix = "tiers/" + pool.id() + "/";
     out.push_back({prefix + "completed", static_cast<double>(s.completed)});
     out.push_back({prefix + "throughput_rps", ratio(static_cast<double>(s.completed), span)});
-    addLatencyFigures(out, prefix, s.latency);
+    const core::LatencyHistogram tierLatency = s.latency.total();
+    addLatencyFigures(out, prefix, tierLatency);
     out.push_back({prefix + "wait_s/mean", ratio(s.waitSum, static_cast<double>(s.completed))});
     double busy = 0.0;
     double queued = 0.0;
-    for (const ReplicaStats& r : s.replicas) {
-      busy += r.busy.mean(now);
-      queued += r.queued.mean(now);
+    for (ReplicaIndex r = 0; r < s.replicas.size(); ++r) {
+      busy += meanBusy(t, r, now);
+      queued += meanQueued(t, r, now);
     }
     out.push_back({prefix + "utilization", ratio(busy, pool.totalWorkers())});
     out.push_back({prefix + "busy_workers", busy});
@@ -386,8 +405,8 @@ Figures Collector::figures(double now) const {
     for (ReplicaIndex r = 0; r < s.replicas.size(); ++r) {
       const auto& replica = pool.replicas()[r];
       const std::string rp = prefix + "replicas/" + replica.name + "/";
-      out.push_back({rp + "utilization", s.replicas[r].busy.mean(now) / replica.workers});
-      out.push_back({rp + "queue_length", s.replicas[r].queued.mean(now)});
+      out.push_back({rp + "utilization", meanBusy(t, r, now) / replica.workers});
+      out.push_back({rp + "queue_length", meanQueued(t, r, now)});
       out.push_back({rp + "share", ratio(static_cast<double>(s.replicas[r].served),
                                          static_cast<double>(s.completed))});
     }
@@ -433,7 +452,7 @@ Figures Collector::figures(double now) const {
       double zoneWorkers = 0.0;
       for (ReplicaIndex r = 0; r < s.replicas.size(); ++r) {
         if (s.zoneSlot[r] != z) continue;
-        zoneBusy += s.replicas[r].busy.mean(now);
+        zoneBusy += meanBusy(t, r, now);
         zoneWorkers += pool.replicas()[r].workers;
       }
       out.push_back({zp + "completed", static_cast<double>(zs.latency.count())});
@@ -445,8 +464,8 @@ Figures Collector::figures(double now) const {
       out.push_back({zp + "latency_s/p99", zs.latency.quantile(0.99)});
     }
     for (ClassIndex c = 0; c < s.byClass.size(); ++c) {
-      if (!s.byClass[c]) continue;
-      const core::LatencyHistogram& h = *s.byClass[c];
+      if (!s.byClass[c] && c != s.soleClass) continue;
+      const core::LatencyHistogram& h = c == s.soleClass ? tierLatency : *s.byClass[c];
       const std::string cp = prefix + "classes/" + spec.classes[c].id + "/";
       out.push_back({cp + "completed", static_cast<double>(h.count())});
       out.push_back({cp + "latency_s/mean", h.mean()});
@@ -493,22 +512,25 @@ void Collector::sample(double now) {
   series_.set(allIds_.arrivals, static_cast<double>(intervalCreated_) / span);
   series_.set(allIds_.throughput, static_cast<double>(intervalCompleted_) / span);
   series_.set(allIds_.errors, static_cast<double>(intervalErrors_) / span);
-  series_.set(allIds_.p50, intervalLatency_.quantile(0.50));
-  series_.set(allIds_.p95, intervalLatency_.quantile(0.95));
-  series_.set(allIds_.p99, intervalLatency_.quantile(0.99));
+  allLatency_.endInterval([&](const core::LatencyHistogram& h) {
+    series_.set(allIds_.p50, h.quantile(0.50));
+    series_.set(allIds_.p95, h.quantile(0.95));
+    series_.set(allIds_.p99, h.quantile(0.99));
+  });
   for (std::size_t k = 0; k < kErrorCauseCount; ++k)
     series_.set(causeIds_[k], static_cast<double>(intervalCauses_[k]) / span);
   intervalCauses_ = {};
-  intervalLatency_.reset();
   intervalCreated_ = intervalCompleted_ = intervalErrors_ = 0;
   for (TierIndex t = 0; t < tiers_.size(); ++t) {
     TierStats& s = tiers_[t];
     const TierSeriesIds& ids = tierIds_[t];
     double busy = 0.0;
     double queued = 0.0;
-    for (ReplicaStats& r : s.replicas) {
-      const double b = r.busy.integral(now);
-      const double q = r.queued.integral(now);
+    const auto& replicas = network_.tier(t).replicas();
+    for (std::size_t i = 0; i < s.replicas.size(); ++i) {
+      ReplicaStats& r = s.replicas[i];
+      const double b = replicas[i].busySeconds(now);
+      const double q = replicas[i].queuedSeconds(now);
       busy += b - r.busyAtSample;
       queued += q - r.queuedAtSample;
       r.busyAtSample = b;
@@ -516,7 +538,8 @@ void Collector::sample(double now) {
     }
     series_.set(ids.throughput, static_cast<double>(s.intervalCompleted) / span);
     series_.set(ids.errors, static_cast<double>(s.intervalErrors) / span);
-    series_.set(ids.p99, s.intervalLatency.quantile(0.99));
+    s.latency.endInterval(
+        [&](const core::LatencyHistogram& h) { series_.set(ids.p99, h.quantile(0.99)); });
     series_.set(ids.utilization, busy / span / network_.tier(t).totalWorkers());
     series_.set(ids.queue, queued / span);
     if (ids.retries != kNoSeries) {
@@ -544,7 +567,6 @@ void Collector::sample(double now) {
                                       static_cast<double>(s.intervalLookups)));
       s.intervalLookups = s.intervalHits = 0;
     }
-    s.intervalLatency.reset();
     s.intervalCompleted = s.intervalErrors = 0;
   }
   lastSample_ = now;

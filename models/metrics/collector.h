@@ -6,7 +6,6 @@
 
 #include "core/stats/latency_histogram.h"
 #include "core/stats/time_series.h"
-#include "core/stats/time_weighted.h"
 #include "models/metrics/figures.h"
 #include "models/network.h"
 #include "models/observer.h"
@@ -45,8 +44,8 @@ class Collector final : public NetworkObserver {
                        std::string_view mechanism, double now) override;
   void onFault(const FaultNotice& notice, double now) override;
   void onAutoscaled(TierIndex tier, const AutoscaleNotice& notice, double now) override;
-  void onReplicaChanged(TierIndex tier, ReplicaIndex replica, std::uint32_t busy,
-                        std::uint32_t queued, double now) override;
+  // Utilization and queue lengths come from the pools' integrals.
+  bool wantsReplicaChanges() const override { return false; }
   void onCacheLookup(const Request& request, TierIndex tier, ReplicaIndex replica, bool hit,
                      double now) override;
   void onRateLimited(const Request& request, TierIndex tier, ReplicaIndex replica,
@@ -61,19 +60,25 @@ class Collector final : public NetworkObserver {
 
  private:
   using ErrorCounts = std::array<std::uint64_t, kErrorCauseCount>;
+  // Its busy workers and waiting requests are integrated by the pool (Replica::busySeconds
+  // and queuedSeconds, from the start of the run); these are their values at the last reset
+  // and the last series sample.
   struct ReplicaStats {
-    core::TimeWeighted busy;
-    core::TimeWeighted queued;
     std::uint64_t served = 0;
-    double busyAtSample = 0.0;  // integral of busy at the last series sample
+    double busyAtReset = 0.0;
+    double queuedAtReset = 0.0;
+    double busyAtSample = 0.0;
     double queuedAtSample = 0.0;
   };
+  // Means since the last reset.
+  double meanBusy(TierIndex tier, ReplicaIndex replica, double now) const;
+  double meanQueued(TierIndex tier, ReplicaIndex replica, double now) const;
   struct ZoneStats {
     std::uint16_t zone = 0;  // index into the network's zones
     core::LatencyHistogram latency;
   };
   struct TierStats {
-    core::LatencyHistogram latency;
+    core::IntervalHistogram latency;  // and this series interval's
     std::vector<ZoneStats> zones;                        // the zones its replicas run in, if any
     std::vector<std::uint32_t> zoneSlot;                 // by replica: index into `zones`
     std::vector<std::uint64_t> cacheLookups, cacheHits;  // by class (tiers that cache)
@@ -89,9 +94,11 @@ class Collector final : public NetworkObserver {
     std::uint64_t retries = 0;
     std::uint64_t healthChanges = 0;
     std::vector<ReplicaStats> replicas;
-    std::vector<std::unique_ptr<core::LatencyHistogram>> byClass;  // null if not on route
+    // By class: null if not on its route, or if it is the only class on a route through the
+    // tier (`soleClass`), whose histogram would be `latency`'s.
+    std::vector<std::unique_ptr<core::LatencyHistogram>> byClass;
+    ClassIndex soleClass = kNone;
     // this series interval
-    core::LatencyHistogram intervalLatency;
     std::uint64_t intervalCompleted = 0;
     std::uint64_t intervalErrors = 0;
     std::uint64_t intervalRetries = 0;
@@ -115,7 +122,7 @@ class Collector final : public NetworkObserver {
     double lastError = -1.0;            // the last client error while it lasted
   };
   struct EndToEnd {
-    core::LatencyHistogram latency;
+    core::LatencyHistogram latency;  // not all_'s (allLatency_), nor a sole class's
     std::uint64_t created = 0;
     std::uint64_t completed = 0;
     ErrorCounts errors{};
@@ -138,6 +145,7 @@ class Collector final : public NetworkObserver {
   double lastSample_ = 0.0;
   std::vector<TierStats> tiers_;
   EndToEnd all_;
+  core::IntervalHistogram allLatency_;  // and this series interval's
   std::vector<EndToEnd> classes_;
   std::vector<EndToEnd> regions_;  // by the region of the first replica with one
   // time series
@@ -160,7 +168,6 @@ class Collector final : public NetworkObserver {
   std::vector<ScalingStats> scaling_;  // by tier
   std::array<std::size_t, kErrorCauseCount> causeIds_{};
   ErrorCounts intervalCauses_{};
-  core::LatencyHistogram intervalLatency_;
   std::uint64_t intervalCreated_ = 0;
   std::uint64_t intervalCompleted_ = 0;
   std::uint64_t intervalErrors_ = 0;

@@ -158,5 +158,98 @@ TEST_F(LatencyHistogramTest, OutOfRangeValuesAreClamped) {
   EXPECT_NEAR(extremes.quantile(1.0), 1e6, 1e6 / 128);
 }
 
+// merge(), reset() and quantile() visit only the buckets between min and max: a reset after
+// samples far apart must leave every bucket empty, and a merge must carry both ends.
+TEST_F(LatencyHistogramTest, ResetAndMergeCoverTheWholeRange) {
+  LatencyHistogram h;
+  for (const double v : {1e-9, 3e-6, 0.2, 7.0, 9e5})
+    h.record(v);
+  LatencyHistogram merged;
+  merged.record(0.5);
+  merged.merge(h);
+  EXPECT_EQ(merged.count(), 6u);
+  EXPECT_EQ(merged.min(), 1e-9);
+  EXPECT_EQ(merged.max(), 9e5);
+  EXPECT_NEAR(merged.quantile(0.2), 3e-6, 3e-6 / 128);
+  EXPECT_NEAR(merged.quantile(1.0), 9e5, 9e5 / 128);
+  h.reset();
+  // The same range again: a bucket the reset missed (3e-6, 0.2 or 7) would take a rank.
+  for (const double v : {1e-9, 1.0, 2.0, 9e5})
+    h.record(v);
+  EXPECT_EQ(h.count(), 4u);
+  EXPECT_NEAR(h.quantile(0.25), 1e-9, 1e-9 / 128);
+  EXPECT_NEAR(h.quantile(0.5), 1.0, 1.0 / 128);
+  EXPECT_NEAR(h.quantile(0.75), 2.0, 2.0 / 128);
+  EXPECT_NEAR(h.quantile(1.0), 9e5, 9e5 / 128);
+}
+
+// IntervalHistogram's total() is, figure for figure and bit for bit, a histogram fed every
+// sample; each interval's histogram holds exactly that interval's samples.
+TEST_F(LatencyHistogramTest, IntervalHistogramMatchesSeparateHistograms) {
+  RandomStream rng(17);
+  IntervalHistogram paired;
+  LatencyHistogram whole;
+  for (int interval = 0; interval < 5; ++interval) {
+    LatencyHistogram own;
+    const double scale = std::pow(10.0, interval - 3);  // intervals on different scales
+    for (int i = 0; i < 1000 + 300 * interval; ++i) {
+      const double v = rng.exponential(scale);
+      paired.record(v);
+      whole.record(v);
+      own.record(v);
+    }
+    const LatencyHistogram total = paired.total();
+    EXPECT_EQ(total.count(), whole.count());
+    EXPECT_EQ(total.sum(), whole.sum());  // same additions in the same order
+    EXPECT_EQ(total.min(), whole.min());
+    EXPECT_EQ(total.max(), whole.max());
+    for (const double q : {0.0, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0})
+      EXPECT_EQ(total.quantile(q), whole.quantile(q)) << q;
+    bool read = false;
+    paired.endInterval([&](const LatencyHistogram& h) {
+      read = true;
+      EXPECT_EQ(h.count(), own.count());
+      EXPECT_EQ(h.min(), own.min());
+      EXPECT_EQ(h.max(), own.max());
+      for (const double q : {0.5, 0.99})
+        EXPECT_EQ(h.quantile(q), own.quantile(q));
+    });
+    EXPECT_TRUE(read);
+  }
+  EXPECT_EQ(paired.total().count(), whole.count());
+  EXPECT_EQ(paired.total().quantile(0.99), whole.quantile(0.99));
+}
+
+// A warm-up reset in the middle of an interval: the run's histogram forgets what came before
+// it, the interval's step keeps all of its samples.
+TEST_F(LatencyHistogramTest, IntervalHistogramResetKeepsTheIntervalsSamples) {
+  IntervalHistogram paired;
+  paired.record(100.0);  // an earlier interval
+  paired.endInterval([](const LatencyHistogram&) {});
+  paired.record(50.0);  // this interval, before the reset
+  paired.record(60.0);
+  paired.reset();
+  EXPECT_EQ(paired.total().count(), 0u);
+  EXPECT_TRUE(std::isnan(paired.total().mean()));
+  paired.record(1.0);
+  paired.record(3.0);
+  const LatencyHistogram total = paired.total();
+  EXPECT_EQ(total.count(), 2u);
+  EXPECT_EQ(total.sum(), 4.0);
+  EXPECT_EQ(total.max(), 3.0);
+  paired.endInterval([](const LatencyHistogram& h) {
+    EXPECT_EQ(h.count(), 4u);
+    EXPECT_EQ(h.min(), 1.0);
+    EXPECT_EQ(h.max(), 60.0);
+    EXPECT_NEAR(h.quantile(0.75), 50.0, 50.0 / 128);
+  });
+  EXPECT_EQ(paired.total().count(), 2u);  // the samples before the reset did not join it
+  EXPECT_EQ(paired.total().quantile(1.0), 3.0);
+  paired.record(2.0);
+  paired.endInterval([](const LatencyHistogram& h) { EXPECT_EQ(h.count(), 1u); });
+  EXPECT_EQ(paired.total().count(), 3u);
+  EXPECT_EQ(paired.total().sum(), 6.0);
+}
+
 }  // namespace
 }  // namespace lbsim::core
