@@ -61,6 +61,15 @@ void LatencyHistogram::record(double value) {
   max_ = std::max(max_, value);
 }
 
+void LatencyHistogram::record(double value, DeferredCounts& deferred) {
+  assert(!std::isnan(value));
+  deferred.add(&buckets_[bucketOf(value)]);
+  ++count_;
+  sum_ += value;
+  min_ = std::min(min_, value);
+  max_ = std::max(max_, value);
+}
+
 void LatencyHistogram::merge(const LatencyHistogram& other) {
   mergeCounts(other);
   sum_ += other.sum_;

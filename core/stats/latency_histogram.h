@@ -1,10 +1,50 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "core/prefetch.h"
+
 namespace lbsim::core {
+
+// Bucket increments held back for a few records: record(value, deferred) asks for the
+// bucket's cache line and applies the increment of the record kDepth records earlier, whose
+// line has arrived meanwhile. A simulation's histograms (dozens, tens of KiB each) do not
+// stay in the core's caches between requests, and without this each record waits for its
+// bucket. Everything else of a record (count, sum, min, max) is applied at once.
+//
+// flush() applies the pending increments: call it before reading, merging, copying or
+// resetting a histogram recorded through it. It must outlive those histograms' records.
+class DeferredCounts {
+ public:
+  static constexpr std::size_t kDepth = 8;
+
+  DeferredCounts() { pending_.fill(&sink_); }
+  DeferredCounts(const DeferredCounts&) = delete;
+  DeferredCounts& operator=(const DeferredCounts&) = delete;
+
+  void add(std::uint64_t* bucket) {
+    prefetch(bucket);
+    std::uint64_t* const due = pending_[next_];
+    pending_[next_] = bucket;
+    next_ = (next_ + 1) % kDepth;
+    ++*due;
+  }
+
+  void flush() {
+    for (std::uint64_t*& p : pending_) {
+      ++*p;
+      p = &sink_;
+    }
+  }
+
+ private:
+  std::array<std::uint64_t*, kDepth> pending_;
+  std::size_t next_ = 0;
+  std::uint64_t sink_ = 0;  // where an empty slot's increment goes
+};
 
 // Log-bucketed histogram of positive durations in seconds, after HdrHistogram (Gil Tene): the
 // bucket of a value is its IEEE-754 exponent followed by the top 7 bits of its mantissa, so each
@@ -28,6 +68,8 @@ class LatencyHistogram {
   LatencyHistogram();
 
   void record(double value);  // value <= 0 goes to the lowest bucket
+  // The same, with the bucket's increment deferred (see DeferredCounts).
+  void record(double value, DeferredCounts& deferred);
   void merge(const LatencyHistogram& other);
   void reset();
 
@@ -61,6 +103,10 @@ class IntervalHistogram {
  public:
   void record(double value) {
     interval_.record(value);
+    total_.sum_ += value;
+  }
+  void record(double value, DeferredCounts& deferred) {
+    interval_.record(value, deferred);
     total_.sum_ += value;
   }
 

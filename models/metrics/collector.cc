@@ -107,6 +107,7 @@ Collector::Collector(Network& network) : network_(network), classes_(network.cla
 Collector::~Collector() = default;
 
 void Collector::reset(double now) {
+  deferred_.flush();
   start_ = now;
   for (TierIndex ti = 0; ti < tiers_.size(); ++ti) {
     TierStats& t = tiers_[ti];
@@ -155,26 +156,26 @@ void Collector::onHopFinished(const Request& request, TierIndex tier, ReplicaInd
                               double now) {
   TierStats& t = tiers_[tier];
   const double latency = now - request.hopArrival;
-  t.latency.record(latency);
-  if (t.soleClass == kNone) t.byClass[request.cls]->record(latency);
+  t.latency.record(latency, deferred_);
+  if (t.soleClass == kNone) t.byClass[request.cls]->record(latency, deferred_);
   t.waitSum += request.serviceStart - request.hopArrival;
   ++t.completed;
   ++t.replicas[replica].served;
-  if (t.zoneSlot[replica] != kNone) t.zones[t.zoneSlot[replica]].latency.record(latency);
+  if (t.zoneSlot[replica] != kNone) t.zones[t.zoneSlot[replica]].latency.record(latency, deferred_);
   ++t.intervalCompleted;
 }
 
 void Collector::onRequestCompleted(const Request& request, double now) {
   const double latency = now - request.created;
-  allLatency_.record(latency);
+  allLatency_.record(latency, deferred_);
   ++all_.completed;
   EndToEnd& c = classes_[request.cls];
-  if (classes_.size() > 1) c.latency.record(latency);  // else it is allLatency_'s
+  if (classes_.size() > 1) c.latency.record(latency, deferred_);  // else it is allLatency_'s
   ++c.completed;
   if (request.region != kNoRegion) {
     EndToEnd& r = regions_[request.region];
     ++r.created;  // counted when it ends: the region is known only once a replica is picked
-    r.latency.record(latency);
+    r.latency.record(latency, deferred_);
     ++r.completed;
   }
   ++intervalCompleted_;
@@ -354,6 +355,7 @@ void Collector::addErrorFigures(Figures& out, const std::string& prefix,
 }
 
 Figures Collector::figures(double now) const {
+  deferred_.flush();
   Figures out;
   const double span = now - start_;
   const ScenarioSpec& spec = network_.spec();
@@ -508,6 +510,7 @@ Figures Collector::figures(double now) const {
 void Collector::sample(double now) {
   const double span = now - lastSample_;
   if (!(span > 0.0)) return;
+  deferred_.flush();
   series_.beginSample(now);
   series_.set(allIds_.arrivals, static_cast<double>(intervalCreated_) / span);
   series_.set(allIds_.throughput, static_cast<double>(intervalCompleted_) / span);

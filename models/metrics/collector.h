@@ -78,7 +78,7 @@ class Collector final : public NetworkObserver {
     core::LatencyHistogram latency;
   };
   struct TierStats {
-    core::IntervalHistogram latency;  // and this series interval's
+    core::IntervalHistogram latency;                     // and this series interval's
     std::vector<ZoneStats> zones;                        // the zones its replicas run in, if any
     std::vector<std::uint32_t> zoneSlot;                 // by replica: index into `zones`
     std::vector<std::uint64_t> cacheLookups, cacheHits;  // by class (tiers that cache)
@@ -144,6 +144,8 @@ class Collector final : public NetworkObserver {
   double start_ = 0.0;
   double lastSample_ = 0.0;
   std::vector<TierStats> tiers_;
+  // The histograms' bucket increments in flight: flushed before the histograms are read.
+  mutable core::DeferredCounts deferred_;
   EndToEnd all_;
   core::IntervalHistogram allLatency_;  // and this series interval's
   std::vector<EndToEnd> classes_;

@@ -220,6 +220,47 @@ TEST_F(LatencyHistogramTest, IntervalHistogramMatchesSeparateHistograms) {
   EXPECT_EQ(paired.total().quantile(0.99), whole.quantile(0.99));
 }
 
+// Records through DeferredCounts, flushed, give the histograms of direct records, however
+// many were recorded (fewer than the depth, or not a multiple of it) and however they are
+// interleaved between histograms.
+TEST_F(LatencyHistogramTest, DeferredCountsMatchDirectRecords) {
+  RandomStream rng(5);
+  // Equal, or both NaN (the quantiles of no samples).
+  auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+  for (const int n : {0, 3, static_cast<int>(DeferredCounts::kDepth), 1001}) {
+    DeferredCounts deferred;
+    LatencyHistogram a, b, directA, directB;
+    IntervalHistogram paired;
+    for (int i = 0; i < n; ++i) {
+      const double v = rng.exponential(0.05);
+      if (rng.uniform01() < 0.3) {
+        a.record(v, deferred);
+        directA.record(v);
+      } else {
+        b.record(v, deferred);
+        directB.record(v);
+      }
+      paired.record(v, deferred);
+    }
+    deferred.flush();
+    for (const auto& [got, want] : {std::pair{&a, &directA}, std::pair{&b, &directB}}) {
+      EXPECT_EQ(got->count(), want->count());
+      EXPECT_EQ(got->sum(), want->sum());
+      for (const double q : {0.01, 0.25, 0.5, 0.9, 0.99, 1.0})
+        EXPECT_TRUE(same(got->quantile(q), want->quantile(q))) << n << " " << q;
+    }
+    LatencyHistogram both = directA;
+    both.merge(directB);
+    EXPECT_EQ(paired.total().count(), both.count());
+    for (const double q : {0.5, 0.99})
+      EXPECT_TRUE(same(paired.total().quantile(q), both.quantile(q)));
+    // A second flush applies nothing twice.
+    deferred.flush();
+    EXPECT_TRUE(same(a.quantile(1.0), directA.quantile(1.0)));
+    EXPECT_TRUE(same(paired.total().quantile(0.5), both.quantile(0.5)));
+  }
+}
+
 // A warm-up reset in the middle of an interval: the run's histogram forgets what came before
 // it, the interval's step keeps all of its samples.
 TEST_F(LatencyHistogramTest, IntervalHistogramResetKeepsTheIntervalsSamples) {
