@@ -40,6 +40,37 @@ void BM_HistogramRecord(benchmark::State& state) {
 }
 BENCHMARK(BM_HistogramRecord);
 
+// Records spread over many histograms, as a simulation's Collector makes them (a tier's, its
+// class's and its zone's per hop, then the run's and the class's per request): 96
+// histograms of 51 KiB do not stay in the core's caches. Arg 0 records directly, arg 1
+// through DeferredCounts (the Collector's way), whose prefetch hides the bucket's miss.
+void BM_HistogramRecordMany(benchmark::State& state) {
+  constexpr std::size_t kHistograms = 96;
+  core::RandomStream rng(7);
+  std::vector<double> values(kPrepared);
+  std::vector<std::uint32_t> which(kPrepared);
+  for (std::size_t i = 0; i < kPrepared; ++i) {
+    values[i] = rng.exponential(0.05);
+    which[i] = static_cast<std::uint32_t>(rng.below(kHistograms));
+  }
+  std::vector<core::LatencyHistogram> hs(kHistograms);
+  core::DeferredCounts deferred;
+  const bool defer = state.range(0) != 0;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    if (defer) {
+      hs[which[i]].record(values[i], deferred);
+    } else {
+      hs[which[i]].record(values[i]);
+    }
+    i = (i + 1) & (kPrepared - 1);
+  }
+  deferred.flush();
+  benchmark::DoNotOptimize(hs[0].count());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_HistogramRecordMany)->Arg(0)->Arg(1);
+
 struct Traffic {
   std::vector<Key> keys;
   std::vector<double> gaps;  // seconds between requests
