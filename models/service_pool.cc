@@ -1427,7 +1427,7 @@ void ServicePool::notify(ReplicaIndex r) {
   replica.changedAt = now;
   replica.busyThen = replica.busy;
   replica.queuedThen = static_cast<std::uint32_t>(replica.waiting());
-  if (replica.lifecycle == Lifecycle::kDraining && replica.busy == 0 && replica.waiting() == 0 &&
+  if (replica.lifecycle == Lifecycle::kDraining && replica.busy == 0 && replica.queuedThen == 0 &&
       (replica.slot == kNone || balancer_.targets()[replica.slot].active == 0)) {
     replicaGone(r);
   }

@@ -138,7 +138,7 @@ void Collector::reset(double now) {
     std::fill(t.limitDelayed.begin(), t.limitDelayed.end(), 0);
     std::fill(t.cacheHits.begin(), t.cacheHits.end(), 0);
   }
-  all_ = EndToEnd{};
+  all_ = Counts{};
   allLatency_.reset();
   for (EndToEnd& r : regions_)
     r = EndToEnd{};
@@ -360,7 +360,7 @@ Figures Collector::figures(double now) const {
   const double span = now - start_;
   const ScenarioSpec& spec = network_.spec();
   const core::LatencyHistogram allLatency = allLatency_.total();
-  auto endToEnd = [&](const std::string& prefix, const EndToEnd& e,
+  auto endToEnd = [&](const std::string& prefix, const Counts& e,
                       const core::LatencyHistogram& latency) {
     out.push_back({prefix + "requests", static_cast<double>(e.created)});
     out.push_back({prefix + "completed", static_cast<double>(e.completed)});

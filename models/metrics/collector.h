@@ -121,11 +121,13 @@ class Collector final : public NetworkObserver {
     std::uint64_t errorsDuring = 0;     // client errors from the start until it ended
     double lastError = -1.0;            // the last client error while it lasted
   };
-  struct EndToEnd {
-    core::LatencyHistogram latency;  // not all_'s (allLatency_), nor a sole class's
+  struct Counts {
     std::uint64_t created = 0;
     std::uint64_t completed = 0;
     ErrorCounts errors{};
+  };
+  struct EndToEnd : Counts {
+    core::LatencyHistogram latency;  // unused for a sole class: its latencies are allLatency_'s
   };
   struct SeriesIds {
     std::size_t arrivals, throughput, errors, p50, p95, p99;
@@ -146,8 +148,8 @@ class Collector final : public NetworkObserver {
   std::vector<TierStats> tiers_;
   // The histograms' bucket increments in flight: flushed before the histograms are read.
   mutable core::DeferredCounts deferred_;
-  EndToEnd all_;
-  core::IntervalHistogram allLatency_;  // and this series interval's
+  Counts all_;
+  core::IntervalHistogram allLatency_;  // all_'s latencies, and this series interval's
   std::vector<EndToEnd> classes_;
   std::vector<EndToEnd> regions_;  // by the region of the first replica with one
   // time series
