@@ -74,12 +74,44 @@ std::uint64_t RandomStream::below(std::uint64_t n) {
   return product.high;
 }
 
-double RandomStream::standardNormal() {
+double RandomStream::exponentialBeyond(unsigned layer, double x) {
+  const ZigguratLayers& z = kExponentialLayers;
   for (;;) {
-    const double u = 2.0 * uniform01() - 1.0;
-    const double v = 2.0 * uniform01() - 1.0;
-    const double s = u * u + v * v;
-    if (s < 1.0 && s > 0.0) return u * std::sqrt(-2.0 * std::log(s) / s);
+    // The base layer's part beyond R stands for the tail, and the exponential forgets: the
+    // tail beyond R is R plus a fresh exponential.
+    if (layer == 0) return z.r + standardExponential();
+    // A wedge: the point (x, y), y uniform over the layer's height, is kept under the density.
+    const double y = z.f[layer] + uniform01() * (z.f[layer + 1] - z.f[layer]);
+    if (y < std::exp(-x)) return x;
+    const std::uint64_t bits = nextU64();
+    layer = static_cast<unsigned>(bits & 0xff);
+    x = static_cast<double>(bits >> 11) * 0x1p-53 * z.x[layer];
+    if (x < z.x[layer + 1]) return x;
+  }
+}
+
+double RandomStream::normalBeyond(std::uint64_t bits, unsigned layer, double x) {
+  const ZigguratLayers& z = kNormalLayers;
+  for (;;) {
+    if (layer == 0) {
+      // The tail beyond R by Marsaglia's method ("Generating a variable from the tail of the
+      // normal distribution", Technometrics 6, 1964): a = E1/R, b = E2 until 2b >= a^2; then
+      // R + a has the tail's density.
+      double a = 0.0;
+      double b = 0.0;
+      do {
+        a = -std::log(uniformOpen01()) / z.r;
+        b = -std::log(uniformOpen01());
+      } while (b + b < a * a);
+      x = z.r + a;
+      return (bits & 0x100) != 0 ? -x : x;
+    }
+    const double y = z.f[layer] + uniform01() * (z.f[layer + 1] - z.f[layer]);
+    if (y < std::exp(-0.5 * x * x)) return (bits & 0x100) != 0 ? -x : x;
+    bits = nextU64();
+    layer = static_cast<unsigned>(bits & 0xff);
+    x = static_cast<double>(bits >> 11) * 0x1p-53 * z.x[layer];
+    if (x < z.x[layer + 1]) return (bits & 0x100) != 0 ? -x : x;
   }
 }
 

@@ -348,15 +348,21 @@ TEST_F(DistributionsTest, SameSeedSameSamplesAcrossInstances) {
 
 // Self-consistency down to the bit: the first output of RandomStream(42) is 0xd0764d4f4476689f
 // (reference xoshiro256plusplus.c on the splitmix64 state of 42, computed while writing this
-// test); uniformOpen01 maps it to ((x >> 12) + 0.5) * 2^-52 and exponential(1) to -log of that.
-TEST_F(DistributionsTest, ExponentialFirstSampleIsMinusLogOfUniform) {
+// test); uniformOpen01 maps it to ((x >> 12) + 0.5) * 2^-52. The ziggurat takes its low byte,
+// 0x9f, as the layer and its top 53 bits as the position: the point is inside the layer's inner
+// part, so exponential(1) is (x >> 11) * 2^-53 * x[159] from that one draw.
+TEST_F(DistributionsTest, ExponentialFirstSampleIsTheZigguratPointOfTheFirstDraw) {
+  constexpr std::uint64_t kFirst = 0xd0764d4f4476689fULL;
   RandomStream raw(42);
-  EXPECT_EQ(raw.nextU64(), 0xd0764d4f4476689fULL);
-  const double u = (static_cast<double>(0xd0764d4f4476689fULL >> 12) + 0.5) * 0x1p-52;
+  EXPECT_EQ(raw.nextU64(), kFirst);
   RandomStream uniform(42);
-  EXPECT_EQ(uniform.uniformOpen01(), u);
+  EXPECT_EQ(uniform.uniformOpen01(), (static_cast<double>(kFirst >> 12) + 0.5) * 0x1p-52);
+  const double x = static_cast<double>(kFirst >> 11) * 0x1p-53 * kExponentialLayers.x[0x9f];
+  ASSERT_LT(x, kExponentialLayers.x[0xa0]);
   RandomStream rng(42);
-  EXPECT_EQ(Distribution::exponential(1.0).sample(rng), -std::log(u));
+  EXPECT_EQ(Distribution::exponential(1.0).sample(rng), x);
+  RandomStream scaled(42);
+  EXPECT_EQ(Distribution::exponential(2.5).sample(scaled), 2.5 * x);
 }
 
 TEST_F(DistributionsTest, KindNamesRoundTripAndAreSorted) {

@@ -243,7 +243,9 @@ TEST(EventCalendar, SwitchesBothWaysInTheExactOrder) {
     for (int grow = 0; grow < 2; ++grow) {
       const std::size_t goal = grow == 0 ? EventCalendar::kToCalendar * 3 : 2;
       while (grow == 0 ? calendar.size() < goal : calendar.size() > goal) {
-        const bool pushNow = grow == 0 ? rng.uniform01() < 0.7 : rng.uniform01() < 0.3;
+        // (Growing from 2 may pop both first: an empty calendar can only be pushed to.)
+        const bool pushNow =
+            calendar.empty() || (grow == 0 ? rng.uniform01() < 0.7 : rng.uniform01() < 0.3);
         if (pushNow) {
           // A quarter at the same instant as another event: ties across the switch.
           const double t = rng.uniform01() < 0.25 ? now : now + rng.exponential(0.01);
