@@ -11,6 +11,7 @@
 #include "models/experiment.h"
 #include "scenarios/loader.h"
 #include "scenarios/writer.h"
+#include "tests/support/figures.h"
 #include "tests/support/small_hpa.h"
 
 namespace lbsim {
@@ -36,11 +37,7 @@ class AutoscalingSimTest : public ::testing::Test {
     return models::runReplication(spec_, 0, policies_);
   }
   static double figure(const models::ReplicationResult& r, const std::string& path) {
-    for (const auto& f : r.figures) {
-      if (f.path == path) return f.value;
-    }
-    ADD_FAILURE() << "no figure " << path;
-    return 0.0;
+    return test::figureValue(r.figures, path);
   }
   // The value of a series at a sample time.
   static double at(const models::ReplicationResult& r, const std::string& metric,

@@ -11,6 +11,7 @@
 #include "models/experiment.h"
 #include "scenarios/loader.h"
 #include "scenarios/writer.h"
+#include "tests/support/figures.h"
 
 namespace lbsim {
 namespace {
@@ -24,10 +25,7 @@ class CacheTierTest : public ::testing::Test {
                                   policies_);
   }
   static double value(const models::ReplicationResult& r, const std::string& path) {
-    for (const auto& f : r.figures) {
-      if (f.path == path) return f.value;
-    }
-    throw std::runtime_error("no figure " + path);
+    return test::figureValue(r.figures, path);
   }
 };
 

@@ -11,6 +11,7 @@
 
 #include "models/experiment.h"
 #include "scenarios/loader.h"
+#include "tests/support/figures.h"
 
 namespace lbsim {
 namespace {
@@ -24,16 +25,10 @@ class CollectorTest : public ::testing::Test {
     return models::runReplication(spec, 0, policies_);
   }
   static double value(const models::ReplicationResult& r, const std::string& path) {
-    for (const auto& f : r.figures) {
-      if (f.path == path) return f.value;
-    }
-    throw std::runtime_error("no figure " + path);
+    return test::figureValue(r.figures, path);
   }
   static bool has(const models::ReplicationResult& r, const std::string& path) {
-    for (const auto& f : r.figures) {
-      if (f.path == path) return true;
-    }
-    return false;
+    return test::hasFigure(r.figures, path);
   }
 };
 

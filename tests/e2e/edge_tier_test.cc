@@ -15,6 +15,7 @@
 #include "models/metrics/collector.h"
 #include "models/network.h"
 #include "scenarios/writer.h"
+#include "tests/support/figures.h"
 #include "tests/support/scenario_text_test.h"
 
 namespace lbsim {
@@ -70,11 +71,7 @@ class EdgeTierTest : public lbsim::testing::ScenarioTextTest {
     network_->simulator().run();
   }
   double figure(const std::string& path) const {
-    for (const auto& f : collector_->figures(network_->simulator().now())) {
-      if (f.path == path) return f.value;
-    }
-    ADD_FAILURE() << "no figure " << path;
-    return 0.0;
+    return test::figureValue(collector_->figures(network_->simulator().now()), path);
   }
   models::ScenarioSpec spec_;
   std::unique_ptr<models::Network> network_;

@@ -15,6 +15,7 @@
 #include "models/experiment.h"
 #include "models/metrics/trace.h"
 #include "scenarios/loader.h"
+#include "tests/support/figures.h"
 
 namespace lbsim {
 namespace {
@@ -63,12 +64,7 @@ TEST(Golden, ShopFiguresMakeSense) {
   const auto spec =
       scenarios::loadScenarioFile((kRoot / "scenarios/examples/shop.yaml").string(), policies);
   const auto result = models::runExperiment(spec, policies);
-  auto value = [&](const std::string& path) {
-    for (const auto& f : result.figures) {
-      if (f.path == path) return f.estimate.mean;
-    }
-    throw std::runtime_error(path);
-  };
+  auto value = [&](const std::string& path) { return test::figureMean(result.figures, path); };
   // Offered load after the 1 min warm-up: users arrive at 20/s for 4 min, then ramp 20 ->
   // 60/s over 5 min (mean 40/s); a user makes 1.25 requests (3:1 browse vs browse+buy).
   const double users = 20 * 240 + 40 * 300;

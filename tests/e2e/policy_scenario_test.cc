@@ -8,6 +8,7 @@
 #include "cli/output/results.h"
 #include "models/experiment.h"
 #include "scenarios/loader.h"
+#include "tests/support/figures.h"
 
 namespace lbsim {
 namespace {
@@ -28,10 +29,7 @@ class PolicyOnShop : public ::testing::TestWithParam<std::string> {
     return s;
   }
   static double value(const models::ExperimentResult& r, const std::string& path) {
-    for (const auto& f : r.figures) {
-      if (f.path == path) return f.estimate.mean;
-    }
-    throw std::runtime_error("no figure " + path);
+    return test::figureMean(r.figures, path);
   }
 };
 

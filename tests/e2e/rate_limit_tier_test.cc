@@ -9,6 +9,7 @@
 #include "models/experiment.h"
 #include "scenarios/loader.h"
 #include "scenarios/writer.h"
+#include "tests/support/figures.h"
 
 namespace lbsim {
 namespace {
@@ -24,10 +25,7 @@ class RateLimitTierTest : public ::testing::Test {
     return models::runReplication(load(yaml), 0, policies_);
   }
   static double value(const models::ReplicationResult& r, const std::string& path) {
-    for (const auto& f : r.figures) {
-      if (f.path == path) return f.value;
-    }
-    throw std::runtime_error("no figure " + path);
+    return test::figureValue(r.figures, path);
   }
 };
 

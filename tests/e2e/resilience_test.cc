@@ -11,6 +11,7 @@
 #include "models/network.h"
 #include "scenarios/loader.h"
 #include "scenarios/writer.h"
+#include "tests/support/figures.h"
 
 namespace lbsim {
 namespace {
@@ -98,11 +99,7 @@ class ResilienceTest : public ::testing::Test {
     network_->simulator().run();
   }
   double figure(const std::string& path) const {
-    for (const auto& f : collector_->figures(network_->simulator().now())) {
-      if (f.path == path) return f.value;
-    }
-    ADD_FAILURE() << "no figure " << path;
-    return 0.0;
+    return test::figureValue(collector_->figures(network_->simulator().now()), path);
   }
 
   models::ScenarioSpec spec_;

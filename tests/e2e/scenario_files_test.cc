@@ -13,6 +13,7 @@
 
 #include "models/experiment.h"
 #include "scenarios/loader.h"
+#include "tests/support/figures.h"
 
 namespace lbsim {
 namespace {
@@ -52,10 +53,7 @@ std::string testName(const ::testing::TestParamInfo<std::string>& info) {
 }
 
 double figure(const models::Figures& figures, const std::string& path) {
-  for (const auto& f : figures) {
-    if (f.path == path) return f.value;
-  }
-  throw std::runtime_error("no figure " + path);
+  return test::figureValue(figures, path);
 }
 
 class ScenarioFile : public ::testing::TestWithParam<std::string> {};

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/experiment.h"
+#include "tests/support/figures.h"
 
 namespace lbsim::validation {
 namespace {
@@ -54,10 +55,7 @@ models::ScenarioSpec mmcScenario(int servers, double lambda, double mu, double d
 }
 
 const models::FigureEstimate& figure(const models::ExperimentResult& r, const std::string& path) {
-  for (const auto& f : r.figures) {
-    if (f.path == path) return f;
-  }
-  throw std::runtime_error("no figure " + path);
+  return test::findFigure(r.figures, path);
 }
 
 struct Case {
