@@ -6,6 +6,40 @@
 
 namespace lbsim::core {
 
+// The bookkeeping every index pool shares: released indexes wait to be handed out again
+// (the last released first, while its memory is likely still in cache), and a count of the
+// indexes handed out and not released.
+class FreeIndexes {
+ public:
+  using Index = std::uint32_t;
+
+  void reserve(std::size_t n) { free_.reserve(n); }
+
+  // Counts one more live index and, when one was released, sets `index` to it.
+  bool reuse(Index& index) {
+    ++live_;
+    if (free_.empty()) return false;
+    index = free_.back();
+    free_.pop_back();
+    return true;
+  }
+  void release(Index index) {
+    assert(live_ > 0);
+    --live_;
+    free_.push_back(index);
+  }
+
+  std::size_t live() const { return live_; }
+  void clear() {
+    free_.clear();
+    live_ = 0;
+  }
+
+ private:
+  std::vector<Index> free_;
+  std::size_t live_ = 0;
+};
+
 // An item type that knows how to make itself as good as new more cheaply than assigning a
 // fresh value (a request with large arrays that are always written before they are read).
 template <typename T>
@@ -29,10 +63,8 @@ class IndexPool {
   }
 
   Index acquire() {
-    ++live_;
-    if (!free_.empty()) {
-      const Index index = free_.back();
-      free_.pop_back();
+    Index index = 0;
+    if (free_.reuse(index)) {
       if constexpr (ResetsInPlace<T>) {
         items_[index].resetForReuse();
       } else {
@@ -46,9 +78,7 @@ class IndexPool {
 
   void release(Index index) {
     assert(index < items_.size());
-    assert(live_ > 0);
-    --live_;
-    free_.push_back(index);
+    free_.release(index);
   }
 
   T& operator[](Index index) {
@@ -60,18 +90,16 @@ class IndexPool {
     return items_[index];
   }
 
-  std::size_t live() const { return live_; }
+  std::size_t live() const { return free_.live(); }
   std::size_t capacity() const { return items_.size(); }
   void clear() {
     items_.clear();
     free_.clear();
-    live_ = 0;
   }
 
  private:
   std::vector<T> items_;
-  std::vector<Index> free_;
-  std::size_t live_ = 0;
+  FreeIndexes free_;
 };
 
 }  // namespace lbsim::core

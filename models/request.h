@@ -7,7 +7,8 @@
 #include <limits>
 #include <memory>
 #include <new>
-#include <vector>
+
+#include "core/index_pool.h"
 
 namespace lbsim::models {
 
@@ -144,11 +145,8 @@ class RequestPool {
   // A new request's values, its hops' generation and tries 0 (the rest of a hop is written
   // before it is read).
   Index acquire() {
-    ++live_;
-    Index index;
-    if (!free_.empty()) {
-      index = free_.back();
-      free_.pop_back();
+    Index index = 0;
+    if (free_.reuse(index)) {
       (*this)[index].resetForReuse();
     } else {
       if (size_ == capacity_) grow(capacity_ == 0 ? 64 : capacity_ * 2);
@@ -165,9 +163,7 @@ class RequestPool {
 
   void release(Index index) {
     assert(index < size_);
-    assert(live_ > 0);
-    --live_;
-    free_.push_back(index);
+    free_.release(index);
   }
 
   Request& operator[](Index index) {
@@ -176,7 +172,7 @@ class RequestPool {
   }
   const Request& operator[](Index index) const { return const_cast<RequestPool&>(*this)[index]; }
 
-  std::size_t live() const { return live_; }
+  std::size_t live() const { return free_.live(); }
   std::size_t capacity() const { return size_; }
 
  private:
@@ -201,8 +197,7 @@ class RequestPool {
   std::uint32_t hops_ = 1;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
-  std::vector<Index> free_;
-  std::size_t live_ = 0;
+  core::FreeIndexes free_;
 };
 
 }  // namespace lbsim::models
