@@ -74,26 +74,24 @@ std::uint64_t RandomStream::below(std::uint64_t n) {
   return product.high;
 }
 
-double RandomStream::exponentialBeyond(unsigned layer, double x) {
+double RandomStream::exponentialBeyond(ZigguratPoint p) {
   const ZigguratLayers& z = kExponentialLayers;
   for (;;) {
     // The base layer's part beyond R stands for the tail, and the exponential forgets: the
     // tail beyond R is R plus a fresh exponential.
-    if (layer == 0) return z.r + standardExponential();
+    if (p.layer == 0) return z.r + standardExponential();
     // A wedge: the point (x, y), y uniform over the layer's height, is kept under the density.
-    const double y = z.f[layer] + uniform01() * (z.f[layer + 1] - z.f[layer]);
-    if (y < std::exp(-x)) return x;
-    const std::uint64_t bits = nextU64();
-    layer = static_cast<unsigned>(bits & 0xff);
-    x = static_cast<double>(bits >> 11) * 0x1p-53 * z.x[layer];
-    if (x < z.x[layer + 1]) return x;
+    const double y = z.f[p.layer] + uniform01() * (z.f[p.layer + 1] - z.f[p.layer]);
+    if (y < std::exp(-p.x)) return p.x;
+    p = zigguratPoint(nextU64(), z);
+    if (p.x < z.x[p.layer + 1]) return p.x;
   }
 }
 
-double RandomStream::normalBeyond(std::uint64_t bits, unsigned layer, double x) {
+double RandomStream::normalBeyond(ZigguratPoint p) {
   const ZigguratLayers& z = kNormalLayers;
   for (;;) {
-    if (layer == 0) {
+    if (p.layer == 0) {
       // The tail beyond R by Marsaglia's method ("Generating a variable from the tail of the
       // normal distribution", Technometrics 6, 1964): a = E1/R, b = E2 until 2b >= a^2; then
       // R + a has the tail's density.
@@ -103,15 +101,13 @@ double RandomStream::normalBeyond(std::uint64_t bits, unsigned layer, double x) 
         a = -std::log(uniformOpen01()) / z.r;
         b = -std::log(uniformOpen01());
       } while (b + b < a * a);
-      x = z.r + a;
-      return (bits & 0x100) != 0 ? -x : x;
+      p.x = z.r + a;
+      return p.withSign();
     }
-    const double y = z.f[layer] + uniform01() * (z.f[layer + 1] - z.f[layer]);
-    if (y < std::exp(-0.5 * x * x)) return (bits & 0x100) != 0 ? -x : x;
-    bits = nextU64();
-    layer = static_cast<unsigned>(bits & 0xff);
-    x = static_cast<double>(bits >> 11) * 0x1p-53 * z.x[layer];
-    if (x < z.x[layer + 1]) return (bits & 0x100) != 0 ? -x : x;
+    const double y = z.f[p.layer] + uniform01() * (z.f[p.layer + 1] - z.f[p.layer]);
+    if (y < std::exp(-0.5 * p.x * p.x)) return p.withSign();
+    p = zigguratPoint(nextU64(), z);
+    if (p.x < z.x[p.layer + 1]) return p.withSign();
   }
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <array>
-#include <cmath>
 #include <cstdint>
 #include <string_view>
 
@@ -92,30 +91,38 @@ class RandomStream {
   // The fast path has no logarithm: inversion (-log U) cost a libm call per variate.
   // Results are >= 0 for the exponential (exactly 0 with probability 2^-53).
   double standardExponential() {
-    const std::uint64_t bits = nextU64();
-    const unsigned layer = static_cast<unsigned>(bits & 0xff);
-    const double x = static_cast<double>(bits >> 11) * 0x1p-53 * kExponentialLayers.x[layer];
-    if (x < kExponentialLayers.x[layer + 1]) [[likely]]
-      return x;
-    return exponentialBeyond(layer, x);
+    const ZigguratPoint p = zigguratPoint(nextU64(), kExponentialLayers);
+    if (p.x < kExponentialLayers.x[p.layer + 1]) [[likely]]
+      return p.x;
+    return exponentialBeyond(p);
   }
   double exponential(double mean) { return mean * standardExponential(); }
 
   double standardNormal() {
-    const std::uint64_t bits = nextU64();
-    const unsigned layer = static_cast<unsigned>(bits & 0xff);
-    const double x = static_cast<double>(bits >> 11) * 0x1p-53 * kNormalLayers.x[layer];
-    if (x < kNormalLayers.x[layer + 1]) [[likely]]
-      return (bits & 0x100) != 0 ? -x : x;
-    return normalBeyond(bits, layer, x);
+    const ZigguratPoint p = zigguratPoint(nextU64(), kNormalLayers);
+    if (p.x < kNormalLayers.x[p.layer + 1]) [[likely]]
+      return p.withSign();
+    return normalBeyond(p);
   }
 
   const std::array<std::uint64_t, 4>& state() const { return state_; }
 
  private:
-  // The ziggurat's slow paths: a point outside the layer's inner part, at `x` in `layer`.
-  double exponentialBeyond(unsigned layer, double x);
-  double normalBeyond(std::uint64_t bits, unsigned layer, double x);
+  // A ziggurat draw: the layer (the low 8 bits), the position in it (the top 53 bits
+  // scaled to the layer's width) and the bits, whose bit 8 is the normal's sign.
+  struct ZigguratPoint {
+    std::uint64_t bits;
+    unsigned layer;
+    double x;
+    double withSign() const { return (bits & 0x100) != 0 ? -x : x; }
+  };
+  static ZigguratPoint zigguratPoint(std::uint64_t bits, const ZigguratLayers& z) {
+    const auto layer = static_cast<unsigned>(bits & 0xff);
+    return {bits, layer, static_cast<double>(bits >> 11) * 0x1p-53 * z.x[layer]};
+  }
+  // The ziggurat's slow paths: a point outside its layer's inner part.
+  double exponentialBeyond(ZigguratPoint p);
+  double normalBeyond(ZigguratPoint p);
 
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 

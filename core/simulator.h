@@ -49,11 +49,7 @@ class Simulator {
     schedule(clock_.now_ + delay, handler, kind, payload);
   }
 
-  void run() {
-    stopped_ = false;
-    while (!stopped_ && !calendar_.empty())
-      processOneEvent();
-  }
+  void run();
   void stop() { stopped_ = true; }
 
   // Ends the run when the clock reaches `time` (events scheduled at exactly `time` before
@@ -71,8 +67,6 @@ class Simulator {
   void reserveEvents(std::size_t n) { calendar_.reserve(n); }
 
  private:
-  void processOneEvent();
-
   class StopHandler;
   class PeriodicHandler;
 

@@ -424,7 +424,7 @@ void Network::issue(const Session& session, std::uint32_t sessionIndex) {
   enterHop(index);
 }
 
-RequestIndex Network::acquireRequest() {
+[[gnu::always_inline]] inline RequestIndex Network::acquireRequest() {
   return requests_.acquire();
 }
 
@@ -464,7 +464,7 @@ RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::u
   return index;
 }
 
-void Network::enterHop(RequestIndex index) {
+[[gnu::always_inline]] inline void Network::enterHop(RequestIndex index) {
   Request& request = requests_[index];
   const TierIndex t = routes_[request.cls][request.hop];
   tiers_[t]->arrive(index, hopOperation_[request.cls][request.hop]);
@@ -669,7 +669,7 @@ void Network::respond(RequestIndex index) {
   responseArrived(index);
 }
 
-void Network::responseArrived(RequestIndex index) {
+[[gnu::always_inline]] inline void Network::responseArrived(RequestIndex index) {
   Request& request = requests_[index];
   if (request.orphanHop == request.hop) {
     release(index);  // the caller that sent it here has long given up
@@ -684,7 +684,7 @@ void Network::responseArrived(RequestIndex index) {
   if (passBack(index)) respond(index);
 }
 
-void Network::finish(RequestIndex index) {
+[[gnu::always_inline]] inline void Network::finish(RequestIndex index) {
   const Request& request = requests_[index];
   if (request.failed) {
     for (NetworkObserver* o : observers_)

@@ -11,6 +11,20 @@
 
 namespace lbsim::models {
 
+[[gnu::always_inline]] inline void ServicePool::notify(ReplicaIndex r) {
+  Replica& replica = replicas_[r];
+  const double now = network_.simulator().now();
+  const double elapsed = now - replica.changedAt;
+  replica.busyIntegral += replica.busyThen * elapsed;
+  replica.queuedIntegral += replica.queuedThen * elapsed;
+  replica.changedAt = now;
+  replica.busyThen = replica.busy;
+  replica.queuedThen = static_cast<std::uint32_t>(replica.waiting());
+  if (replica.lifecycle == Lifecycle::kDraining) [[unlikely]]
+    drainedCheck(r);
+  network_.replicaChanged(index_, r, replica.busy, replica.queuedThen);
+}
+
 std::vector<ReplicaIndex> balancedReplicas(const TierSpec& spec) {
   std::vector<ReplicaIndex> out;
   const bool readReplicas = spec.kind == TierKind::kDatabase && spec.targets.size() > 1;
@@ -255,7 +269,7 @@ void ServicePool::sendTo(RequestIndex index, ReplicaIndex chosen) {
 
 // The request reaches the replica: its rate limiters decide first (nginx limit_req runs
 // before the request is proxied), then it is served or queued.
-void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
+[[gnu::always_inline]] inline void ServicePool::dispatch(RequestIndex index, ReplicaIndex chosen) {
   {
     Replica& replica = replicas_[chosen];
     ++replica.arrivals;
@@ -441,7 +455,7 @@ void ServicePool::prefetchArrival(const Request& request) const {
     limits_->prefetch(r, request.cls, request.clientAddress);
 }
 
-void ServicePool::startService(ReplicaIndex r, RequestIndex index) {
+[[gnu::always_inline]] inline void ServicePool::startService(ReplicaIndex r, RequestIndex index) {
   Replica& replica = replicas_[r];
   Request& request = network_.request(index);
   // The lookups that follow the service, in this replica's cache and at the next tier, are
@@ -1083,7 +1097,7 @@ void ServicePool::pooledDrop(ReplicaIndex r, std::vector<RequestIndex>& waiting)
   pooledSchedule(r);
 }
 
-void ServicePool::serveQueue(ReplicaIndex r) {
+[[gnu::always_inline]] inline void ServicePool::serveQueue(ReplicaIndex r) {
   Replica& replica = replicas_[r];
   const double now = network_.simulator().now();
   bool started = false;
@@ -1404,10 +1418,9 @@ void ServicePool::setCondition(ReplicaIndex r, Condition condition, double speed
 
 // A slot under maxconn may have opened: requests waiting at the balancer go on, in order,
 // as long as the balancer finds them a target.
-void ServicePool::drainWaiting() {
+void ServicePool::drainWaitingLoop() {
   // A drained request refused at its replica frees the slot again and calls back here: the
   // loop already running goes on with it, instead of a nested loop per refusal.
-  if (draining_) return;
   draining_ = true;
   while (!waiting_.empty()) {
     const Request& request = network_.request(waiting_.front());
@@ -1418,20 +1431,12 @@ void ServicePool::drainWaiting() {
   draining_ = false;
 }
 
-void ServicePool::notify(ReplicaIndex r) {
-  Replica& replica = replicas_[r];
-  const double now = network_.simulator().now();
-  const double elapsed = now - replica.changedAt;
-  replica.busyIntegral += replica.busyThen * elapsed;
-  replica.queuedIntegral += replica.queuedThen * elapsed;
-  replica.changedAt = now;
-  replica.busyThen = replica.busy;
-  replica.queuedThen = static_cast<std::uint32_t>(replica.waiting());
-  if (replica.lifecycle == Lifecycle::kDraining && replica.busy == 0 && replica.queuedThen == 0 &&
+void ServicePool::drainedCheck(ReplicaIndex r) {
+  const Replica& replica = replicas_[r];
+  if (replica.busy == 0 && replica.queuedThen == 0 &&
       (replica.slot == kNone || balancer_.targets()[replica.slot].active == 0)) {
     replicaGone(r);
   }
-  network_.replicaChanged(index_, r, replica.busy, replica.queuedThen);
 }
 
 }  // namespace lbsim::models

@@ -314,8 +314,17 @@ class ServicePool final : public core::EventHandler {
   // Starts waiting requests while a worker is free (a reserve one for those that waited long
   // enough); drops the entries of requests that left the queue.
   void serveQueue(ReplicaIndex replica);
-  void drainWaiting();
+  // Sends requests waiting at the balancer while it finds them a replica (inline: mostly
+  // none wait).
+  void drainWaiting() {
+    if (!waiting_.empty() && !draining_) drainWaitingLoop();
+  }
+  void drainWaitingLoop();
+  // The replica's busy workers or queue changed: its time averages move on, a draining
+  // replica with nothing left goes, and the replica observers hear of it. Inline where the
+  // service path calls it; the draining case is a call.
   void notify(ReplicaIndex replica);
+  void drainedCheck(ReplicaIndex replica);
   void promote();
   void startReplica(ReplicaIndex replica);
   void replicaReady(ReplicaIndex replica);
