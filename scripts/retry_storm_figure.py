@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The retry-storm figure of docs/failover.md: client goodput, client errors and retries at
 the api tier over time, without and with a retry budget, from the timeseries.csv of
-`lbsim run scenarios/retry-storm.yaml` and `scenarios/retry-storm-budget.yaml` (replication 1).
+`lbsim run scenarios/retry-storm.yaml` and `scenarios/retry-storm-budget.yaml` (each value the
+mean over the replications, as timeseries.csv holds it).
 
 Usage: scripts/retry_storm_figure.py NO_BUDGET_DIR BUDGET_DIR OUT.png
 """
