@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <thread>
+#include <utility>
 
 #include "core/simulator.h"
 #include "gui/live/live_observer.h"
@@ -74,10 +76,12 @@ class Replication final : public core::EventHandler {
     observer_.attach(&network);
     core::Simulator& sim = network.simulator();
     handler_ = sim.addHandler(this);
-    // The replicas' states at the end, for the last sample (taken once the network is gone).
+    // The replicas' states and the requests and sessions in flight at the end, for the last
+    // sample and state (taken once the network is gone).
     sim.at(duration_, [this](double) {
       ++ownEvents_;
       observer_.capture();
+      atEnd_ = {network_->requestsInFlight(), network_->sessionsActive()};
     });
     sim.every(interval, interval, [this](double now) {
       ++ownEvents_;
@@ -144,6 +148,9 @@ class Replication final : public core::EventHandler {
     if (network_ != nullptr) {
       batch.state.requestsInFlight = network_->requestsInFlight();
       batch.state.sessionsActive = network_->sessionsActive();
+    } else if (atEnd_) {
+      batch.state.requestsInFlight = atEnd_->first;
+      batch.state.sessionsActive = atEnd_->second;
     }
     batch.paused = paused_ && !stop_;
     lastPublish_ = Clock::now();
@@ -169,6 +176,8 @@ class Replication final : public core::EventHandler {
   Clock::time_point originWall_;
   Clock::time_point lastPublish_{};
   std::vector<LiveSample> pending_;
+  // Requests and sessions in flight at the end of the replication, once it got there.
+  std::optional<std::pair<std::size_t, std::size_t>> atEnd_;
 };
 
 }  // namespace

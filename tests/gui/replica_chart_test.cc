@@ -50,6 +50,22 @@ faults:
   - {fault: crash, tier: app, replicas: [app-2], at: 32s, for: 20s}
 )";
 
+// Ten-second requests, one a second: at the end, at 30 s, ten of them are still being
+// served (those sent from 20 s on: the one sent at 20 s ends at 30 s, after the end's
+// snapshot, which was scheduled first).
+const char* kLong = R"(name: long
+duration: 30s
+timeseries_interval: 5s
+replications: 1
+traffic:
+  arrivals: uniform
+  phases: [{duration: 30s, rate: 1/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [app]}]
+tiers:
+  - {id: app, service: {dist: deterministic, value: 10s}, replicas: 2, replica: {workers: 100}}
+)";
+
 // The value of a CLI series at a sample time.
 double seriesAt(const lbsim::models::ReplicationResult& r, const std::string& metric,
                 const std::string& node, double time) {
@@ -108,6 +124,24 @@ class ReplicaChartTest : public QObject {
   }
 
  private slots:
+  // The state a finished run leaves to inspect: the requests in flight at the end agree with
+  // the replicas' busy workers (they were 0 while the replicas showed busy workers).
+  void finalStateCountsTheRequestsInFlight() {
+    QVERIFY(dir_.isValid());
+    const auto spec = load(kLong);
+    ChartModel model;
+    std::shared_ptr<RunResult> result;
+    const std::vector<LiveBatch> batches = runLive(spec, model, result);
+    QVERIFY(!batches.empty());
+    const LiveState& end = batches.back().state;
+    QCOMPARE(end.now, 30.0);
+    std::size_t busy = 0;
+    for (const ReplicaState& r : end.tiers.at(0).replicas)
+      busy += r.busy + r.queued;
+    QCOMPARE(busy, std::size_t{10});
+    QCOMPARE(end.requestsInFlight, busy);
+  }
+
   void desiredReadyAndDecisionMarkers() {
     QVERIFY(dir_.isValid());
     const auto spec = load(kScaled);
