@@ -34,9 +34,12 @@ QString text(std::string_view s) {
 // whether the balancer sends it requests.
 QString replicaTable(const models::TierSpec& t, const TierState* ts) {
   QString h = QObject::tr("<h4>Replicas</h4>");
+  // One-word headings do not wrap (a narrow inspector broke "weight" and "lifecycle"
+  // mid-word); the two-word ones may.
   h += QObject::tr(
       "<table border=1 cellspacing=0 cellpadding=3><tr><th>replica</th><th>busy / workers</th>"
-      "<th>waiting / limit</th><th>weight</th><th>condition</th><th>lifecycle</th>"
+      "<th>waiting / limit</th><th style='white-space:nowrap'>weight</th>"
+      "<th style='white-space:nowrap'>condition</th><th style='white-space:nowrap'>lifecycle</th>"
       "<th>in rotation</th></tr>");
   for (std::size_t r = 0; r < t.targets.size(); ++r) {
     const models::TargetSpec& target = t.targets[r];
