@@ -58,6 +58,8 @@ void LiveObserver::attach(const models::Network* network) {
 
 void LiveObserver::refresh() {
   if (network_ == nullptr) return;
+  requestsInFlight_ = network_->requestsInFlight();
+  sessionsActive_ = network_->sessionsActive();
   for (std::size_t t = 0; t < tiers_.size() && t < network_->tierCount(); ++t) {
     const models::ServicePool& pool = network_->tier(static_cast<models::TierIndex>(t));
     Tier& tier = tiers_[t];
@@ -232,6 +234,8 @@ LiveState LiveObserver::state(double now) {
   refresh();
   LiveState st;
   st.now = now;
+  st.requestsInFlight = requestsInFlight_;
+  st.sessionsActive = sessionsActive_;
   st.tiers.resize(tiers_.size());
   for (std::size_t i = 0; i < tiers_.size(); ++i) {
     const models::TierSpec& spec = spec_.tiers[i];

@@ -20,9 +20,10 @@ namespace lbsim::gui {
 // the simulation thread. Definitions follow the Collector's time series (docs/outputs.md,
 // timeseries.csv) so the two agree.
 //
-// Replica counts, conditions and lifecycles are read from the network while it is attached
-// (`attach`); the observer keeps the last values read, so a sample can still be taken after
-// the replication's network is gone (the last, short interval of a replication).
+// Replica counts, conditions and lifecycles, and the requests and sessions in flight, are read
+// from the network while it is attached (`attach`); the observer keeps the last values read, so
+// a sample and a state can still be taken after the replication's network is gone (the last,
+// short interval of a replication).
 class LiveObserver final : public models::NetworkObserver {
  public:
   // `spec` must outlive the observer (the network's own copy does not).
@@ -30,7 +31,8 @@ class LiveObserver final : public models::NetworkObserver {
 
   // The network to read replica states from; null once it is gone.
   void attach(const models::Network* network);
-  // Reads the replicas' states now (the end of a replication, just before the network goes).
+  // Reads the replicas' states and the requests and sessions in flight now (the end of a
+  // replication, just before the network goes).
   void capture() { refresh(); }
 
   // The figures of (previous sample, now]; starts the next interval.
@@ -89,6 +91,7 @@ class LiveObserver final : public models::NetworkObserver {
   const models::ScenarioSpec& spec_;
   const models::Network* network_ = nullptr;
   std::vector<Tier> tiers_;
+  std::size_t requestsInFlight_ = 0, sessionsActive_ = 0;  // as last read from the network
   core::LatencyHistogram latency_;
   std::uint64_t created_ = 0, completed_ = 0;
   std::uint64_t cacheLookups_ = 0, cacheHits_ = 0;

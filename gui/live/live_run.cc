@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <memory>
-#include <optional>
 #include <thread>
-#include <utility>
 
 #include "core/simulator.h"
 #include "gui/live/live_observer.h"
@@ -81,7 +79,6 @@ class Replication final : public core::EventHandler {
     sim.at(duration_, [this](double) {
       ++ownEvents_;
       observer_.capture();
-      atEnd_ = {network_->requestsInFlight(), network_->sessionsActive()};
     });
     sim.every(interval, interval, [this](double now) {
       ++ownEvents_;
@@ -145,13 +142,6 @@ class Replication final : public core::EventHandler {
     batch.samples = std::move(pending_);
     pending_.clear();
     batch.state = observer_.state(now);
-    if (network_ != nullptr) {
-      batch.state.requestsInFlight = network_->requestsInFlight();
-      batch.state.sessionsActive = network_->sessionsActive();
-    } else if (atEnd_) {
-      batch.state.requestsInFlight = atEnd_->first;
-      batch.state.sessionsActive = atEnd_->second;
-    }
     batch.paused = paused_ && !stop_;
     lastPublish_ = Clock::now();
     if (callbacks_.batch) callbacks_.batch(std::move(batch));
@@ -176,8 +166,6 @@ class Replication final : public core::EventHandler {
   Clock::time_point originWall_;
   Clock::time_point lastPublish_{};
   std::vector<LiveSample> pending_;
-  // Requests and sessions in flight at the end of the replication, once it got there.
-  std::optional<std::pair<std::size_t, std::size_t>> atEnd_;
 };
 
 }  // namespace
