@@ -263,99 +263,52 @@ class CalendarQueue {
 
 namespace lbsim::core {
 
-// The simulator's calendar, in three forms by the number of pending events: the short
-// sorted list while there are a handful (an M/M/1 model, where a pop is a read and a push
-// walks past one or two events), the 4-ary heap for tens (an M/M/8 model), and the calendar
-// queue once there are hundreds (a chain of tiers, where the heap's depth costs more). The
-// events move to the heap when a push finds the short list full and back when the heap
-// falls below kToShort, to the calendar queue above kToCalendar and back below kToHeap. All
-// three pop in the same exact order, so a move changes nothing but speed.
+// The simulator's calendar: the 4-ary heap while few events are pending (a handful in an
+// M/M/1 model, where the heap's few comparisons beat the calendar queue's bookkeeping), the
+// calendar queue once there are many (hundreds in a chain of tiers, where the heap's depth
+// costs more). Events move from one to the other when the count crosses kToCalendar going
+// up or kToHeap going down; both pop in the same exact order, so the switch changes nothing
+// but speed.
 class EventCalendar {
  public:
-  static constexpr std::size_t kShortCapacity = ShortEventList::kCapacity;
-  static constexpr std::size_t kToShort = 8;
   static constexpr std::size_t kToCalendar = 256;
   static constexpr std::size_t kToHeap = 64;
-  enum class Form : std::uint8_t { kShortList, kHeap, kCalendarQueue };
 
   bool empty() const { return size() == 0; }
-  std::size_t size() const {
-    switch (form_) {
-      case Form::kShortList:
-        return short_.size();
-      case Form::kHeap:
-        return heap_.size();
-      case Form::kCalendarQueue:
-        break;
-    }
-    return calendar_.size();
-  }
+  std::size_t size() const { return large_ ? calendar_.size() : heap_.size(); }
   void reserve(std::size_t n) { heap_.reserve(std::min(n, kToCalendar + 1)); }
-  Form form() const { return form_; }
-  bool usesCalendarQueue() const { return form_ == Form::kCalendarQueue; }
+  bool usesCalendarQueue() const { return large_; }
 
-  const Event& top() const {
-    switch (form_) {
-      case Form::kShortList:
-        return short_.top();
-      case Form::kHeap:
-        return heap_.top();
-      case Form::kCalendarQueue:
-        break;
-    }
-    return calendar_.top();
-  }
+  const Event& top() const { return large_ ? calendar_.top() : heap_.top(); }
 
   void push(const Event& event) {
-    switch (form_) {
-      case Form::kShortList:
-        if (!short_.full()) [[likely]] {
-          short_.push(event);
-          return;
-        }
-        while (!short_.empty())
-          heap_.push(short_.pop());
-        form_ = Form::kHeap;
-        [[fallthrough]];
-      case Form::kHeap:
-        heap_.push(event);
-        if (heap_.size() > kToCalendar) {
-          while (!heap_.empty())
-            calendar_.push(heap_.pop());
-          form_ = Form::kCalendarQueue;
-        }
-        return;
-      case Form::kCalendarQueue:
-        calendar_.push(event);
-        return;
+    if (!large_) {
+      heap_.push(event);
+      if (heap_.size() > kToCalendar) {
+        while (!heap_.empty())
+          calendar_.push(heap_.pop());
+        large_ = true;
+      }
+    } else {
+      calendar_.push(event);
     }
   }
 
   Event pop() {
-    if (form_ == Form::kShortList) [[likely]]
-      return short_.pop();
-    if (form_ == Form::kHeap) {
-      const Event event = heap_.pop();
-      if (heap_.size() < kToShort) {
-        short_.takeAll(heap_);
-        form_ = Form::kShortList;
-      }
-      return event;
-    }
+    if (!large_) return heap_.pop();
     const Event event = calendar_.pop();
     if (calendar_.size() < kToHeap) {
       while (!calendar_.empty())
         heap_.push(calendar_.pop());
-      form_ = Form::kHeap;
+      large_ = false;
     }
     return event;
   }
 
  private:
-  ShortEventList short_;
   EventQueue heap_;
   CalendarQueue calendar_;
-  Form form_ = Form::kShortList;
+  bool large_ = false;
 };
 
 }  // namespace lbsim::core

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <bit>
 #include <cassert>
 #include <cstddef>
@@ -37,59 +36,6 @@ __extension__ using OrderKey = unsigned __int128;
 inline OrderKey orderKey(const Event& e) {
   return (static_cast<OrderKey>(std::bit_cast<std::uint64_t>(e.time)) << 64) | e.sequence;
 }
-
-// A handful of pending events (an M/M/1 model has four or five: the next arrival, the
-// departure, the sampler's tick and the stop), kept sorted latest first in a fixed array.
-// The next event is the last one, taken without a comparison; a new event walks from the
-// end past the events due before it, which move up by one. New events are mostly due
-// soon, so that walk is short, where a heap's pop compares its way down every time.
-// The order is the heap's exactly (by orderKey).
-class ShortEventList {
- public:
-  static constexpr std::size_t kCapacity = 16;
-
-  bool empty() const { return size_ == 0; }
-  bool full() const { return size_ == kCapacity; }
-  std::size_t size() const { return size_; }
-  void clear() { size_ = 0; }
-
-  const Event& top() const {
-    assert(size_ > 0);
-    return events_[size_ - 1];
-  }
-
-  void push(Event event) {
-    assert(size_ < kCapacity);
-    assert(event.time >= 0.0);
-    event.time += 0.0;  // -0.0 becomes +0.0, as in the heap
-    const OrderKey key = orderKey(event);
-    std::size_t i = size_;
-    while (i > 0 && orderKey(events_[i - 1]) < key) {
-      events_[i] = events_[i - 1];
-      --i;
-    }
-    events_[i] = event;
-    ++size_;
-  }
-
-  Event pop() {
-    assert(size_ > 0);
-    return events_[--size_];
-  }
-
-  // Takes every event of `source` (which pops in order) into this empty list.
-  template <typename Queue>
-  void takeAll(Queue& source) {
-    assert(size_ == 0 && source.size() <= kCapacity);
-    size_ = source.size();
-    for (std::size_t i = size_; i > 0; --i)
-      events_[i - 1] = source.pop();
-  }
-
- private:
-  std::array<Event, kCapacity> events_{};
-  std::size_t size_ = 0;
-};
 
 // The event calendar: an implicit 4-ary min-heap. A 4-ary heap halves the depth of a
 // binary heap and keeps the four children of a node in one cache line (4 x 32 bytes of

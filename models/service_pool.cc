@@ -467,11 +467,8 @@ void ServicePool::prefetchArrival(const Request& request) const {
   ++replica.busy;
   const double now = network_.simulator().now();
   request.serviceStart = now;
-  // (At speed 1, the usual case, the division is skipped: its latency is on the path to
-  // the next event's time, and x / 1 is x.)
-  const double demand = request.hops()[request.hop].demand;
-  network_.simulator().schedule(now + (replica.speed == 1.0 ? demand : demand / replica.speed),
-                                handler_, kServiceDone, index);
+  network_.simulator().schedule(now + request.hops()[request.hop].demand / replica.speed, handler_,
+                                kServiceDone, index);
   notify(r);
 }
 

@@ -228,92 +228,50 @@ TEST(CalendarQueue, CrowdedInstantsKeepTheSequenceOrder) {
 namespace lbsim::core {
 namespace {
 
-// Drives the simulator's calendar up to `high` pending events and down to 2, `rounds` times,
-// checking every pop against a reference heap, and counts the moves between its forms.
-struct FormMoves {
-  int up = 0;    // to a larger form: short list -> heap -> calendar queue
-  int down = 0;  // back
-};
-FormMoves driveCalendar(EventCalendar& calendar, std::size_t high, int rounds, std::uint64_t seed) {
-  RandomStream rng(seed);
+// The simulator's calendar moves its events into the calendar queue above kToCalendar and
+// back into the heap below kToHeap, several times over, without changing the order.
+TEST(EventCalendar, SwitchesBothWaysInTheExactOrder) {
+  EventCalendar calendar;
+  RandomStream rng(23);
   std::uint64_t sequence = 0;
   std::vector<Event> reference;
   const auto after = [](const Event& a, const Event& b) { return runsBefore(b, a); };
   double now = 0.0;
-  FormMoves moves;
-  for (int round = 0; round < rounds; ++round) {
+  int switchesUp = 0;
+  int switchesDown = 0;
+  for (int round = 0; round < 3; ++round) {
     for (int grow = 0; grow < 2; ++grow) {
-      const std::size_t goal = grow == 0 ? high : 2;
+      const std::size_t goal = grow == 0 ? EventCalendar::kToCalendar * 3 : 2;
       while (grow == 0 ? calendar.size() < goal : calendar.size() > goal) {
         // (Growing from 2 may pop both first: an empty calendar can only be pushed to.)
         const bool pushNow =
             calendar.empty() || (grow == 0 ? rng.uniform01() < 0.7 : rng.uniform01() < 0.3);
-        const auto before = calendar.form();
         if (pushNow) {
-          // A quarter at the same instant as another event: ties across the moves.
+          // A quarter at the same instant as another event: ties across the switch.
           const double t = rng.uniform01() < 0.25 ? now : now + rng.exponential(0.01);
           const Event e{t, sequence++, 0, 0, 0};
+          const bool wasLarge = calendar.usesCalendarQueue();
           calendar.push(e);
+          switchesUp += !wasLarge && calendar.usesCalendarQueue();
           reference.push_back(e);
           std::push_heap(reference.begin(), reference.end(), after);
         } else {
           std::pop_heap(reference.begin(), reference.end(), after);
           const Event want = reference.back();
           reference.pop_back();
+          const bool wasLarge = calendar.usesCalendarQueue();
           const Event got = calendar.pop();
-          EXPECT_EQ(got.sequence, want.sequence);
-          EXPECT_EQ(got.time, want.time);
+          switchesDown += wasLarge && !calendar.usesCalendarQueue();
+          ASSERT_EQ(got.sequence, want.sequence);
+          ASSERT_EQ(got.time, want.time);
           now = got.time;
         }
-        moves.up += calendar.form() > before;
-        moves.down += calendar.form() < before;
-        EXPECT_EQ(calendar.size(), reference.size());
-        if (calendar.size() != reference.size()) return moves;
+        ASSERT_EQ(calendar.size(), reference.size());
       }
     }
   }
-  return moves;
-}
-
-// The simulator's calendar moves its events from the short list to the heap when a push
-// finds it full and back below kToShort, and into the calendar queue above kToCalendar and
-// back below kToHeap, several times over, without changing the order.
-TEST(EventCalendar, SwitchesBothWaysInTheExactOrder) {
-  EventCalendar calendar;
-  const FormMoves moves = driveCalendar(calendar, EventCalendar::kToCalendar * 3, 3, 23);
-  EXPECT_EQ(moves.up, 6);  // each round: short list -> heap -> calendar queue
-  EXPECT_EQ(moves.down, 6);
-}
-
-TEST(EventCalendar, MovesBetweenTheShortListAndTheHeapInTheExactOrder) {
-  EventCalendar calendar;
-  EXPECT_EQ(calendar.form(), EventCalendar::Form::kShortList);
-  // Up to twice the short list's capacity: into the heap and back, never the calendar queue.
-  const FormMoves moves = driveCalendar(calendar, 2 * EventCalendar::kShortCapacity, 5, 31);
-  EXPECT_EQ(moves.up, 5);
-  EXPECT_EQ(moves.down, 5);
-  EXPECT_EQ(calendar.form(), EventCalendar::Form::kShortList);
-}
-
-// The short list on its own, filled to capacity in random order with ties: pops in
-// (time, sequence) order.
-TEST(ShortEventList, PopsFullListInOrder) {
-  ShortEventList list;
-  RandomStream rng(5);
-  std::vector<Event> pushed;
-  for (std::uint64_t i = 0; i < ShortEventList::kCapacity; ++i) {
-    const double t = static_cast<double>(rng.below(6));  // many ties
-    pushed.push_back(Event{t, i, 0, 0, i});
-    list.push(pushed.back());
-  }
-  EXPECT_TRUE(list.full());
-  std::sort(pushed.begin(), pushed.end(), runsBefore);
-  for (const Event& want : pushed) {
-    ASSERT_FALSE(list.empty());
-    EXPECT_EQ(list.top().sequence, want.sequence);
-    EXPECT_EQ(list.pop().sequence, want.sequence);
-  }
-  EXPECT_TRUE(list.empty());
+  EXPECT_EQ(switchesUp, 3);
+  EXPECT_EQ(switchesDown, 3);
 }
 
 }  // namespace
