@@ -674,7 +674,7 @@ models::ClassSpec parseClass(const Reader& in, const YAML::Node& node,
                       "; allowed: a route, or a path that the gateways route");
   }
   // Only once every tier parsed: the routing rules and `next` lists decide.
-  if (tiers.size() == tierIds.size()) resolveRoute(in, node, c, tiers);
+  if (!tiers.empty() && tiers.size() == tierIds.size()) resolveRoute(in, node, c, tiers);
   if (const auto demands = node["demands"]) {
     if (!demands.IsMap()) in.fail(demands, what + " demands must map tier ids to demands");
     for (auto it = demands.begin(); it != demands.end(); ++it) {

@@ -105,7 +105,8 @@ models::ReplaySpec parseReplay(const yaml::Reader& in, const YAML::Node& node,
     in.fail(node["classes"], what + " classes: " + e.what());
   }
 
-  const auto records = loadAccessLog(spec.file, spec.format);
+  const auto records =
+      in.loadReferenced(fileNode, [&] { return loadAccessLog(spec.file, spec.format); });
   auto requests = std::make_shared<std::vector<models::ReplayRequestSpec>>();
   requests->reserve(records.size());
   std::vector<Diagnostic> problems;

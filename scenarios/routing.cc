@@ -173,7 +173,8 @@ void resolveRoute(const yaml::Reader& in, const YAML::Node& classNode, models::C
     }
     return;
   }
-  // Derived from the path.
+  // Derived from the path (with no tier, the missing tiers are the error).
+  if (tiers.empty()) return;
   std::string at = tiers.front().id;
   if (const auto e = classNode["entry"]) {
     at = in.identifier(e, what + " entry");
@@ -193,7 +194,16 @@ void resolveRoute(const yaml::Reader& in, const YAML::Node& classNode, models::C
                             "'; allowed: a chain without cycles (or give the route)");
     }
     c.route.push_back(at);
-    const models::TierSpec& tier = *findTier(tiers, at);
+    const models::TierSpec* found = findTier(tiers, at);
+    if (found == nullptr) {
+      std::vector<std::string> ids;
+      for (const auto& t : tiers)
+        ids.push_back(t.id);
+      in.fail(pathNode, "the route of " + what + " derived from its path goes from '" +
+                            c.route[c.route.size() - 2] + "' to '" + at +
+                            "', which is not a tier; allowed: " + listed(ids));
+    }
+    const models::TierSpec& tier = *found;
     if (const auto m = route(at)) {
       if (m->status != 0) {
         c.fixedStatus = m->status;

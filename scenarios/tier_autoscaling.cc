@@ -52,7 +52,7 @@ void parseTierAutoscaling(const Reader& in, const YAML::Node& tierNode, const st
   const bool inlined = value.find('\n') != std::string::npos;
   a.source = inlined ? "" : resolveLogPath(value, in.file());
   const auto load = [&](auto fromFile, auto fromText) {
-    if (!inlined) return fromFile(a.source);
+    if (!inlined) return in.loadReferenced(node[key], [&] { return fromFile(a.source); });
     try {
       return fromText(value, in.file() + " " + key);
     } catch (const ScenarioError& e) {

@@ -63,6 +63,23 @@ class Reader {
     fail(node.Mark(), message);
   }
 
+  // Runs `load`, which reads the file that `node` names (an autoscaler's manifest, an
+  // access log): a file that cannot be read is reported at `node`, the scenario's line and
+  // column, naming the file. Mistakes inside a file that was read keep that file's own line
+  // and column.
+  template <typename Load>
+  auto loadReferenced(const YAML::Node& node, Load&& load) const -> decltype(load()) {
+    try {
+      return load();
+    } catch (const ScenarioError& e) {
+      const auto& all = e.diagnostics();
+      if (all.size() == 1 && all.front().line == 0) {
+        fail(node, all.front().file + ": " + all.front().message);
+      }
+      throw;
+    }
+  }
+
   // Runs `body`, recording its ScenarioError and going on, so one run reports every problem.
   void collect(const std::function<void()>& body) {
     try {

@@ -4,6 +4,7 @@
 // out by hand from the controller's rules.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -333,6 +334,28 @@ TEST_F(AutoscalingSimTest, AnEc2HealthCheckLeavesTheInstanceAlone) {
   for (const auto& l : r.log)
     EXPECT_NE(l.change, "InService -> Terminating");
   EXPECT_EQ(at(r, "replicas_in_rotation", "api", 120.0), 2.0);
+}
+
+// An autoscaler file that is not there: the error is at the scenario's line and column
+// that name it, and names the file as written.
+TEST_F(AutoscalingSimTest, AMissingAutoscalerFileIsLocatedInTheScenario) {
+  std::string text = kElbScenario;
+  const auto at = text.find("asg.yaml");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 8, "missing-group.yaml");
+  const std::string path = write("scenario.yaml", text);
+  const std::size_t line =
+      static_cast<std::size_t>(std::count(text.begin(), text.begin() + at, '\n')) + 1;
+  const std::size_t column = at - text.rfind('\n', at);
+  try {
+    scenarios::loadScenarioFile(path, policies_);
+    FAIL() << "loaded";
+  } catch (const scenarios::ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              path + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                  ": missing-group.yaml: cannot read the Auto Scaling group file: No such file or "
+                  "directory");
+  }
 }
 
 }  // namespace

@@ -155,6 +155,23 @@ TEST_F(RoutingTest, UnreadableLocation) {
   EXPECT_EQ(e.rfind("gateway.yaml:17:22: tier 'nginx' routing location '@fallback': ", 0), 0u) << e;
 }
 
+// A `next` that names no tier, on a route derived from a path: the derivation stops there
+// with an error at the class's path (it used to follow the missing tier).
+TEST_F(RoutingTest, DerivedRouteReachesATierThatIsNotDeclared) {
+  const std::string text = replaceLine(
+      kGateway, 21,
+      "  - {id: users, service: {dist: exponential, mean: 5ms}, replicas: 2, next: [dbx]}");
+  EXPECT_EQ(errors(text),
+            "gateway.yaml:7:37: the route of class 'login' derived from its path goes from "
+            "'users' to 'dbx', which is not a tier; allowed: nginx, users, courses, db");
+}
+
+// No tier at all: that is the error, and the classes' paths are not followed.
+TEST_F(RoutingTest, EmptyTierListIsTheOnlyError) {
+  std::string text = kGateway.substr(0, kGateway.find("tiers:\n")) + "tiers: []\n";
+  EXPECT_EQ(errors(text), "gateway.yaml:11:8: tiers is empty; allowed: one or more tiers");
+}
+
 // ALB listener rules: lowest priority first; no rule matching gives the default action.
 const std::string kAlb = R"(name: alb
 duration: 1m
