@@ -128,6 +128,9 @@ int runCommand(const RunArgs& args) {
                      scenarios::formatDuration(spec.warmup));
     }
     spec.duration = *d;
+    if (const auto problem = scenarios::timeseriesTooLong(spec.duration, spec.timeseriesInterval)) {
+      throw BadInput("--duration " + args.duration + ": the scenario's " + *problem);
+    }
   }
   // TIER=VALUE of --policy and --replicas: the tier, and the value (empty when missing).
   auto tierOption = [&spec](const std::string& option, const std::string& o,

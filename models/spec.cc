@@ -1,6 +1,7 @@
 #include "models/spec.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <string>
 
@@ -13,7 +14,7 @@ double defaultTimeseriesInterval(double duration) {
   for (const double step : kSteps) {
     if (step >= wanted) return step;
   }
-  return 3600.0 * static_cast<double>(static_cast<long long>(wanted / 3600.0) + 1);
+  return 3600.0 * (std::floor(wanted / 3600.0) + 1.0);  // in doubles: no integer overflow
 }
 
 std::int32_t AutoscalerSpec::minReplicas() const {

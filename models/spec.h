@@ -568,4 +568,9 @@ struct ScenarioSpec {
 // rounded to a readable step, so memory does not grow with the run's length.
 double defaultTimeseriesInterval(double duration);
 
+// The most time-series samples a replication keeps (a row of every series each interval):
+// a given timeseries_interval must not make more over the duration. A million rows of a
+// large chain's few hundred series is gigabytes already.
+inline constexpr double kMaxTimeseriesSamples = 1e6;
+
 }  // namespace lbsim::models

@@ -918,7 +918,12 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
     });
   }
   if (const auto t = root["timeseries_interval"]) {
-    in.collect([&] { spec.timeseriesInterval = in.duration(t, "timeseries_interval", true); });
+    in.collect([&] {
+      spec.timeseriesInterval = in.duration(t, "timeseries_interval", true);
+      if (const auto problem = timeseriesTooLong(spec.duration, spec.timeseriesInterval)) {
+        in.fail(t, *problem);
+      }
+    });
   }
 
   // Regions before tiers (tiers are placed in their zones), tiers before classes, classes

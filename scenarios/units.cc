@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "models/spec.h"
+
 namespace lbsim::scenarios {
 
 namespace {
@@ -90,6 +92,27 @@ std::string formatDuration(double seconds) {
 
 std::string formatRate(double perSecond) {
   return formatNumber(perSecond) + "/s";
+}
+
+namespace {
+// The smallest of 1, 2 or 5 times a power of ten that is at least x > 0.
+double niceStepAtLeast(double x) {
+  const double power = std::pow(10.0, std::floor(std::log10(x)));
+  for (const double f : {1.0, 2.0, 5.0}) {
+    if (f * power >= x) return f * power;
+  }
+  return 10.0 * power;
+}
+}  // namespace
+
+std::optional<std::string> timeseriesTooLong(double duration, double interval) {
+  if (!(interval > 0.0) || duration / interval <= models::kMaxTimeseriesSamples) return std::nullopt;
+  char samples[32];
+  std::snprintf(samples, sizeof samples, "%.3g", duration / interval);
+  return "timeseries_interval " + formatDuration(interval) + " over the duration " +
+         formatDuration(duration) + " makes " + samples +
+         " time-series samples; allowed: at most 1,000,000 (a timeseries_interval of " +
+         formatDuration(niceStepAtLeast(duration / models::kMaxTimeseriesSamples)) + " or more)";
 }
 
 }  // namespace lbsim::scenarios

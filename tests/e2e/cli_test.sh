@@ -74,6 +74,9 @@ check "missing file exits 2" test $? -eq 2
 check "missing file is named" grep -q "missing.yaml: cannot read the scenario file" "$work/missing.out"
 "$lbsim" run "$src/scenarios/examples/shop.yaml" --duration 30s --out "$work/x" >"$work/dur.out" 2>&1
 check "duration shorter than warm-up exits 2" test $? -eq 2
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --duration 1e9s --out "$work/x" >"$work/long.out" 2>&1
+check "a duration that would keep 3e7 time-series samples exits 2" test $? -eq 2
+check "and says which interval would do" grep -q "allowed: at most 1,000,000 (a timeseries_interval of 1000s or more)" "$work/long.out"
 "$lbsim" frobnicate >/dev/null 2>&1
 check "unknown subcommand exits 2" test $? -eq 2
 

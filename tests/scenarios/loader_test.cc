@@ -265,6 +265,22 @@ TEST_F(LoaderTest, WarmupNotShorterThanDuration) {
             "< duration");
 }
 
+// 600 s sampled every 0.5 ms would keep 1.2 million rows per series: refused, with an
+// interval that would do. The interval lbsim picks itself stays near 500 samples for any
+// duration, even one whose count of hours overflows an integer.
+TEST_F(LoaderTest, TimeSeriesIntervalThatKeepsTooManySamples) {
+  EXPECT_EQ(errors(replaceLine(kValid, 4, "warmup: 1m\ntimeseries_interval: 0.5ms")),
+            "small.yaml:5:22: timeseries_interval 0.5ms over the duration 600s makes 1.2e+06 "
+            "time-series samples; allowed: at most 1,000,000 (a timeseries_interval of 1ms or "
+            "more)");
+  EXPECT_NO_THROW(load(replaceLine(kValid, 4, "warmup: 1m\ntimeseries_interval: 1ms")));
+  for (const double duration : {600.0, 1e7, 1e30}) {
+    const double interval = models::defaultTimeseriesInterval(duration);
+    EXPECT_GT(interval, 0.0) << duration;
+    EXPECT_LE(duration / interval, 500.0 * (1.0 + 1e-12)) << duration;  // rounding
+  }
+}
+
 TEST_F(LoaderTest, MissingRequiredKey) {
   EXPECT_EQ(errors(replaceLine(kValid, 3, "")),
             "small.yaml:1:1: missing key 'duration' in scenario");
