@@ -106,7 +106,8 @@ double niceStepAtLeast(double x) {
 }  // namespace
 
 std::optional<std::string> timeseriesTooLong(double duration, double interval) {
-  if (!(interval > 0.0) || duration / interval <= models::kMaxTimeseriesSamples) return std::nullopt;
+  if (!(interval > 0.0) || duration / interval <= models::kMaxTimeseriesSamples)
+    return std::nullopt;
   char samples[32];
   std::snprintf(samples, sizeof samples, "%.3g", duration / interval);
   return "timeseries_interval " + formatDuration(interval) + " over the duration " +
