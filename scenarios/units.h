@@ -27,12 +27,12 @@ std::optional<double> parseNumber(std::string_view text);
 
 // Shortest text that reads back as the same value: `30s`, `250ms`, `0.1s`, `100/s`.
 std::string formatDuration(double seconds);
-
-// Why a replication of `duration` seconds, sampled every `interval` seconds, would keep more
-// time-series rows than models::kMaxTimeseriesSamples (with the shortest interval that
-// would do); nothing when it would not.
-std::optional<std::string> timeseriesTooLong(double duration, double interval);
 std::string formatRate(double perSecond);
 std::string formatNumber(double value);  // round-trip exact ("%.17g" shortened)
+
+// Why a replication of `duration` seconds, sampled every `interval` seconds, would keep more
+// time-series rows than models::kMaxTimeseriesSamples, with a readable interval that would
+// do (1, 2 or 5 times a power of ten); nothing when it would not.
+std::optional<std::string> timeseriesTooLong(double duration, double interval);
 
 }  // namespace lbsim::scenarios
