@@ -3,12 +3,17 @@
 breaks them, and checks that lbsim answers every broken file with a located error (exit 2)
 or a run, never with a crash, a hang, an uncaught exception or an error that names no file.
 
-Two modes:
+Three modes:
   text    edits of the file's text (a line deleted, doubled or indented, a value replaced
           by a bad one, the file cut short), each checked with `lbsim check`;
   struct  edits of the parsed YAML (a key deleted, a number made negative, huge or NaN, a
           list cut or doubled, a value of the wrong shape), each checked and, when lbsim
-          accepts it, run for 20 simulated seconds (`lbsim run`, one replication).
+          accepts it, run for 20 simulated seconds (`lbsim run`, one replication);
+  files   the same text edits, plus a field of a CSV or log line replaced, in a file that a
+          scenario or a command names: the autoscaler manifests and rules, the metric traces
+          and the access log. Each broken file is read by the commands that read it:
+          `lbsim check` of the scenario that names it (and, for the access log, a 20 s run),
+          and `lbsim explain autoscaler` with the manifests and traces.
 
 What it reports, once per distinct kind: a signal or an exit code from 128 up, a timeout,
 output with a sanitizer's report, an assertion or a C++ exception's text, and a failure whose
@@ -17,6 +22,7 @@ message names neither the file nor lbsim. Each such file is kept in the work fol
 Usage (with the release or the asan build):
     /usr/bin/python3 scripts/fuzz-scenarios.py build/asan/cli/lbsim text 500 --seed 1
     /usr/bin/python3 scripts/fuzz-scenarios.py build/release/cli/lbsim struct 300 --seed 2
+    /usr/bin/python3 scripts/fuzz-scenarios.py build/release/cli/lbsim files 500 --seed 3
 
 Deterministic for a seed (Python's random.Random); needs python3-yaml (Debian).
 """
@@ -48,7 +54,7 @@ BAD_SIGNS = ['terminate called', 'Assertion', 'AddressSanitizer', 'runtime error
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('lbsim', help='the lbsim binary')
-    ap.add_argument('mode', choices=['text', 'struct'])
+    ap.add_argument('mode', choices=['text', 'struct', 'files'])
     ap.add_argument('count', type=int, help='how many mutants')
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--work', default=None, help='work folder (default /tmp/lbsim-fuzz-MODE-SEED)')
@@ -105,6 +111,59 @@ def main():
                 lines[i] = lines[i][:v.start()] + rng.choice(BAD) + lines[i][v.end():]
         return '\n'.join(lines)
 
+    def field_mutant(text):
+        # A CSV or log line with one of its fields (split on commas or spaces) replaced.
+        lines = text.split('\n')
+        candidates = [i for i, l in enumerate(lines) if l.strip() and not l.startswith('#')]
+        i = rng.choice(candidates)
+        sep = ',' if lines[i].count(',') >= 2 else ' '
+        fields = lines[i].split(sep)
+        j = rng.randrange(len(fields))
+        kind = rng.randrange(4)
+        if kind == 0:
+            fields[j] = rng.choice(BAD + ['', '"', '[', '-', '1e309', '0x10', ' ', '\t'])
+        elif kind == 1:
+            del fields[j]
+        elif kind == 2:
+            fields.insert(j, fields[j])
+        else:
+            fields[j] = fields[j][:rng.randrange(len(fields[j]) + 1)]
+        lines[i] = sep.join(fields)
+        return '\n'.join(lines)
+
+    # files mode: each data file with the commands that read it (paths relative to base).
+    readers = {
+        'autoscaling/user-service-hpa.yaml': [
+            ['check', 'spike-10x-hpa.yaml'],
+            ['explain', 'autoscaler', '--hpa', 'autoscaling/user-service-hpa.yaml',
+             '--metrics', 'autoscaling/spike-10x.csv']],
+        'autoscaling/enrollment-service-hpa.yaml': [
+            ['explain', 'autoscaler', '--hpa', 'autoscaling/enrollment-service-hpa.yaml',
+             '--metrics', 'autoscaling/spike-10x.csv']],
+        'autoscaling/user-service-asg.yaml': [
+            ['check', 'spike-10x-asg.yaml'],
+            ['explain', 'autoscaler', '--asg', 'autoscaling/user-service-asg.yaml',
+             '--metrics', 'autoscaling/spike-10x.csv']],
+        'autoscaling/user-service-asg-step.yaml': [
+            ['explain', 'autoscaler', '--asg', 'autoscaling/user-service-asg-step.yaml',
+             '--metrics', 'autoscaling/spike-10x.csv']],
+        'autoscaling/auto-scale-script.yaml': [
+            ['check', 'spike-10x-script.yaml'],
+            ['explain', 'autoscaler', '--script', 'autoscaling/auto-scale-script.yaml',
+             '--metrics', 'autoscaling/spike-10x.csv']],
+        'autoscaling/spike-10x.csv': [
+            ['explain', 'autoscaler', '--hpa', 'autoscaling/user-service-hpa.yaml',
+             '--metrics', 'autoscaling/spike-10x.csv']],
+        'autoscaling/per-pod-sample.csv': [
+            ['explain', 'autoscaler', '--hpa', 'autoscaling/user-service-hpa.yaml',
+             '--metrics', 'autoscaling/per-pod-sample.csv', '--requests',
+             'cpu=500m,memory=512Mi']],
+        'logs/sample-access.log': [
+            ['check', 'cerebrum-replay.yaml'],
+            ['run', 'cerebrum-replay.yaml', '--quiet', '--replications', '1', '--duration',
+             '20s', '--out', os.path.join(work, 'out')]],
+    }
+
     def nodes(node, path=()):
         out = [(path, node)]
         if isinstance(node, dict):
@@ -151,6 +210,42 @@ def main():
 
     seen = {}
     tally = {}
+
+    def report(n, source, stage, rc, out, problem, path):
+        tally[f'{stage} exit {rc}'] = tally.get(f'{stage} exit {rc}', 0) + 1
+        if problem:
+            last = out.strip().split('\n')[-1][:160] if out.strip() else ''
+            key = hashlib.md5((problem + last).encode()).hexdigest()[:8]
+            if key not in seen:
+                kept = os.path.join(work, f'finding-{n}-{key}-{os.path.basename(source)}')
+                shutil.copy(path, kept)
+                seen[key] = kept
+                print(f'mutant {n} of {source} ({stage}): {problem}\n  {out.strip()[-400:]}\n'
+                      f'  kept as {kept}', flush=True)
+
+    if args.mode == 'files':
+        for n in range(args.count):
+            source = rng.choice(sorted(readers))
+            path = os.path.join(base, source)
+            original = open(path).read()
+            mutated = field_mutant(original) if (source.endswith(('.csv', '.log')) and
+                                                 rng.random() < 0.6) else text_mutant(original)
+            with open(path, 'w') as f:
+                f.write(mutated)
+            for argv in readers[source]:
+                stage = argv[0] if argv[0] != 'explain' else 'explain'
+                rc, out = run([binary] + argv, 300 if argv[0] == 'run' else 60)
+                # The error must name the broken file (or the scenario that names it).
+                problem = verdict(rc, out, os.path.basename(source))
+                report(n, source, stage, rc, out, problem, path)
+                if problem:
+                    break
+            with open(path, 'w') as f:
+                f.write(original)
+        print(f'{args.count} mutants, {len(seen)} distinct findings; ' +
+              ', '.join(f'{k}: {v}' for k, v in sorted(tally.items())))
+        return 1 if seen else 0
+
     for n in range(args.count):
         source = rng.choice(sources)
         text = open(os.path.join(base, source)).read()
@@ -169,16 +264,7 @@ def main():
             stage = 'run'
             rc, out = run([binary, 'run', name, '--quiet', '--out', os.path.join(work, 'out')], 300)
             problem = verdict(rc, out, name)
-        tally[f'{stage} exit {rc}'] = tally.get(f'{stage} exit {rc}', 0) + 1
-        if problem:
-            last = out.strip().split('\n')[-1][:160] if out.strip() else ''
-            key = hashlib.md5((problem + last).encode()).hexdigest()[:8]
-            if key not in seen:
-                kept = os.path.join(work, f'finding-{n}-{key}.yaml')
-                shutil.copy(os.path.join(base, name), kept)
-                seen[key] = kept
-                print(f'mutant {n} of {source} ({stage}): {problem}\n  {out.strip()[-400:]}\n'
-                      f'  kept as {kept}', flush=True)
+        report(n, source, stage, rc, out, problem, os.path.join(base, name))
         os.remove(os.path.join(base, name))
     print(f'{args.count} mutants, {len(seen)} distinct findings; ' +
           ', '.join(f'{k}: {v}' for k, v in sorted(tally.items())))
