@@ -64,7 +64,18 @@ void Simulator::run() {
     clock_.now_ = event.time;
     ++eventsProcessed_;
     handlers_[event.handler]->handleEvent(event);
+    if (eventsProcessed_ == nextCheck_) [[unlikely]] {
+      nextCheck_ += checkInterval_;
+      if (check_()) stopped_ = true;
+    }
   }
+}
+
+void Simulator::checkEvery(std::uint64_t events, std::function<bool()> check) {
+  if (events == 0 || !check) throw std::invalid_argument("checkEvery needs events > 0 and a check");
+  check_ = std::move(check);
+  checkInterval_ = events;
+  nextCheck_ = eventsProcessed_ + events;
 }
 
 void Simulator::stopAt(double time) {

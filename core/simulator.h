@@ -61,6 +61,9 @@ class Simulator {
   void every(double interval, double start, std::function<void(double)> callback);
   // Calls `callback(now)` once, at `time`.
   void at(double time, std::function<void(double)> callback);
+  // Calls `check()` after every `events` events, and ends the run when it returns true: a
+  // poll (an interruption) that does not wait for simulated time, which may stand still.
+  void checkEvery(std::uint64_t events, std::function<bool()> check);
 
   std::uint64_t eventsProcessed() const { return eventsProcessed_; }
   std::size_t pendingEvents() const { return calendar_.size(); }
@@ -75,6 +78,9 @@ class Simulator {
   std::vector<EventHandler*> handlers_;
   std::uint64_t nextSequence_ = 0;
   std::uint64_t eventsProcessed_ = 0;
+  std::uint64_t nextCheck_ = ~std::uint64_t{0};
+  std::uint64_t checkInterval_ = 0;
+  std::function<bool()> check_;
   bool stopped_ = false;
   HandlerId stopHandler_ = 0;
   HandlerId periodicHandler_ = 0;

@@ -17,6 +17,10 @@
 
 namespace lbsim::models {
 
+namespace {
+constexpr std::uint64_t kInterruptCheckEvents = 1u << 20;
+}  // namespace
+
 ReplicationResult runReplication(const ScenarioSpec& spec, std::uint32_t r,
                                  const balancing::PolicyRegistry& policies, const RunHooks& hooks) {
   ReplicationResult result;
@@ -48,6 +52,15 @@ ReplicationResult runReplication(const ScenarioSpec& spec, std::uint32_t r,
         result.interrupted = true;
         sim.stop();
       }
+    });
+  }
+  if (hooks.interrupted) {
+    // Also every million events: a run whose clock stands still (arrivals faster than time
+    // can resolve, a loop of zero-time steps) must still answer an interruption.
+    sim.checkEvery(kInterruptCheckEvents, [&] {
+      if (!hooks.interrupted()) return false;
+      result.interrupted = true;
+      return true;
     });
   }
   if (hooks.attach) hooks.attach(network, r);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <vector>
 
 namespace lbsim::core {
@@ -58,6 +59,41 @@ TEST_F(SimulatorTest, StopAtRunsEarlierScheduledEventsAtTheSameTime) {
   sim_.schedule(3.0, recorder_.id, 0, 2);  // scheduled after the stop: does not run
   sim_.run();
   EXPECT_EQ(recorder_.payloads, (std::vector<std::uint64_t>{1}));
+}
+
+// A handler whose every event schedules another at the same instant: the clock stands still,
+// so a poll by simulated time (every) would never come.
+class SameInstantLoop : public EventHandler {
+ public:
+  explicit SameInstantLoop(Simulator& sim) : sim_(sim) {}
+  void handleEvent(const Event&) override { sim_.schedule(sim_.now(), id); }
+  Simulator& sim_;
+  HandlerId id = 0;
+};
+
+TEST_F(SimulatorTest, CheckEveryEndsARunWhoseClockStandsStill) {
+  SameInstantLoop loop(sim_);
+  loop.id = sim_.addHandler(&loop);
+  sim_.schedule(1.0, loop.id);
+  int checks = 0;
+  sim_.checkEvery(1000, [&] { return ++checks == 3; });
+  sim_.run();
+  EXPECT_EQ(checks, 3);
+  EXPECT_EQ(sim_.eventsProcessed(), 3000u);  // checked after events 1000, 2000 and 3000
+  EXPECT_EQ(sim_.now(), 1.0);
+}
+
+TEST_F(SimulatorTest, CheckEveryThatNeverStopsChangesNothing) {
+  sim_.schedule(0.0, recorder_.id, 1, 0);  // events at 0,1,...,5
+  int checks = 0;
+  sim_.checkEvery(2, [&] {
+    ++checks;
+    return false;
+  });
+  sim_.run();
+  EXPECT_EQ(recorder_.times, (std::vector<double>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(checks, 3);
+  EXPECT_THROW(sim_.checkEvery(0, [] { return false; }), std::invalid_argument);
 }
 
 TEST_F(SimulatorTest, EveryTicksWithoutDrift) {

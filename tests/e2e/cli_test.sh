@@ -119,5 +119,21 @@ else
   check "interrupted run leaves no folder behind" test ! -e "$work/interrupted"
 fi
 
+# Ctrl-C while simulated time hardly moves (a mistyped rate of a billion requests a second:
+# 1% of the run, the progress poll's step, would be hours away): still answered at once.
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --rate 1e9/s --duration 100s --out "$work/fast" --quiet 2>/dev/null &
+pid=$!
+sleep 1
+kill -INT $pid
+for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+if kill -0 $pid 2>/dev/null; then
+  kill -9 $pid
+  check "a run of 1e9 requests/s answers Ctrl-C within 10 s" false
+fi
+wait $pid
+status=$?
+check "a run of 1e9 requests/s interrupted exits 130" test $status -eq 130
+check "and leaves no folder behind" test ! -e "$work/fast"
+
 if [ $failures -ne 0 ]; then echo "$failures cli checks failed"; exit 1; fi
 echo "all cli checks passed"
