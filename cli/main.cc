@@ -131,6 +131,15 @@ int runCommand(const RunArgs& args) {
     if (const auto problem = scenarios::timeseriesTooLong(spec.duration, spec.timeseriesInterval)) {
       throw BadInput("--duration " + args.duration + ": the scenario's " + *problem);
     }
+    if (args.rate.empty()) {
+      for (const auto& phase : spec.traffic.phases) {
+        const double peak = std::max(phase.rate, phase.rampTo.value_or(0.0));
+        if (const auto problem = scenarios::tooManyArrivals("rate", peak, spec.duration)) {
+          throw BadInput("--duration " + args.duration + ": the scenario's phase '" + phase.name +
+                         "' " + *problem);
+        }
+      }
+    }
   }
   // TIER=VALUE of --policy and --replicas: the tier, and the value (empty when missing).
   auto tierOption = [&spec](const std::string& option, const std::string& o,
@@ -172,6 +181,9 @@ int runCommand(const RunArgs& args) {
     if (!r || *r <= 0.0) {
       throw BadInput("--rate '" + args.rate +
                      "' is not a positive rate; allowed: " + scenarios::kRateForms);
+    }
+    if (const auto problem = scenarios::tooManyArrivals("--rate", *r, spec.duration)) {
+      throw BadInput(*problem);
     }
     if (spec.traffic.phases.empty()) {
       throw BadInput("--rate needs open traffic (phases); this scenario's traffic is " +
@@ -236,8 +248,17 @@ int runCommand(const RunArgs& args) {
   return kExitOk;
 }
 
-int solveCommand(const std::string& path, double rate) {
+int solveCommand(const std::string& path, const std::string& rateText) {
   using namespace lbsim;
+  double rate = -1.0;  // the peak of the phases
+  if (!rateText.empty()) {
+    const auto r = scenarios::parseRate(rateText);
+    if (!r || *r <= 0.0) {
+      throw BadInput("--rate '" + rateText + "' is not a positive rate of users; allowed: " +
+                     scenarios::kRateForms + " (a plain number is per second)");
+    }
+    rate = *r;
+  }
   const auto policies = models::balancing::PolicyRegistry::withBuiltins();
   const models::ScenarioSpec spec = load(path, policies);
   const auto r = validation::solveScenario(spec, rate);
@@ -362,12 +383,12 @@ int main(int argc, char** argv) {
   checkCmd->add_option("scenario", checkPath, "scenario file (YAML)")->required();
 
   std::string solvePath;
-  double solveRate = -1.0;
+  std::string solveRate;
   CLI::App* solveCmd = app.add_subcommand(
       "solve", "instant analytic estimate: utilization, waits, saturation point");
   solveCmd->add_option("scenario", solvePath, "scenario file (YAML)")->required();
   solveCmd->add_option("--rate", solveRate,
-                       "users/s to evaluate (default: the peak of the phases)");
+                       "users to evaluate, e.g. 4000 or 4000/s (default: the peak of the phases)");
 
   bool validateQuick = false;
   bool validateNoSweep = false;

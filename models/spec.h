@@ -573,4 +573,9 @@ double defaultTimeseriesInterval(double duration);
 // large chain's few hundred series is gigabytes already.
 inline constexpr double kMaxTimeseriesSamples = 1e6;
 
+// The most arrivals a rate may make over a replication (rate x duration). A run of 10^12
+// requests would take days, and far beyond it the gaps between arrivals fall below what the
+// clock can resolve, so that simulated time stops moving.
+inline constexpr double kMaxArrivals = 1e12;
+
 }  // namespace lbsim::models

@@ -1069,7 +1069,17 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
         in.fail(phases, "traffic phases is empty; allowed: one or more phases");
       }
       for (std::size_t i = 0; i < phases.size(); ++i) {
-        in.collect([&] { spec.traffic.phases.push_back(parsePhase(in, phases[i], i)); });
+        in.collect([&] {
+          const models::PhaseSpec p = parsePhase(in, phases[i], i);
+          for (const auto& [key, value] :
+               {std::pair{"rate", std::optional(p.rate)}, std::pair{"ramp_to", p.rampTo}}) {
+            if (!value) continue;
+            if (const auto problem = tooManyArrivals(key, *value, spec.duration)) {
+              in.fail(phases[i][key], "phase " + std::to_string(i + 1) + " " + *problem);
+            }
+          }
+          spec.traffic.phases.push_back(p);
+        });
       }
     }
     if (replay && !phases && !traffic["users"] &&

@@ -116,4 +116,19 @@ std::optional<std::string> timeseriesTooLong(double duration, double interval) {
          formatDuration(niceStepAtLeast(duration / models::kMaxTimeseriesSamples)) + " or more)";
 }
 
+std::optional<std::string> tooManyArrivals(const std::string& what, double perSecond,
+                                           double duration) {
+  if (!(duration > 0.0) || perSecond * duration <= models::kMaxArrivals) return std::nullopt;
+  char arrivals[32];
+  std::snprintf(arrivals, sizeof arrivals, "%.3g", perSecond * duration);
+  // The highest rate allowed, cut (not rounded) to three significant digits.
+  const double most = models::kMaxArrivals / duration;
+  const double step = std::pow(10.0, std::floor(std::log10(most)) - 2.0);
+  char allowed[32];
+  std::snprintf(allowed, sizeof allowed, "%.3g/s", std::floor(most / step) * step);
+  return what + " " + formatRate(perSecond) + " over the duration " + formatDuration(duration) +
+         " makes " + arrivals + " arrivals; allowed: at most 1e12 (a rate of at most " + allowed +
+         " over this duration)";
+}
+
 }  // namespace lbsim::scenarios

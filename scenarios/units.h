@@ -35,4 +35,10 @@ std::string formatNumber(double value);  // round-trip exact ("%.17g" shortened)
 // do (1, 2 or 5 times a power of ten); nothing when it would not.
 std::optional<std::string> timeseriesTooLong(double duration, double interval);
 
+// Why `perSecond` over `duration` seconds would make more arrivals than models::kMaxArrivals,
+// with the highest rate that would do; nothing when it would not. `what` names the rate
+// ("rate", "ramp_to").
+std::optional<std::string> tooManyArrivals(const std::string& what, double perSecond,
+                                           double duration);
+
 }  // namespace lbsim::scenarios

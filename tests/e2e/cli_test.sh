@@ -119,6 +119,16 @@ else
   check "interrupted run leaves no folder behind" test ! -e "$work/interrupted"
 fi
 
+# A rate no run could finish (far beyond it, simulated time stops moving) is refused.
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --rate 1e300/s --out "$work/x" >"$work/fastest.out" 2>&1
+check "run --rate 1e300/s exits 2" test $? -eq 2
+check "and says which rate would do" grep -q "arrivals; allowed: at most 1e12 (a rate of at most" "$work/fastest.out"
+"$lbsim" solve "$src/scenarios/examples/shop.yaml" --rate -5 >"$work/solve-neg.out" 2>&1
+check "solve --rate -5 exits 2" test $? -eq 2
+check "and says it is not a positive rate" grep -q "is not a positive rate of users" "$work/solve-neg.out"
+"$lbsim" solve "$src/scenarios/examples/shop.yaml" --rate 100/s >"$work/solve-unit.out" 2>&1
+check "solve --rate takes a unit, like run" grep -q "at 100 users/s" "$work/solve-unit.out"
+
 # Ctrl-C while simulated time hardly moves (a mistyped rate of a billion requests a second:
 # 1% of the run, the progress poll's step, would be hours away): still answered at once.
 "$lbsim" run "$src/scenarios/examples/shop.yaml" --rate 1e9/s --duration 100s --out "$work/fast" --quiet 2>/dev/null &
