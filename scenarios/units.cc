@@ -126,9 +126,9 @@ std::optional<std::string> tooManyArrivals(const std::string& what, double perSe
   const double step = std::pow(10.0, std::floor(std::log10(most)) - 2.0);
   char allowed[32];
   std::snprintf(allowed, sizeof allowed, "%.3g/s", std::floor(most / step) * step);
-  return what + " " + formatRate(perSecond) + " over the duration " + formatDuration(duration) +
-         " makes " + arrivals + " arrivals; allowed: at most 1e12 (a rate of at most " + allowed +
-         " over this duration)";
+  return what + " " + formatRate(perSecond) + " would make " + arrivals +
+         " arrivals over the duration " + formatDuration(duration) +
+         "; allowed: at most 1e12 (a rate of at most " + allowed + " over this duration)";
 }
 
 }  // namespace lbsim::scenarios

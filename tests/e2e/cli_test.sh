@@ -122,7 +122,7 @@ fi
 # A rate no run could finish (far beyond it, simulated time stops moving) is refused.
 "$lbsim" run "$src/scenarios/examples/shop.yaml" --rate 1e300/s --out "$work/x" >"$work/fastest.out" 2>&1
 check "run --rate 1e300/s exits 2" test $? -eq 2
-check "and says which rate would do" grep -q "arrivals; allowed: at most 1e12 (a rate of at most" "$work/fastest.out"
+check "and says which rate would do" grep -q "allowed: at most 1e12 (a rate of at most" "$work/fastest.out"
 "$lbsim" solve "$src/scenarios/examples/shop.yaml" --rate -5 >"$work/solve-neg.out" 2>&1
 check "solve --rate -5 exits 2" test $? -eq 2
 check "and says it is not a positive rate" grep -q "is not a positive rate of users" "$work/solve-neg.out"

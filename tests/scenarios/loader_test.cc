@@ -284,8 +284,9 @@ TEST_F(LoaderTest, TimeSeriesIntervalThatKeepsTooManySamples) {
 TEST_F(LoaderTest, RateThatMakesTooManyArrivals) {
   // 600 s at 2e9/s is 1.2e12 arrivals, over models::kMaxArrivals (1e12): 1.66e9/s would do.
   EXPECT_EQ(errors(replaceLine(kValid, 8, "    - {duration: 5m, rate: 20/s, ramp_to: 2e9/s}")),
-            "small.yaml:8:43: phase 2 ramp_to 2e+09/s over the duration 600s makes 1.2e+12 "
-            "arrivals; allowed: at most 1e12 (a rate of at most 1.66e+09/s over this duration)");
+            "small.yaml:8:43: phase 2 ramp_to 2e+09/s would make 1.2e+12 arrivals over the "
+            "duration 600s; allowed: at most 1e12 (a rate of at most 1.66e+09/s over this "
+            "duration)");
   EXPECT_NO_THROW(load(replaceLine(kValid, 8, "    - {duration: 5m, rate: 1e9/s}")));
 }
 
