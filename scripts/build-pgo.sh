@@ -84,7 +84,8 @@ done
   --replications 1 --quiet --replicas user-service=19 --replicas course-service=20 \
   --replicas enrollment-service=13 --replicas assessment-service=9 --out "$TRAIN_OUT/run" \
   >/dev/null
-# The hand loop is not run here: with no profile of its own it is built as in Release.
+# The hand loop is not run here: built with no profile of its own, it measured as fast as
+# in Release (docs/performance.md, ninth pass).
 
 echo "build-pgo.sh: 3/3 optimized build"
 configure "-fprofile-use -fprofile-partial-training -Wno-missing-profile"
