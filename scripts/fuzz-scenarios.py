@@ -132,32 +132,25 @@ def main():
         return '\n'.join(lines)
 
     # files mode: each data file with the commands that read it (paths relative to base).
+    def explain(flag, rules, metrics='autoscaling/spike-10x.csv', *extra):
+        return ['explain', 'autoscaler', flag, rules, '--metrics', metrics, *extra]
+
     readers = {
         'autoscaling/user-service-hpa.yaml': [
-            ['check', 'spike-10x-hpa.yaml'],
-            ['explain', 'autoscaler', '--hpa', 'autoscaling/user-service-hpa.yaml',
-             '--metrics', 'autoscaling/spike-10x.csv']],
+            ['check', 'spike-10x-hpa.yaml'], explain('--hpa', 'autoscaling/user-service-hpa.yaml')],
         'autoscaling/enrollment-service-hpa.yaml': [
-            ['explain', 'autoscaler', '--hpa', 'autoscaling/enrollment-service-hpa.yaml',
-             '--metrics', 'autoscaling/spike-10x.csv']],
+            explain('--hpa', 'autoscaling/enrollment-service-hpa.yaml')],
         'autoscaling/user-service-asg.yaml': [
-            ['check', 'spike-10x-asg.yaml'],
-            ['explain', 'autoscaler', '--asg', 'autoscaling/user-service-asg.yaml',
-             '--metrics', 'autoscaling/spike-10x.csv']],
+            ['check', 'spike-10x-asg.yaml'], explain('--asg', 'autoscaling/user-service-asg.yaml')],
         'autoscaling/user-service-asg-step.yaml': [
-            ['explain', 'autoscaler', '--asg', 'autoscaling/user-service-asg-step.yaml',
-             '--metrics', 'autoscaling/spike-10x.csv']],
+            explain('--asg', 'autoscaling/user-service-asg-step.yaml')],
         'autoscaling/auto-scale-script.yaml': [
             ['check', 'spike-10x-script.yaml'],
-            ['explain', 'autoscaler', '--script', 'autoscaling/auto-scale-script.yaml',
-             '--metrics', 'autoscaling/spike-10x.csv']],
-        'autoscaling/spike-10x.csv': [
-            ['explain', 'autoscaler', '--hpa', 'autoscaling/user-service-hpa.yaml',
-             '--metrics', 'autoscaling/spike-10x.csv']],
+            explain('--script', 'autoscaling/auto-scale-script.yaml')],
+        'autoscaling/spike-10x.csv': [explain('--hpa', 'autoscaling/user-service-hpa.yaml')],
         'autoscaling/per-pod-sample.csv': [
-            ['explain', 'autoscaler', '--hpa', 'autoscaling/user-service-hpa.yaml',
-             '--metrics', 'autoscaling/per-pod-sample.csv', '--requests',
-             'cpu=500m,memory=512Mi']],
+            explain('--hpa', 'autoscaling/user-service-hpa.yaml', 'autoscaling/per-pod-sample.csv',
+                    '--requests', 'cpu=500m,memory=512Mi')],
         'logs/sample-access.log': [
             ['check', 'cerebrum-replay.yaml'],
             ['run', 'cerebrum-replay.yaml', '--quiet', '--replications', '1', '--duration',
@@ -233,8 +226,8 @@ def main():
             with open(path, 'w') as f:
                 f.write(mutated)
             for argv in readers[source]:
-                stage = argv[0] if argv[0] != 'explain' else 'explain'
-                rc, out = run([binary] + argv, 300 if argv[0] == 'run' else 60)
+                stage = argv[0]
+                rc, out = run([binary] + argv, 300 if stage == 'run' else 60)
                 # The error must name the broken file (or the scenario that names it).
                 problem = verdict(rc, out, os.path.basename(source))
                 report(n, source, stage, rc, out, problem, path)
@@ -242,11 +235,8 @@ def main():
                     break
             with open(path, 'w') as f:
                 f.write(original)
-        print(f'{args.count} mutants, {len(seen)} distinct findings; ' +
-              ', '.join(f'{k}: {v}' for k, v in sorted(tally.items())))
-        return 1 if seen else 0
 
-    for n in range(args.count):
+    for n in range(args.count if args.mode != 'files' else 0):
         source = rng.choice(sources)
         text = open(os.path.join(base, source)).read()
         name = os.path.join(os.path.dirname(source), f'mutant-{n}.yaml')
