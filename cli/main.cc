@@ -131,13 +131,13 @@ int runCommand(const RunArgs& args) {
     if (const auto problem = scenarios::timeseriesTooLong(spec.duration, spec.timeseriesInterval)) {
       throw BadInput("--duration " + args.duration + ": the scenario's " + *problem);
     }
+    // (--rate replaces the phases; it is checked below.)
     if (args.rate.empty()) {
-      for (const auto& phase : spec.traffic.phases) {
-        const double peak = std::max(phase.rate, phase.rampTo.value_or(0.0));
-        if (const auto problem = scenarios::tooManyArrivals("rate", peak, spec.duration)) {
-          throw BadInput("--duration " + args.duration + ": the scenario's phase '" + phase.name +
-                         "' " + *problem);
-        }
+      const auto problems = scenarios::tooManyArrivals(spec.traffic, spec.duration);
+      if (!problems.empty()) {
+        const auto& p = problems.front();
+        throw BadInput("--duration " + args.duration + ": the scenario's " +
+                       (p.phase ? "" : "traffic " + p.key + ": ") + p.message);
       }
     }
   }

@@ -1069,17 +1069,18 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
         in.fail(phases, "traffic phases is empty; allowed: one or more phases");
       }
       for (std::size_t i = 0; i < phases.size(); ++i) {
-        in.collect([&] {
-          const models::PhaseSpec p = parsePhase(in, phases[i], i);
-          for (const auto& [key, value] :
-               {std::pair{"rate", std::optional(p.rate)}, std::pair{"ramp_to", p.rampTo}}) {
-            if (!value) continue;
-            if (const auto problem = tooManyArrivals(key, *value, spec.duration)) {
-              in.fail(phases[i][key], "phase " + std::to_string(i + 1) + " " + *problem);
+        in.collect([&] { spec.traffic.phases.push_back(parsePhase(in, phases[i], i)); });
+      }
+      if (spec.traffic.phases.size() == phases.size()) {  // each phase read
+        for (const ArrivalsProblem& problem : tooManyArrivals(spec.traffic, spec.duration)) {
+          in.collect([&] {
+            if (problem.phase) {
+              in.fail(phases[*problem.phase][problem.key], problem.message);
+            } else {
+              in.fail(traffic[problem.key], "traffic " + problem.key + ": " + problem.message);
             }
-          }
-          spec.traffic.phases.push_back(p);
-        });
+          });
+        }
       }
     }
     if (replay && !phases && !traffic["users"] &&

@@ -5,7 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <algorithm>
+
 #include "models/spec.h"
+#include "models/traffic/rate_profile.h"
 
 namespace lbsim::scenarios {
 
@@ -129,6 +132,37 @@ std::optional<std::string> tooManyArrivals(const std::string& what, double perSe
   return what + " " + formatRate(perSecond) + " would make " + arrivals +
          " arrivals over the duration " + formatDuration(duration) +
          "; allowed: at most 1e12 (a rate of at most " + allowed + " over this duration)";
+}
+
+std::vector<ArrivalsProblem> tooManyArrivals(const models::TrafficSpec& traffic, double duration) {
+  std::vector<ArrivalsProblem> problems;
+  for (std::size_t i = 0; i < traffic.phases.size(); ++i) {
+    const models::PhaseSpec& p = traffic.phases[i];
+    for (const auto& [key, value] :
+         {std::pair{"rate", std::optional(p.rate)}, std::pair{"ramp_to", p.rampTo}}) {
+      if (!value) continue;
+      if (const auto problem = tooManyArrivals(key, *value, duration)) {
+        problems.push_back({i, key, "phase " + std::to_string(i + 1) + " " + *problem});
+      }
+    }
+  }
+  if (!problems.empty() || traffic.phases.empty() || (traffic.spikes.empty() && !traffic.diurnal))
+    return problems;
+  // Each phase's rate over the whole run is within the limit, so the phases alone are; their
+  // spikes and curve multiply them, and the run's arrivals follow the product.
+  const models::traffic::RateProfile profile(traffic.phases, traffic.spikes, traffic.diurnal);
+  const double arrivals = profile.expectedArrivals(0.0, std::min(duration, profile.end()));
+  if (!(arrivals > models::kMaxArrivals)) return problems;
+  const bool spikes = !traffic.spikes.empty();
+  char made[32];
+  std::snprintf(made, sizeof made, "%.3g", arrivals);
+  problems.push_back(
+      {std::nullopt, spikes ? "spikes" : "diurnal",
+       std::string("the phases with their ") +
+           (spikes ? (traffic.diurnal ? "spikes and diurnal curve" : "spikes") : "diurnal curve") +
+           " would make " + made + " arrivals over the duration " + formatDuration(duration) +
+           "; allowed: at most 1e12 (smaller factors or rates)"});
+  return problems;
 }
 
 }  // namespace lbsim::scenarios

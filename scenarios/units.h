@@ -3,6 +3,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "models/spec.h"
 
 namespace lbsim::scenarios {
 
@@ -40,5 +43,17 @@ std::optional<std::string> timeseriesTooLong(double duration, double interval);
 // ("rate", "ramp_to").
 std::optional<std::string> tooManyArrivals(const std::string& what, double perSecond,
                                            double duration);
+
+// The same limit for a scenario's open traffic over `duration`: each phase's `rate` and
+// `ramp_to` as above (a problem of each, with `phase` its index and `key` the key), and when
+// they are all within it, the arrivals the phases make with their spikes and daily curve,
+// which multiply the rate (`key` "spikes" or "diurnal", whichever the traffic has first).
+// Empty when the traffic is within the limit.
+struct ArrivalsProblem {
+  std::optional<std::size_t> phase;
+  std::string key;
+  std::string message;
+};
+std::vector<ArrivalsProblem> tooManyArrivals(const models::TrafficSpec& traffic, double duration);
 
 }  // namespace lbsim::scenarios

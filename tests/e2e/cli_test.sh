@@ -123,6 +123,14 @@ fi
 "$lbsim" run "$src/scenarios/examples/shop.yaml" --rate 1e300/s --out "$work/x" >"$work/fastest.out" 2>&1
 check "run --rate 1e300/s exits 2" test $? -eq 2
 check "and says which rate would do" grep -q "allowed: at most 1e12 (a rate of at most" "$work/fastest.out"
+# A --duration that makes a phase's rate too many arrivals: the phase by its number (this one
+# has no name), as the loader gives it.
+sed -e 's|{name: steady, duration: 5m, rate: 20/s}|{duration: 5m, rate: 2e7/s}|' \
+    -e 's|timeseries_interval: 30s|timeseries_interval: 1h|' \
+    "$src/scenarios/examples/shop.yaml" >"$work/shop-fast.yaml"
+"$lbsim" run "$work/shop-fast.yaml" --duration 20000h --out "$work/x" >"$work/longest.out" 2>&1
+check "run --duration 20000h exits 2" test $? -eq 2
+check "and names the phase by its number" grep -q "the scenario's phase 1 rate 2e+07/s would make" "$work/longest.out"
 "$lbsim" solve "$src/scenarios/examples/shop.yaml" --rate -5 >"$work/solve-neg.out" 2>&1
 check "solve --rate -5 exits 2" test $? -eq 2
 check "and says it is not a positive rate" grep -q "is not a positive rate of users" "$work/solve-neg.out"

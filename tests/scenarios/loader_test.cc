@@ -290,6 +290,27 @@ TEST_F(LoaderTest, RateThatMakesTooManyArrivals) {
   EXPECT_NO_THROW(load(replaceLine(kValid, 8, "    - {duration: 5m, rate: 1e9/s}")));
 }
 
+TEST_F(LoaderTest, SpikesThatMakeTooManyArrivals) {
+  // Each phase is within models::kMaxArrivals (1e12), but a spike multiplies the rate: 1e9/s
+  // for 5 min is 3e11 arrivals. Doubled for 5 min, it is 6e11, within the limit; with a
+  // second spike of 1e5 over the last minute (overlapping spikes multiply), that minute
+  // alone makes 1e9 x 2 x 1e5 x 60 s = 1.2e16.
+  const std::string fast = replaceLine(kValid, 7, "    - {duration: 5m, rate: 1e9/s}");
+  // The spikes go into the traffic mapping, before its mix (line 9).
+  EXPECT_EQ(errors(replaceLine(fast, 9,
+                               "  spikes: [{at: 0s, duration: 5m, factor: 2}, {at: 4m, "
+                               "duration: 1m, factor: 1e5}]\n  mix:")),
+            "small.yaml:9:11: traffic spikes: the phases with their spikes would make 1.2e+16 "
+            "arrivals over the duration 600s; allowed: at most 1e12 (smaller factors or rates)");
+  EXPECT_NO_THROW(
+      load(replaceLine(fast, 9, "  spikes: [{at: 0s, duration: 5m, factor: 2}]\n  mix:")));
+  // A daily curve multiplies it as well; its points are factors of the phases' rate.
+  EXPECT_EQ(errors(replaceLine(fast, 9, "  diurnal: {period: 10m, points: [1e4, 1e4]}\n  mix:")),
+            "small.yaml:9:12: traffic diurnal: the phases with their diurnal curve would make "
+            "3e+15 arrivals over the duration 600s; allowed: at most 1e12 (smaller factors or "
+            "rates)");
+}
+
 TEST_F(LoaderTest, MissingRequiredKey) {
   EXPECT_EQ(errors(replaceLine(kValid, 3, "")),
             "small.yaml:1:1: missing key 'duration' in scenario");
