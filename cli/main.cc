@@ -227,8 +227,17 @@ int runCommand(const RunArgs& args) {
   hooks.traceFraction = args.traceFraction;
 
   const auto started = std::chrono::steady_clock::now();
-  const models::ExperimentResult result =
-      models::runExperiment(spec, policies, hooks, static_cast<unsigned>(args.jobs));
+  models::ExperimentResult result;
+  try {
+    result = models::runExperiment(spec, policies, hooks, static_cast<unsigned>(args.jobs));
+  } catch (const models::RunError& e) {
+    // The scenario's doing, as bad input is: nothing written, the folder as it was.
+    bar.finish();
+    trace.reset();  // removes the trace's partial file
+    std::error_code ignored;
+    if (!folderExisted) std::filesystem::remove(folder, ignored);  // only if left empty
+    throw BadInput(std::string(e.what()) + "; no results written");
+  }
   bar.finish();
   if (result.interrupted) {
     std::cerr << "lbsim: interrupted; no results written\n";

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <memory>
@@ -19,6 +20,37 @@ namespace lbsim::models {
 
 namespace {
 constexpr std::uint64_t kInterruptCheckEvents = 1u << 20;
+
+// Why replication r stopped with too many requests in flight: when, how many, and the tier
+// whose queues hold the most of them.
+std::string overgrownMessage(const Network& network, std::uint32_t r, double now,
+                             std::size_t allowed) {
+  std::size_t most = 0;
+  TierIndex where = 0;
+  for (TierIndex t = 0; t < network.tierCount(); ++t) {
+    const ServicePool& tier = network.tier(t);
+    std::size_t queued = tier.waitingAtBalancer();
+    for (const auto& replica : tier.replicas())
+      queued += replica.waiting();
+    if (queued > most) {
+      most = queued;
+      where = t;
+    }
+  }
+  char text[512];
+  std::snprintf(text, sizeof text,
+                "replication %u stopped at %.6g s of simulated time with %zu requests in "
+                "flight; allowed: at most %zu (and one per closed user). ",
+                r + 1, now, network.requestsInFlight(), allowed);
+  std::string message = text;
+  if (most == 0) return message + "No tier's queue holds them: they wait on the network";
+  std::snprintf(text, sizeof text,
+                "Tier '%s' queues %zu of them: a queue with no limit that is sent more than its "
+                "workers serve grows without end. Give its replicas a queue_limit (or a "
+                "queue_timeout), or more replicas, or lower the rate",
+                network.tier(where).id().c_str(), most);
+  return message + text;
+}
 }  // namespace
 
 ReplicationResult runReplication(const ScenarioSpec& spec, std::uint32_t r,
@@ -54,21 +86,27 @@ ReplicationResult runReplication(const ScenarioSpec& spec, std::uint32_t r,
       }
     });
   }
-  if (hooks.interrupted) {
-    // Also every million events: a run whose clock stands still (arrivals faster than time
-    // can resolve, a loop of zero-time steps) must still answer an interruption.
-    sim.checkEvery(kInterruptCheckEvents, [&] {
-      if (!hooks.interrupted()) return false;
-      result.interrupted = true;
+  // Every million events: whether the run has grown beyond what it can hold, and (a run
+  // whose clock stands still, arrivals faster than time can resolve or a loop of zero-time
+  // steps, must still answer one) whether it was interrupted.
+  const std::size_t maxInFlight = hooks.maxRequestsInFlight + spec.traffic.closed.users;
+  bool overgrown = false;
+  sim.checkEvery(kInterruptCheckEvents, [&] {
+    if (network.requestsInFlight() > maxInFlight) {
+      overgrown = true;
       return true;
-    });
-  }
+    }
+    if (!hooks.interrupted || !hooks.interrupted()) return false;
+    result.interrupted = true;
+    return true;
+  });
   if (hooks.attach) hooks.attach(network, r);
   network.start();
   // Scheduled last, so that everything else due at `duration` has run; a sample that
   // falls exactly at the end is taken after the loop.
   sim.stopAt(spec.duration);
   sim.run();
+  if (overgrown) throw RunError(overgrownMessage(network, r, sim.now(), hooks.maxRequestsInFlight));
   if (result.interrupted) return result;
   collector.sample(spec.duration);
   result.figures = collector.figures(spec.duration);
@@ -120,13 +158,21 @@ std::vector<ReplicationResult> runConcurrently(const ScenarioSpec& spec,
   std::vector<BufferedTrace> traces(hooks.trace != nullptr ? n : 0);
   std::mutex hookLock;
   std::atomic<std::uint32_t> next{0};
-  std::atomic<bool> stop{false};
-  std::exception_ptr error;
+  // The first replication that failed or was interrupted: the ones after it are not
+  // started, the ones before it all run (as they would on one thread).
+  std::atomic<std::uint32_t> stopAt{n};
+  auto stop = [&stopAt](std::uint32_t r) {
+    std::uint32_t seen = stopAt.load();
+    while (r < seen && !stopAt.compare_exchange_weak(seen, r)) {
+    }
+  };
+  std::vector<std::exception_ptr> errors(n);  // each written by its replication's thread only
   auto work = [&] {
     for (;;) {
       const std::uint32_t r = next.fetch_add(1);
-      if (r >= n || stop.load()) return;
+      if (r >= n || r > stopAt.load()) return;
       RunHooks mine;
+      mine.maxRequestsInFlight = hooks.maxRequestsInFlight;
       if (hooks.progress) {
         mine.progress = [&](std::uint32_t rep, double fraction) {
           const std::lock_guard<std::mutex> guard(hookLock);
@@ -145,11 +191,10 @@ std::vector<ReplicationResult> runConcurrently(const ScenarioSpec& spec,
       }
       try {
         runs[r] = runReplication(spec, r, policies, mine);
-        if (runs[r].interrupted) stop = true;
+        if (runs[r].interrupted) stop(r);
       } catch (...) {
-        const std::lock_guard<std::mutex> guard(hookLock);
-        if (!error) error = std::current_exception();
-        stop = true;
+        errors[r] = std::current_exception();
+        stop(r);
       }
     }
   };
@@ -158,7 +203,10 @@ std::vector<ReplicationResult> runConcurrently(const ScenarioSpec& spec,
     threads.emplace_back(work);
   for (std::thread& t : threads)
     t.join();
-  if (error) std::rethrow_exception(error);
+  // The first replication's error, as one thread would have met it.
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
   for (std::uint32_t r = 0; r < n && hooks.trace != nullptr; ++r)
     traces[r].replayInto(*hooks.trace);
   // An interrupted run keeps the replications before the first one interrupted, as a

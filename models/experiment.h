@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct RunHooks {
   TraceSink* trace = nullptr;
   double traceFraction = 0.0;
   std::function<void(Network& network, std::uint32_t replication)> attach;
+  // Requests a replication may keep in flight beyond its closed users (RunError past it).
+  std::size_t maxRequestsInFlight = kMaxRequestsInFlight;
 };
 
 struct ReplicationResult {
@@ -57,7 +60,16 @@ struct ExperimentResult {
   bool interrupted = false;
 };
 
-// Runs replication `r` of the scenario with its own seed (core::replicationSeed).
+// A replication the scenario made impossible to finish: more requests in flight than
+// kMaxRequestsInFlight (a queue without a limit, overloaded). What says when, how many and
+// which tier holds them.
+class RunError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Runs replication `r` of the scenario with its own seed (core::replicationSeed). Throws
+// RunError when the run grows beyond what it can hold.
 ReplicationResult runReplication(const ScenarioSpec& spec, std::uint32_t r,
                                  const balancing::PolicyRegistry& policies,
                                  const RunHooks& hooks = {});

@@ -578,4 +578,12 @@ inline constexpr double kMaxTimeseriesSamples = 1e6;
 // clock can resolve, so that simulated time stops moving.
 inline constexpr double kMaxArrivals = 1e12;
 
+// The most requests a replication keeps in flight, beyond its closed users (each holds at
+// most one): 6 x 2^20. Only a queue without a limit that is given more than its workers
+// serve gets there (10,000 requests/s, all waiting for ten minutes), and it would grow until
+// the machine's memory ran out; the run is stopped instead, with the tier that holds them.
+// Checked every 2^20 events (models::runReplication), so the request pool, which doubles,
+// stops at 2^23 entries: 2 GiB at 256 bytes each (six hops).
+inline constexpr std::size_t kMaxRequestsInFlight = std::size_t{6} << 20;
+
 }  // namespace lbsim::models

@@ -140,6 +140,38 @@ TEST(Determinism, AnInterruptedRunOnSeveralThreadsSaysSo) {
   EXPECT_LT(result.seeds.size(), 4u);
 }
 
+TEST(RunLimits, AQueueWithNoLimitThatOverflowsStopsTheRunAndIsNamed) {
+  // shop.yaml's gateway (2 x 64 workers of 1 ms, no queue_limit) serves some 128,000
+  // requests/s; at 10^6/s its queue grows by about 870,000 a second, and the run is stopped
+  // (here at 1,000 in flight, a limit lowered for the test) instead of growing until the
+  // machine's memory runs out. On one thread and on two.
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  auto spec =
+      scenarios::loadScenarioFile((kRoot / "scenarios/examples/shop.yaml").string(), policies);
+  spec.replications = 2;
+  models::RunHooks hooks;
+  hooks.maxRequestsInFlight = 1000;
+  for (const unsigned jobs : {1u, 2u}) {
+    auto overloaded = spec;
+    overloaded.traffic.phases = {{"flood", spec.duration, 1e6, std::nullopt}};
+    try {
+      models::runExperiment(overloaded, policies, hooks, jobs);
+      ADD_FAILURE() << "the run was not stopped, jobs " << jobs;
+    } catch (const models::RunError& e) {
+      const std::string message = e.what();
+      // The first replication's, whichever thread failed first.
+      EXPECT_EQ(message.rfind("replication 1 stopped at ", 0), 0u) << message;
+      EXPECT_NE(message.find("requests in flight; allowed: at most 1000"), std::string::npos)
+          << message;
+      EXPECT_NE(message.find("Tier 'gateway' queues"), std::string::npos) << message;
+    }
+  }
+  // At the scenario's own rates (20 to 60 requests/s) a few hundred at most are in flight.
+  spec.replications = 1;
+  spec.duration = 120.0;
+  EXPECT_NO_THROW(models::runExperiment(spec, policies, hooks));
+}
+
 TEST(Determinism, CerebrumIsReproducible) {
   // The seed scenario, shortened to its first 10 minutes to keep the test quick.
   const Outputs a = run("scenarios/cerebrum.yaml", 600);
