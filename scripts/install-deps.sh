@@ -9,6 +9,8 @@ packages=(
   # lbsim-gui: Qt 6 Widgets + Charts (Charts needs Qt's OpenGL module, which Debian's
   # qt6-charts-dev does not pull in), SVG export; its QtTest suites run offscreen.
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
+  # notebooks/ and their test: Jupyter's kernel and runner, pandas, matplotlib, Dask
+  python3-nbclient python3-ipykernel python3-pandas python3-matplotlib python3-dask
 )
 missing=()
 for p in "${packages[@]}"; do

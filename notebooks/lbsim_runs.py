@@ -1,0 +1,110 @@
+"""What the notebooks share: running `lbsim run` (one run, or a sweep of runs in parallel with
+Dask) and reading its results folder into pandas.
+
+The results folder is the one `lbsim run` writes (docs/outputs.md): summary.json, with every
+figure's mean and 95% confidence interval over the replications, and timeseries.csv, tidy
+(time, metric, node, class, value). Nothing here simulates: each run is the `lbsim` program,
+the same as on the command line, so a figure in a notebook is the figure of that command.
+
+The program is $LBSIM when set, else the release build's (build/release/cli/lbsim), else
+`lbsim` on the PATH.
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lbsim_program():
+    """The lbsim program the notebooks run."""
+    if os.environ.get('LBSIM'):
+        return os.environ['LBSIM']
+    built = ROOT / 'build' / 'release' / 'cli' / 'lbsim'
+    if built.exists():
+        return str(built)
+    found = shutil.which('lbsim')
+    if found:
+        return found
+    raise FileNotFoundError('no lbsim program: build it (cmake --preset release && cmake '
+                            '--build --preset release) or set LBSIM to its path')
+
+
+def command(scenario, out, replicas=None, policy=None, rate=None, duration=None,
+            replications=None, seed=None, jobs=None):
+    """The `lbsim run` command line for these options (the CLI's own options, by name)."""
+    argv = [lbsim_program(), 'run', str(scenario), '--out', str(out), '--quiet']
+    for tier, n in (replicas or {}).items():
+        argv += ['--replicas', f'{tier}={n}']
+    for tier, name in (policy or {}).items():
+        argv += ['--policy', f'{tier}={name}']
+    for option, value in (('--rate', rate), ('--duration', duration),
+                          ('--replications', replications), ('--seed', seed), ('--jobs', jobs)):
+        if value is not None:
+            argv += [option, str(value)]
+    return argv
+
+
+def run(scenario, out=None, **options):
+    """Runs `lbsim run SCENARIO` with `options` (see `command`) into the folder `out` (a new
+    temporary one when None) and returns the folder. lbsim's own error message (a located
+    scenario error, a refused option) is raised as a RuntimeError."""
+    out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix='lbsim-'))
+    done = subprocess.run(command(scenario, out, **options), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip() or f'lbsim exited with {done.returncode}')
+    return out
+
+
+def sweep(scenario, points, jobs=2, **common):
+    """Runs the scenario once per point, up to `jobs` runs at a time (Dask, on threads: each
+    run is a process of its own). `points` is a list of option dicts (see `command`), each
+    added to `common`. Returns the results folders in the order of `points`."""
+    import dask
+
+    tasks = [dask.delayed(run)(scenario, **{**common, **point}) for point in points]
+    return list(dask.compute(*tasks, scheduler='threads', num_workers=jobs))
+
+
+def summary(folder):
+    """summary.json of a results folder, as a dict."""
+    with open(Path(folder) / 'summary.json') as f:
+        return json.load(f)
+
+
+def figure(result, path):
+    """One figure of a summary (a dict, or a results folder) by its path, such as
+    'end_to_end/all/latency_s/p99': a dict with mean, low and high (the 95% interval; None
+    with one replication)."""
+    node = (result if isinstance(result, dict) else summary(result))['figures']
+    for key in path.split('/'):
+        node = node[key]
+    low, high = node['ci95'] if node['ci95'] is not None else (None, None)
+    return {'mean': node['mean'], 'low': low, 'high': high}
+
+
+def figures(folders, paths, labels=None):
+    """A table of figures: one row per results folder (labelled by `labels`), and for each
+    path its mean and the two ends of its 95% interval (columns PATH, PATH low, PATH high)."""
+    rows = []
+    for i, folder in enumerate(folders):
+        s = summary(folder)
+        row = {} if labels is None else {'label': labels[i]}
+        for path in paths:
+            f = figure(s, path)
+            row[path] = f['mean']
+            row[path + ' low'] = f['low']
+            row[path + ' high'] = f['high']
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    return table.set_index('label') if labels is not None else table
+
+
+def timeseries(folder):
+    """timeseries.csv of a results folder (the mean over replications of each sample)."""
+    return pd.read_csv(Path(folder) / 'timeseries.csv')
