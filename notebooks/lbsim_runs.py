@@ -61,13 +61,32 @@ def run(scenario, out=None, **options):
     return out
 
 
+class PointFailed(RuntimeError):
+    """lbsim refused one point of a sweep: `index` (from 0) and its `options`; the message is
+    lbsim's."""
+
+    def __init__(self, index, options, message):
+        super().__init__(message)
+        self.index = index
+        self.options = options
+
+
+def _run_point(scenario, index, options):
+    try:
+        return run(scenario, **options)
+    except RuntimeError as e:
+        raise PointFailed(index, options, str(e)) from None
+
+
 def sweep(scenario, points, jobs=2, **common):
     """Runs the scenario once per point, up to `jobs` runs at a time (Dask, on threads: each
     run is a process of its own). `points` is a list of option dicts (see `command`), each
-    added to `common`. Returns the results folders in the order of `points`."""
+    added to `common`. Returns the results folders in the order of `points`; a point that
+    lbsim refuses raises PointFailed."""
     import dask
 
-    tasks = [dask.delayed(run)(scenario, **{**common, **point}) for point in points]
+    tasks = [dask.delayed(_run_point)(scenario, i, {**common, **point})
+             for i, point in enumerate(points)]
     return list(dask.compute(*tasks, scheduler='threads', num_workers=jobs))
 
 
