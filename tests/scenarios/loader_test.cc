@@ -304,11 +304,16 @@ TEST_F(LoaderTest, SpikesThatMakeTooManyArrivals) {
             "arrivals over the duration 600s; allowed: at most 1e12 (smaller factors or rates)");
   EXPECT_NO_THROW(
       load(replaceLine(fast, 9, "  spikes: [{at: 0s, duration: 5m, factor: 2}]\n  mix:")));
-  // A daily curve multiplies it as well; its points are factors of the phases' rate.
+  // A daily curve multiplies it as well; its points are factors of the phases' rate, and
+  // the highest bounds what it makes.
   EXPECT_EQ(errors(replaceLine(fast, 9, "  diurnal: {period: 10m, points: [1e4, 1e4]}\n  mix:")),
             "small.yaml:9:12: traffic diurnal: the phases with their diurnal curve would make "
-            "3e+15 arrivals over the duration 600s; allowed: at most 1e12 (smaller factors or "
-            "rates)");
+            "up to 3e+15 arrivals over the duration 600s; allowed: at most 1e12 (smaller "
+            "factors or rates)");
+  // However short its period (its knots are not walked: the check stays instant).
+  EXPECT_NO_THROW(load(replaceLine(fast, 9,
+                                   "  diurnal: {period: 1us, peak_at: 0s, min_factor: "
+                                   "0.5}\n  mix:")));
 }
 
 TEST_F(LoaderTest, MissingRequiredKey) {
