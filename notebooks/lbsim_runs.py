@@ -53,9 +53,12 @@ def command(scenario, out, replicas=None, policy=None, rate=None, duration=None,
 def run(scenario, out=None, **options):
     """Runs `lbsim run SCENARIO` with `options` (see `command`) into the folder `out` (a new
     temporary one when None) and returns the folder. lbsim's own error message (a located
-    scenario error, a refused option) is raised as a RuntimeError."""
+    scenario error, a refused option) is raised as a RuntimeError; an interrupted lbsim
+    (Ctrl-C) as KeyboardInterrupt."""
     out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix='lbsim-'))
     done = subprocess.run(command(scenario, out, **options), capture_output=True, text=True)
+    if done.returncode == 130:  # lbsim was interrupted (Ctrl-C reaches it too)
+        raise KeyboardInterrupt(done.stderr.strip())
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip() or f'lbsim exited with {done.returncode}')
     return out
@@ -71,23 +74,38 @@ class PointFailed(RuntimeError):
         self.options = options
 
 
-def _run_point(scenario, index, options):
-    try:
-        return run(scenario, **options)
-    except RuntimeError as e:
-        raise PointFailed(index, options, str(e)) from None
-
-
 def sweep(scenario, points, jobs=2, **common):
     """Runs the scenario once per point, up to `jobs` runs at a time (Dask, on threads: each
     run is a process of its own). `points` is a list of option dicts (see `command`), each
-    added to `common`. Returns the results folders in the order of `points`; a point that
-    lbsim refuses raises PointFailed."""
+    added to `common`. Returns the results folders in the order of `points`.
+
+    A point that lbsim refuses raises PointFailed, once every run under way has ended: the
+    first such point in the list's order (the points after a refused one are not started;
+    the ones before it all run, so which is reported does not depend on timing)."""
+    import threading
+
     import dask
 
-    tasks = [dask.delayed(_run_point)(scenario, i, {**common, **point})
-             for i, point in enumerate(points)]
-    return list(dask.compute(*tasks, scheduler='threads', num_workers=jobs))
+    lock = threading.Lock()
+    first_failed = [len(points)]
+
+    def one(index, options):
+        with lock:
+            if index > first_failed[0]:
+                return None  # after a refused point: not run
+        try:
+            return run(scenario, **options)
+        except RuntimeError as e:
+            with lock:
+                first_failed[0] = min(first_failed[0], index)
+            return PointFailed(index, options, str(e))
+
+    tasks = [dask.delayed(one)(i, {**common, **point}) for i, point in enumerate(points)]
+    results = dask.compute(*tasks, scheduler='threads', num_workers=jobs)
+    for result in results:
+        if isinstance(result, PointFailed):
+            raise result
+    return list(results)
 
 
 def summary(folder):

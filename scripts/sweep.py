@@ -16,8 +16,8 @@ seed as well. The CSV has one row per point and figure:
 rows come in grid order whatever --jobs is, so the file is the same bytes for any --jobs.
 --keep DIR keeps each point's results folder (DIR/point-1, ...); otherwise they are removed.
 
-Exit status: 0, or 2 when a value is malformed or lbsim refuses a point (its message, with
-the point's options, is printed). Needs Debian's python3-dask and python3-pandas
+Exit status: 0; 2 when a value is malformed or lbsim refuses a point (its message, with
+the point's options, is printed); 130 when interrupted (Ctrl-C), with no CSV written. Needs Debian's python3-dask and python3-pandas
 (scripts/install-deps.sh); runs the release build's lbsim, or $LBSIM.
 """
 import argparse
@@ -158,4 +158,9 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        # Ctrl-C reaches the lbsim runs too (they write nothing); the CSV is not written.
+        print('sweep: interrupted; no CSV written', file=sys.stderr)
+        sys.exit(130)

@@ -36,6 +36,9 @@ check "a point lbsim refuses exits 2" test $? -eq 2
 check "and says which point and why" grep -q "point 2 (--replicas app=0)" "$work/bad.out"
 check "with lbsim's message" grep -q "the count must be a whole number from 1 to 10000" "$work/bad.out"
 check "and writes no CSV" test ! -e "$work/bad.csv"
+# Two refused points: the first in the grid's order is reported, whichever thread ran first.
+sweep "$shop" --replicas app=0,10001 --duration 2m --jobs 2 --out "$work/bad3.csv" >"$work/bad3.out" 2>&1
+check "of two refused points, the first is reported" grep -q "point 1 (--replicas app=0)" "$work/bad3.out"
 sweep "$shop" --replicas app --out "$work/bad2.csv" >"$work/bad2.out" 2>&1
 check "a malformed axis exits 2" test $? -eq 2
 check "and says the form" grep -q "must be TIER=VALUE" "$work/bad2.out"
