@@ -135,9 +135,8 @@ int runCommand(const RunArgs& args) {
     if (args.rate.empty()) {
       const auto problems = scenarios::tooManyArrivals(spec.traffic, spec.duration);
       if (!problems.empty()) {
-        const auto& p = problems.front();
         throw BadInput("--duration " + args.duration + ": the scenario's " +
-                       (p.phase ? "" : "traffic " + p.key + ": ") + p.message);
+                       problems.front().message);
       }
     }
   }

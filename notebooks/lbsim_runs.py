@@ -35,10 +35,11 @@ def lbsim_program():
                             '--build --preset release) or set LBSIM to its path')
 
 
-def command(scenario, out, replicas=None, policy=None, rate=None, duration=None,
-            replications=None, seed=None, jobs=None):
-    """The `lbsim run` command line for these options (the CLI's own options, by name)."""
-    argv = [lbsim_program(), 'run', str(scenario), '--out', str(out), '--quiet']
+def options_argv(replicas=None, policy=None, rate=None, duration=None, replications=None,
+                 seed=None, jobs=None):
+    """`lbsim run`'s options for these values (the CLI's own options, by name): a dict of
+    tier to value for --replicas and --policy, a single value for the others."""
+    argv = []
     for tier, n in (replicas or {}).items():
         argv += ['--replicas', f'{tier}={n}']
     for tier, name in (policy or {}).items():
@@ -48,6 +49,12 @@ def command(scenario, out, replicas=None, policy=None, rate=None, duration=None,
         if value is not None:
             argv += [option, str(value)]
     return argv
+
+
+def command(scenario, out, **options):
+    """The `lbsim run` command line for these options (see `options_argv`)."""
+    return [lbsim_program(), 'run', str(scenario), '--out', str(out), '--quiet',
+            *options_argv(**options)]
 
 
 def run(scenario, out=None, **options):

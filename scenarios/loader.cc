@@ -1077,7 +1077,7 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
             if (problem.phase) {
               in.fail(phases[*problem.phase][problem.key], problem.message);
             } else {
-              in.fail(traffic[problem.key], "traffic " + problem.key + ": " + problem.message);
+              in.fail(traffic[problem.key], problem.message);
             }
           });
         }

@@ -159,8 +159,9 @@ std::vector<ArrivalsProblem> tooManyArrivals(const models::TrafficSpec& traffic,
   const bool spikes = !traffic.spikes.empty();
   char made[32];
   std::snprintf(made, sizeof made, "%.3g", arrivals);
-  problems.push_back({std::nullopt, spikes ? "spikes" : "diurnal",
-                      std::string("the phases with their ") +
+  const std::string key = spikes ? "spikes" : "diurnal";
+  problems.push_back({std::nullopt, key,
+                      "traffic " + key + ": the phases with their " +
                           (spikes ? (d ? "spikes and diurnal curve" : "spikes") : "diurnal curve") +
                           (d ? " would make up to " : " would make ") + made +
                           " arrivals over the duration " + formatDuration(duration) +

@@ -48,7 +48,7 @@ std::optional<std::string> tooManyArrivals(const std::string& what, double perSe
 // `ramp_to` as above (a problem of each, with `phase` its index and `key` the key), and when
 // they are all within it, the arrivals the phases make with their spikes and daily curve,
 // which multiply the rate (`key` "spikes" or "diurnal", whichever the traffic has first;
-// the curve counted at its highest factor).
+// the curve counted at its highest factor). Each message names the phase or the key.
 // Empty when the traffic is within the limit.
 struct ArrivalsProblem {
   std::optional<std::size_t> phase;

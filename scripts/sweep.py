@@ -77,16 +77,6 @@ def grid(args):
     return axes, points
 
 
-def describe(options):
-    parts = []
-    for key, value in options.items():
-        if isinstance(value, dict):
-            parts += [f'--{key} {tier}={v}' for tier, v in value.items()]
-        else:
-            parts.append(f'--{key} {value}')
-    return ' '.join(parts)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('scenario')
@@ -127,7 +117,8 @@ def main():
         try:
             folders = lb.sweep(args.scenario, runs, jobs=args.jobs)
         except lb.PointFailed as e:
-            print(f'sweep: lbsim refused point {e.index + 1} ({describe(points[e.index][1])}):'
+            options = ' '.join(lb.options_argv(**points[e.index][1]))
+            print(f'sweep: lbsim refused point {e.index + 1} ({options}):'
                   f'\n{e}', file=sys.stderr)
             return 2
         rows = []
