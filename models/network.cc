@@ -57,9 +57,6 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
       for (const LinkSpec& l : spec_.network.links) {
         if (l.from == previous && l.to == tierId) link = &l.latency;
       }
-      if (link == nullptr && previous == "client" && spec_.network.client) {
-        link = &*spec_.network.client;
-      }
       links.push_back(link);
       previous = tierId;
       const TierIndex t = indexOf(spec_.tiers, tierId);
@@ -78,6 +75,7 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
     hopOperation_.push_back(std::move(operation));
     hopLink_.push_back(std::move(links));
   }
+  if (spec_.network.client) clientLatency_ = &*spec_.network.client;
   latencyModelled_ = spec_.network.any();
   // Key popularity per cacheable class that passes a cache: the class's own, else that of
   // the first caching tier on its route.
@@ -201,6 +199,24 @@ void Network::buildZones() {
     }
   }
   const std::size_t n = regionNames_.size();
+  double cumulative = 0.0;
+  for (const LocationSpec& l : spec_.traffic.locations) {
+    locationNames_.push_back(l.id);
+    cumulative += l.weight;
+    locationCumulativeWeight_.push_back(cumulative);
+  }
+  locationSalt_ = core::RandomStream::named(runSeed_, "locations").nextU64();
+  locationLatency_.assign(locationNames_.size() * n, nullptr);
+  for (const LocationLatencySpec& l : spec_.network.locations) {
+    const auto a = std::find(locationNames_.begin(), locationNames_.end(), l.location);
+    const auto b = std::find(regionNames_.begin(), regionNames_.end(), l.region);
+    if (a == locationNames_.end() || b == regionNames_.end()) {
+      throw std::invalid_argument("unknown location or region in the latency from '" + l.location +
+                                  "' to '" + l.region + "'");
+    }
+    locationLatency_[static_cast<std::size_t>(a - locationNames_.begin()) * n +
+                     static_cast<std::size_t>(b - regionNames_.begin())] = &l.latency;
+  }
   regionPairLatency_.assign(n * n, nullptr);
   for (const RegionPairSpec& pair : spec_.network.regionPairs) {
     const auto a = std::find(regionNames_.begin(), regionNames_.end(), pair.a);
@@ -229,11 +245,32 @@ std::uint16_t Network::upstreamZone(const Request& request) const {
   return tiers_[up]->replicas()[request.hops()[request.hop - 1u].replicaAt].zone;
 }
 
+std::uint16_t Network::clientLocation(std::uint32_t client) const {
+  if (locationNames_.empty()) return kNoLocation;
+  // A uniform variate of the client alone (and of the run): the same client is in the same
+  // place for every request it makes, whatever else the run draws.
+  std::uint64_t state = locationSalt_ ^ (0x9e3779b97f4a7c15ULL * (client + 1ULL));
+  const double u = static_cast<double>(core::splitmix64(state) >> 11) * 0x1p-53 *
+                   locationCumulativeWeight_.back();
+  const auto at =
+      std::upper_bound(locationCumulativeWeight_.begin(), locationCumulativeWeight_.end(), u);
+  return static_cast<std::uint16_t>(
+      std::min<std::ptrdiff_t>(at - locationCumulativeWeight_.begin(),
+                               static_cast<std::ptrdiff_t>(locationNames_.size()) - 1));
+}
+
 double Network::linkLatency(const Request& request, std::uint16_t hopZone,
                             std::uint32_t direction) {
   const core::Distribution* d = hopLink_[request.cls][request.hop];
+  const std::uint16_t up = d == nullptr ? upstreamZone(request) : kNoZone;
+  if (d == nullptr && up == kNoZone && request.location != kNoLocation && hopZone != kNoZone) {
+    // From a client, or from an edge replica with no zone (a point of presence near the
+    // client), to a region: the location's latency to it, when given.
+    const std::uint16_t region = zoneRegion_[hopZone];
+    if (region != kNoRegion) d = locationLatency(request.location, region);
+  }
+  if (d == nullptr && request.hop == 0) d = clientLatency_;
   if (d == nullptr && request.hop > 0) {
-    const std::uint16_t up = upstreamZone(request);
     if (up == kNoZone || hopZone == kNoZone) return 0.0;
     const std::uint16_t ra = zoneRegion_[up];
     const std::uint16_t rb = zoneRegion_[hopZone];
@@ -441,6 +478,7 @@ RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::u
   request.hop = 0;
   request.heldWorkers = 0;
   request.region = kNoRegion;
+  if (!locationNames_.empty()) request.location = clientLocation(client);
   request.failed = false;
   request.alive = true;
   request.created = now();

@@ -120,6 +120,14 @@ class Network final : public core::EventHandler {
   }
   const std::vector<std::string>& zones() const { return zoneNames_; }
   const std::vector<std::string>& regions() const { return regionNames_; }
+  // The clients' locations (`traffic locations`), and where client `client` is: a pure
+  // function of the run's seed and the client (kNoLocation when none are declared).
+  const std::vector<std::string>& locations() const { return locationNames_; }
+  std::uint16_t clientLocation(std::uint32_t client) const;
+  // The latency from a location's clients to a region (`network locations`), or null.
+  const core::Distribution* locationLatency(std::uint16_t location, std::uint16_t region) const {
+    return locationLatency_[std::size_t{location} * regionNames_.size() + region];
+  }
   // One-way latency of the request's current hop from the upstream replica (or the
   // client) to a replica in zone `to`.
   double forwardLatency(const Request& request, std::uint16_t to) {
@@ -236,12 +244,18 @@ class Network final : public core::EventHandler {
   std::vector<std::vector<DbOperation>> hopOperation_;       // [class][hop]
   // An explicit link into each hop (from the previous tier, or from the client), or null.
   std::vector<std::vector<const core::Distribution*>> hopLink_;  // [class][hop]
+  const core::Distribution* clientLatency_ = nullptr;            // `network client`, or null
   bool latencyModelled_ = false;
   std::vector<std::string> zoneNames_;
   std::vector<std::uint16_t> zoneRegion_;
   std::vector<std::string> regionNames_;
   // [region a * regions + region b]: latency between two regions, null: crossRegion
   std::vector<const core::Distribution*> regionPairLatency_;
+  std::vector<std::string> locationNames_;
+  std::vector<double> locationCumulativeWeight_;
+  std::uint64_t locationSalt_ = 0;
+  // [location * regions + region]: latency from the location's clients, null: none given
+  std::vector<const core::Distribution*> locationLatency_;
   std::vector<std::vector<ClassIndex>> flows_;  // [flow] -> class per step
   bool oneStepFlows_ = false;                   // every flow is one request
   std::vector<double> flowCumulativeWeight_;

@@ -24,6 +24,7 @@ inline constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max()
 inline constexpr std::uint32_t kMaxRouteLength = 12;
 
 inline constexpr std::uint16_t kNoRegion = 0xffff;
+inline constexpr std::uint16_t kNoLocation = 0xffff;
 
 // What a request keeps about one hop of its route, from its creation (the demand, drawn
 // for every hop when the request is created) or from when the hop's balancer picked a
@@ -45,7 +46,7 @@ struct HopState {
 // balancer picked it are kept until the response has come back through that hop. A field
 // added here must be reset in resetForReuse below.
 struct Request {
-  // Eight-byte fields, then four, two and one: 108 bytes, 112 with the alignment.
+  // Eight-byte fields, then four, two and one: 110 bytes, 112 with the alignment.
   std::uint64_t id = 0;             // sequence number in the run, for traces
   std::uint64_t seed = 0;           // seeds the request's network latency draws
   std::uint64_t cacheKey = 0;       // the object it asks for, as caches key it
@@ -60,10 +61,11 @@ struct Request {
   ReplicaIndex replica = kNone;     // replica serving the current hop
   std::uint32_t session = kNone;    // the user session (flow) it belongs to, if any
   ReplicaIndex failReplica = kNone;
-  std::uint16_t hop = 0;             // position in the class's route (going or coming back)
-  std::uint16_t heldWorkers = 0;     // bit h: the replica at hop h keeps a worker for it
-  std::uint16_t region = kNoRegion;  // region of the first replica on its path in one
-  std::uint16_t cacheMisses = 0;     // bit h: the cache at hop h missed (store on the way back)
+  std::uint16_t hop = 0;                 // position in the class's route (going or coming back)
+  std::uint16_t heldWorkers = 0;         // bit h: the replica at hop h keeps a worker for it
+  std::uint16_t region = kNoRegion;      // region of the first replica on its path in one
+  std::uint16_t location = kNoLocation;  // where its client is (`traffic locations`)
+  std::uint16_t cacheMisses = 0;         // bit h: the cache at hop h missed (store on the way back)
   // A request whose caller timed out: the part of it still downstream of hop `orphanHop`
   // goes on (the servers do not know), and ends silently when its response gets back there.
   std::uint16_t orphanHop = 0xffff;
@@ -98,6 +100,7 @@ struct Request {
     session = kNone;
     hop = heldWorkers = cacheMisses = 0;
     region = kNoRegion;
+    location = kNoLocation;
     traced = failed = alive = probe = parked = queued = false;
     cause = 0;
     status = 0;

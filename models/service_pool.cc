@@ -62,6 +62,53 @@ std::unique_ptr<balancing::BalancingPolicy> makePolicy(const TierSpec& spec,
   context.clock = &clock;
   return policies.create(spec.balancer.policy, context);
 }
+
+// The regions a steering balancer uses, in order, for the clients of each location, then
+// for requests without one.
+std::vector<std::vector<std::uint16_t>> steeringOrders(const BalancerSpec::Steering& steering,
+                                                       const Network& network) {
+  const std::vector<std::string>& regions = network.regions();
+  auto indexes = [&](const std::vector<std::string>& ids) {
+    std::vector<std::uint16_t> out;
+    for (const std::string& id : ids) {
+      const auto at = std::find(regions.begin(), regions.end(), id);
+      if (at == regions.end()) throw std::invalid_argument("unknown region '" + id + "'");
+      const auto r = static_cast<std::uint16_t>(at - regions.begin());
+      if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+    }
+    return out;
+  };
+  std::vector<std::vector<std::uint16_t>> orders;
+  const auto locations = static_cast<std::uint16_t>(network.locations().size());
+  for (std::uint16_t l = 0; l < locations; ++l) {
+    if (steering.by == BalancerSpec::Steering::By::kLatency) {
+      // The regions the location has a latency to, nearest (by the mean) first; ties in the
+      // order the regions are declared.
+      std::vector<std::pair<double, std::uint16_t>> known;
+      for (std::uint16_t r = 0; r < regions.size(); ++r) {
+        if (const core::Distribution* d = network.locationLatency(l, r))
+          known.push_back({d->mean(), r});
+      }
+      std::stable_sort(known.begin(), known.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::vector<std::uint16_t> order;
+      for (const auto& k : known)
+        order.push_back(k.second);
+      orders.push_back(std::move(order));
+      continue;
+    }
+    const std::string& id = network.locations()[l];
+    const auto listed = std::find_if(steering.regions.begin(), steering.regions.end(),
+                                     [&](const auto& entry) { return entry.first == id; });
+    std::vector<std::string> ids =
+        listed != steering.regions.end() ? listed->second : steering.fallback;
+    orders.push_back(indexes(ids));
+  }
+  // Requests without a location: the default order (geo), no preference (latency).
+  orders.push_back(steering.by == BalancerSpec::Steering::By::kGeo ? indexes(steering.fallback)
+                                                                   : std::vector<std::uint16_t>{});
+  return orders;
+}
 }  // namespace
 
 ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec,
@@ -131,6 +178,12 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
       balancer_.setLocality(slot, locality(replicas_[slotReplica_[slot]].zone));
     }
+  }
+  if (spec.balancer.steering) {
+    for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
+      balancer_.setLocality(slot, network.zoneRegion(replicas_[slotReplica_[slot]].zone));
+    }
+    balancer_.steer(steeringOrders(*spec.balancer.steering, network));
   }
   for (const ClassSpec& c : network.spec().classes) {
     const std::string& m = c.method;

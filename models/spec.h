@@ -113,6 +113,12 @@ struct ReplaySpec {
   std::shared_ptr<const std::vector<ReplayRequestSpec>> requests;  // read by the loader
 };
 
+// Where a share of the clients are (`traffic locations`).
+struct LocationSpec {
+  std::string id;
+  double weight = 1.0;  // > 0; the shares are the weights over their sum
+};
+
 struct TrafficSpec {
   std::vector<PhaseSpec> phases;  // open arrivals; may be empty when there are closed users
   ClosedSpec closed;
@@ -123,6 +129,9 @@ struct TrafficSpec {
   std::optional<DiurnalSpec> diurnal;
   std::optional<ReplaySpec> replay;
   std::vector<FlowSpec> mix;  // may be empty when the traffic is a replay only
+  // Where the clients are (a country, a metro, a continent: any name): each client is in
+  // one location, drawn by these weights; empty: clients have no location.
+  std::vector<LocationSpec> locations;
   // Size of the client population; 0 gives each arriving user its own identity.
   std::uint32_t clients = 0;
   // How unevenly clients are active: a user is client k (rank k = 1..clients) with
@@ -206,6 +215,21 @@ struct BalancerSpec {
   // is available (Envoy zone-aware routing, a regional deployment behind a global entry).
   enum class Prefer { kNone, kZone, kRegion };
   Prefer prefer = Prefer::kNone;
+  // Global load balancing by where the client is (DNS or anycast steering): the targets of
+  // one region are used at a time, the first region of the client's order that has a
+  // target available; the targets of regions not in the order (and those without a region)
+  // only when none of the order's has. Within a region, the policy picks as usual.
+  struct Steering {
+    // kGeo: a fixed order per location (Cloudflare geo steering's region_pools and
+    // country_pools, Route 53 geolocation records); kLatency: the regions by the mean
+    // latency from the client's location (`network locations`), nearest first (Cloudflare
+    // dynamic_latency, Route 53 latency-based routing).
+    enum class By { kGeo, kLatency };
+    By by = By::kGeo;
+    std::vector<std::pair<std::string, std::vector<std::string>>> regions;  // kGeo: by location
+    std::vector<std::string> fallback;  // kGeo: for locations not listed (`default`)
+  };
+  std::optional<Steering> steering;
 };
 
 enum class TierKind {
@@ -505,6 +529,15 @@ struct RegionPairSpec {
   core::Distribution latency;
 };
 
+// One-way latency between the clients of a location and a region: the hop from a client,
+// or from a replica with no zone (an edge point of presence near the client), to a replica
+// in the region.
+struct LocationLatencySpec {
+  std::string location;  // a `traffic locations` id
+  std::string region;    // a region id
+  core::Distribution latency;
+};
+
 struct NetworkSpec {
   std::optional<core::Distribution> sameZone;
   std::optional<core::Distribution> crossZone;
@@ -512,9 +545,11 @@ struct NetworkSpec {
   std::optional<core::Distribution> client;  // client to the first tier, when no link says
   std::vector<RegionPairSpec> regionPairs;
   std::vector<LinkSpec> links;
+  std::vector<LocationLatencySpec> locations;
   // Whether any latency is modelled at all (the fast path skips every draw otherwise).
   bool any() const {
-    return sameZone || crossZone || crossRegion || client || !regionPairs.empty() || !links.empty();
+    return sameZone || crossZone || crossRegion || client || !regionPairs.empty() ||
+           !links.empty() || !locations.empty();
   }
 };
 

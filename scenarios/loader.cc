@@ -54,9 +54,9 @@ using yaml::Reader;
 const std::vector<std::string> kScenarioKeys = {
     "name",    "description", "seed",  "duration", "warmup",  "replications", "timeseries_interval",
     "traffic", "classes",     "tiers", "regions",  "network", "faults"};
-const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "client_skew",
-                                               "phases",   "users",   "spawn_rate",
-                                               "think",    "mix",     "replay"};
+const std::vector<std::string> kTrafficKeys = {"arrivals", "clients", "client_skew", "locations",
+                                               "phases",   "users",   "spawn_rate",  "think",
+                                               "mix",      "replay"};
 const std::vector<std::string> kPhaseKeys = {"name", "duration", "rate", "ramp_to"};
 const std::vector<std::string> kMixKeys = {"name", "weight", "class", "flow"};
 const std::vector<std::string> kClassKeys = {
@@ -295,6 +295,69 @@ std::vector<models::TargetSpec> expandTargets(const Reader& in, const YAML::Node
   return out;
 }
 
+// `steering: {by: geo, regions: {US: [us-east-1, us-west-2]}, default: [us-east-1]}` or
+// `steering: {by: latency}`. The location names are checked once the traffic is read.
+models::BalancerSpec::Steering parseSteering(const Reader& in, const YAML::Node& node,
+                                             const std::string& what,
+                                             const std::vector<models::RegionSpec>& regions) {
+  using By = models::BalancerSpec::Steering::By;
+  in.expectMap(node, what, {"by", "regions", "default"});
+  models::BalancerSpec::Steering steering;
+  const std::string by = in.oneOf(in.required(node, "by", what), what + " by", {"geo", "latency"});
+  steering.by = by == "geo" ? By::kGeo : By::kLatency;
+  std::vector<std::string> regionIds;
+  for (const auto& r : regions)
+    regionIds.push_back(r.id);
+  auto regionList = [&](const YAML::Node& list, const std::string& listWhat) {
+    if (!list.IsSequence() || list.size() == 0) {
+      in.fail(list, listWhat + " must be a list of one or more region ids such as [us-east-1]");
+    }
+    std::vector<std::string> out;
+    for (const auto& item : list) {
+      const std::string id = in.identifier(item, listWhat);
+      if (std::find(regionIds.begin(), regionIds.end(), id) == regionIds.end()) {
+        in.fail(item, "unknown region '" + id + "' in " + listWhat + "; allowed: " +
+                          (regionIds.empty() ? std::string("none declared (add regions:)")
+                                             : join(regionIds)));
+      }
+      if (std::find(out.begin(), out.end(), id) != out.end()) {
+        in.fail(item, "region '" + id + "' is listed twice in " + listWhat +
+                          "; allowed: each region once, in order of preference");
+      }
+      out.push_back(id);
+    }
+    return out;
+  };
+  const YAML::Node map = node["regions"];
+  const YAML::Node fallback = node["default"];
+  if (steering.by == By::kLatency && (map || fallback)) {
+    in.fail(map ? map : fallback,
+            what +
+                " by latency orders the regions by the clients' latency to them (network "
+                "locations); allowed: regions and default only with by: geo");
+  }
+  if (steering.by == By::kGeo && !map && !fallback) {
+    in.fail(node, what +
+                      " by geo needs regions (the regions of each client location, in "
+                      "order) or default; allowed: regions: {US: [us-east-1]}, default: "
+                      "[us-east-1]");
+  }
+  if (map) {
+    if (!map.IsMap()) {
+      in.fail(map, what +
+                       " regions must map client locations to regions, such as {US: "
+                       "[us-east-1, us-west-2], GB: [eu-west-1]}");
+    }
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const std::string location = in.identifier(it->first, what + " regions location");
+      steering.regions.emplace_back(
+          location, regionList(it->second, what + " regions of '" + location + "'"));
+    }
+  }
+  if (fallback) steering.fallback = regionList(fallback, what + " default");
+  return steering;
+}
+
 models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
                            const models::balancing::PolicyRegistry& policies,
                            const std::vector<models::RegionSpec>& regions,
@@ -445,7 +508,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
                               "'; allowed: " + join(policies.names()));
     }
     const auto& info = policies.get(tier.balancer.policy);
-    std::vector<std::string> allowed = {"policy", "stickiness", "prefer"};
+    std::vector<std::string> allowed = {"policy", "stickiness", "prefer", "steering"};
     for (const auto& o : info.options)
       allowed.push_back(o.name);
     in.expectMap(b, what + " balancer (" + tier.balancer.policy + ")", allowed);
@@ -475,6 +538,15 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
       tier.balancer.prefer = v == "same_zone"     ? P::kZone
                              : v == "same_region" ? P::kRegion
                                                   : P::kNone;
+    }
+    if (const auto st = b["steering"]) {
+      tier.balancer.steering = parseSteering(in, st, what + " balancer steering", regions);
+      if (tier.balancer.prefer != models::BalancerSpec::Prefer::kNone) {
+        in.fail(st, what +
+                        " balancer steering and prefer do not go together; allowed: one of "
+                        "them (steering keeps a client's requests in its region order, prefer "
+                        "keeps them in the caller's zone or region)");
+      }
     }
     for (const auto& o : info.options) {
       const YAML::Node v = b[o.name];
@@ -828,7 +900,8 @@ models::NetworkSpec parseNetwork(const Reader& in, const YAML::Node& node,
                                  const std::vector<std::string>& regionIds,
                                  const std::vector<std::string>& tierIds) {
   in.expectMap(node, "network",
-               {"same_zone", "cross_zone", "cross_region", "client", "between_regions", "links"});
+               {"same_zone", "cross_zone", "cross_region", "client", "between_regions", "links",
+                "locations"});
   models::NetworkSpec net;
   if (const auto n = node["same_zone"]) net.sameZone = parseLatency(in, n, "network same_zone");
   if (const auto n = node["cross_zone"]) net.crossZone = parseLatency(in, n, "network cross_zone");
@@ -862,6 +935,32 @@ models::NetworkSpec parseNetwork(const Reader& in, const YAML::Node& node,
       net.regionPairs.push_back(std::move(p));
     }
   }
+  if (const auto l = node["locations"]) {
+    // The location ids are checked once the traffic is read.
+    in.expectSequence(l, "network locations");
+    for (const auto& item : l) {
+      in.expectMap(item, "network locations entry", {"location", "region", "latency"});
+      models::LocationLatencySpec entry;
+      entry.location = in.identifier(in.required(item, "location", "network locations entry"),
+                                     "network locations location");
+      const YAML::Node region = in.required(item, "region", "network locations entry");
+      entry.region = in.identifier(region, "network locations region");
+      if (std::find(regionIds.begin(), regionIds.end(), entry.region) == regionIds.end()) {
+        in.fail(region, "unknown region '" + entry.region + "' in network locations; allowed: " +
+                            (regionIds.empty() ? std::string("none declared (add regions:)")
+                                               : join(regionIds)));
+      }
+      for (const auto& other : net.locations) {
+        if (other.location == entry.location && other.region == entry.region) {
+          in.fail(item, "the latency from '" + entry.location + "' to '" + entry.region +
+                            "' is given twice in network locations; allowed: once");
+        }
+      }
+      entry.latency = parseLatency(in, in.required(item, "latency", "network locations entry"),
+                                   "network locations latency");
+      net.locations.push_back(std::move(entry));
+    }
+  }
   if (const auto l = node["links"]) {
     in.expectSequence(l, "network links");
     for (const auto& item : l) {
@@ -885,6 +984,70 @@ models::NetworkSpec parseNetwork(const Reader& in, const YAML::Node& node,
     }
   }
   return net;
+}
+
+// The client locations that `network locations` and steering balancers name are those of
+// `traffic locations`; a steering balancer needs them, and replicas in regions.
+void checkLocations(Reader& in, const YAML::Node& root, const ScenarioSpec& spec) {
+  std::vector<std::string> ids;
+  for (const auto& l : spec.traffic.locations)
+    ids.push_back(l.id);
+  auto known = [&](const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  const std::string allowed =
+      ids.empty() ? std::string("none declared (add traffic locations:)") : join(ids);
+  const YAML::Node latencies = root["network"] ? root["network"]["locations"] : YAML::Node();
+  for (std::size_t i = 0; i < spec.network.locations.size() && latencies; ++i) {
+    const std::string& id = spec.network.locations[i].location;
+    if (!known(id)) {
+      in.collect([&] {
+        in.fail(latencies[i]["location"],
+                "unknown client location '" + id + "' in network locations; allowed: " + allowed);
+      });
+    }
+  }
+  const YAML::Node tiers = root["tiers"];
+  if (!tiers || !tiers.IsSequence() || tiers.size() != spec.tiers.size()) return;
+  for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
+    const models::TierSpec& tier = spec.tiers[t];
+    if (!tier.balancer.steering) continue;
+    const YAML::Node node = tiers[t]["balancer"]["steering"];
+    const std::string what = "tier '" + tier.id + "' balancer steering";
+    in.collect([&] {
+      if (ids.empty()) {
+        in.fail(node, what +
+                          " steers by where clients are, and the traffic declares no "
+                          "locations; allowed: add traffic locations: [{id: US, weight: 60}, "
+                          "...]");
+      }
+      if (tier.balancer.steering->by == models::BalancerSpec::Steering::By::kLatency &&
+          spec.network.locations.empty()) {
+        in.fail(node, what +
+                          " by latency needs the latency from each client location to the "
+                          "regions; allowed: add network locations: [{location: US, region: "
+                          "us-east-1, latency: 20ms}, ...]");
+      }
+      const YAML::Node map = node["regions"];
+      for (auto it = map.begin(); map && it != map.end(); ++it) {
+        const std::string id = it->first.as<std::string>();
+        if (!known(id)) {
+          in.fail(it->first, "unknown client location '" + id + "' in " + what +
+                                 " regions; allowed: " + allowed);
+        }
+      }
+      const bool placed = std::any_of(tier.targets.begin(), tier.targets.end(), [&](const auto& x) {
+        return std::any_of(spec.regions.begin(), spec.regions.end(), [&](const auto& r) {
+          return std::find(r.zones.begin(), r.zones.end(), x.zone) != r.zones.end();
+        });
+      });
+      if (!placed) {
+        in.fail(node, what + " needs replicas in regions, and tier '" + tier.id +
+                          "' has none; allowed: place them with region: or zones: of declared "
+                          "regions");
+      }
+    });
+  }
 }
 
 ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
@@ -1030,6 +1193,38 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
         in.fail(k, "traffic client_skew needs a client population; allowed: set clients: N");
       }
     }
+    if (const auto l = traffic["locations"]) {
+      in.expectSequence(l, "traffic locations");
+      if (l.size() == 0 || l.size() > 10000) {
+        in.fail(l,
+                "traffic locations must list 1 to 10000 locations such as {id: US, weight: "
+                "40}");
+      }
+      for (const auto& item : l) {
+        in.expectMap(item, "traffic locations entry", {"id", "weight"});
+        models::LocationSpec location;
+        location.id = in.identifier(in.required(item, "id", "traffic locations entry"),
+                                    "traffic location id");
+        // A location with a bad weight is still declared: what names it is not an error too.
+        in.collect([&] {
+          if (const auto w = item["weight"]) {
+            location.weight = in.number(w, "traffic location '" + location.id + "' weight");
+            if (!(location.weight > 0.0) || !std::isfinite(location.weight)) {
+              location.weight = 1.0;
+              in.fail(w, "traffic location '" + location.id +
+                             "' weight must be above 0; allowed: a share such as 40");
+            }
+          }
+        });
+        for (const auto& other : spec.traffic.locations) {
+          if (other.id == location.id) {
+            in.fail(item["id"], "traffic location '" + location.id +
+                                    "' is declared twice; allowed: each location once");
+          }
+        }
+        spec.traffic.locations.push_back(std::move(location));
+      }
+    }
     if (const auto u = traffic["users"]) {
       spec.traffic.closed.users =
           static_cast<std::uint32_t>(in.unsignedInteger(u, "traffic users", 1, 10000000));
@@ -1096,6 +1291,7 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
       });
     }
   });
+  in.collect([&] { checkLocations(in, root, spec); });
   return spec;
 }
 

@@ -115,6 +115,14 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
   if (spec.traffic.clientSkew > 0.0) {
     out << YAML::Key << "client_skew" << YAML::Value << formatNumber(spec.traffic.clientSkew);
   }
+  if (!spec.traffic.locations.empty()) {
+    out << YAML::Key << "locations" << YAML::Value << YAML::BeginSeq;
+    for (const auto& l : spec.traffic.locations) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value << l.id;
+      out << YAML::Key << "weight" << YAML::Value << formatNumber(l.weight) << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
   if (const auto& r = spec.traffic.replay) {
     out << YAML::Key << "replay" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "file" << YAML::Value << r->file;
@@ -428,6 +436,21 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
           << (t.balancer.prefer == models::BalancerSpec::Prefer::kZone ? "same_zone"
                                                                        : "same_region");
     }
+    if (const auto& st = t.balancer.steering) {
+      using By = models::BalancerSpec::Steering::By;
+      out << YAML::Key << "steering" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "by" << YAML::Value << (st->by == By::kGeo ? "geo" : "latency");
+      if (!st->regions.empty()) {
+        out << YAML::Key << "regions" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        for (const auto& [location, regions] : st->regions)
+          out << YAML::Key << location << YAML::Value << YAML::Flow << regions;
+        out << YAML::EndMap;
+      }
+      if (!st->fallback.empty()) {
+        out << YAML::Key << "default" << YAML::Value << YAML::Flow << st->fallback;
+      }
+      out << YAML::EndMap;
+    }
     out << YAML::EndMap;
     if (!database) {
       out << YAML::Key << "replicas" << YAML::Value << t.targets.size();
@@ -479,6 +502,17 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
             << std::vector<std::string>{p.a, p.b};
         out << YAML::Key << "latency" << YAML::Value;
         emitDistribution(out, p.latency);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    if (!net.locations.empty()) {
+      out << YAML::Key << "locations" << YAML::Value << YAML::BeginSeq;
+      for (const auto& l : net.locations) {
+        out << YAML::BeginMap << YAML::Key << "location" << YAML::Value << l.location;
+        out << YAML::Key << "region" << YAML::Value << l.region << YAML::Key << "latency"
+            << YAML::Value;
+        emitDistribution(out, l.latency);
         out << YAML::EndMap;
       }
       out << YAML::EndSeq;

@@ -184,6 +184,8 @@ std::string textReport(const models::ScenarioSpec& spec, const models::Experimen
       row("region " + r.id, "end_to_end/regions/" + r.id + "/", false);
     }
   }
+  for (const auto& l : spec.traffic.locations)
+    row("clients in " + l.id, "end_to_end/locations/" + l.id + "/", false);
   header("tier");
   for (const auto& t : spec.tiers)
     row(t.id, "tiers/" + t.id + "/", true);

@@ -3,6 +3,12 @@
 #include <algorithm>
 
 namespace lbsim::models::balancing {
+namespace {
+// FNV-1a over the candidate indexes (and which group they come from) identifies the
+// candidate set for policies that build tables over it.
+constexpr std::uint64_t kPrime = 0x100000001b3ULL;
+constexpr std::uint64_t kSignatureSeed = 0xcbf29ce484222325ULL;
+}  // namespace
 
 Balancer::Balancer(std::unique_ptr<BalancingPolicy> policy, std::vector<TargetState> targets)
     : policy_(std::move(policy)), targets_(std::move(targets)) {
@@ -41,46 +47,24 @@ Decision Balancer::choose(const Request& request, std::uint64_t exclude, std::ui
     }
   }
   const bool local = preferLocal_ && locality != kAnyLocality;
-  const bool plain = exclude == 0 && !local && !anyMaxConn_;
+  const bool plain = exclude == 0 && !local && !anyMaxConn_ && orders_.empty();
   if (plain && cached_) {
     if (!cachedFound_) return {cachedAnyAvailable_ ? Choice::kQueued : Choice::kNoTarget, kNone};
     return chosen(request, policy_->pick({targets_, candidates_, cachedSignature_, &request}));
   }
   cached_ = false;
-  // FNV-1a over the candidate indexes (and which group they come from) identifies the
-  // candidate set for policies that build tables over it.
-  constexpr std::uint64_t kPrime = 0x100000001b3ULL;
-  std::uint64_t signature = 0xcbf29ce484222325ULL;
+  if (!orders_.empty()) return chooseSteered(request, exclude);
+  std::uint64_t signature = kSignatureSeed;
   bool anyAvailable = false;
   bool found = false;
   for (std::size_t l = 0; l < levels_.size() && !found; ++l) {
     const std::uint16_t level = levels_[l];
     for (int pass = local ? 0 : 1; pass < 2 && !found; ++pass) {
       const bool localOnly = pass == 0;
-      for (const bool backup : {false, true}) {
-        candidates_.clear();
-        signature = (signature ^ (backup ? 2u : 1u)) * kPrime;
-        if (level != 0 || localOnly) {
-          signature =
-              (signature ^ (static_cast<std::uint64_t>(level) << 1 | (localOnly ? 1u : 0u))) *
-              kPrime;
-        }
-        for (std::uint32_t i = 0; i < targets_.size(); ++i) {
-          const TargetState& t = targets_[i];
-          if (!t.available || t.backup != backup || t.priority != level) continue;
-          if (localOnly && t.locality != locality) continue;
-          if (exclude != 0 && ((exclude >> (i & 63u)) & 1u) != 0) continue;
-          anyAvailable = true;
-          if (t.maxConn != 0 && t.active >= t.maxConn) continue;
-          candidates_.push_back(i);
-          signature = (signature ^ i) * kPrime;
-        }
-        if (!candidates_.empty()) {
-          found = true;
-          break;
-        }
-        if (anyAvailable) break;
-      }
+      found = collect(
+          level, localOnly ? 1u : 0u,
+          [&](const TargetState& t) { return !localOnly || t.locality == locality; }, exclude,
+          signature, anyAvailable);
       if (anyAvailable) break;
     }
     if (anyAvailable) break;
@@ -93,6 +77,76 @@ Decision Balancer::choose(const Request& request, std::uint64_t exclude, std::ui
   }
   if (!found) return {anyAvailable ? Choice::kQueued : Choice::kNoTarget, kNone};
   return chosen(request, policy_->pick({targets_, candidates_, signature, &request}));
+}
+
+template <class Accept>
+bool Balancer::collect(std::uint16_t level, std::uint32_t salt, Accept accept,
+                       std::uint64_t exclude, std::uint64_t& signature, bool& anyAvailable) {
+  for (const bool backup : {false, true}) {
+    candidates_.clear();
+    signature = (signature ^ (backup ? 2u : 1u)) * kPrime;
+    if (level != 0 || salt != 0) {
+      signature = (signature ^ (static_cast<std::uint64_t>(level) << 1 | salt)) * kPrime;
+    }
+    for (std::uint32_t i = 0; i < targets_.size(); ++i) {
+      const TargetState& t = targets_[i];
+      if (!t.available || t.backup != backup || t.priority != level || !accept(t)) continue;
+      if (exclude != 0 && ((exclude >> (i & 63u)) & 1u) != 0) continue;
+      anyAvailable = true;
+      if (t.maxConn != 0 && t.active >= t.maxConn) continue;
+      candidates_.push_back(i);
+      signature = (signature ^ i) * kPrime;
+    }
+    if (!candidates_.empty()) return true;
+    if (anyAvailable) return false;
+  }
+  return false;
+}
+
+void Balancer::steer(std::vector<std::vector<std::uint16_t>> orders) {
+  orders_ = std::move(orders);
+  inOrder_.clear();
+  std::size_t n = 0;
+  for (const TargetState& t : targets_) {
+    if (t.locality != kAnyLocality) n = std::max<std::size_t>(n, t.locality + 1u);
+  }
+  for (const auto& order : orders_) {
+    for (const std::uint16_t l : order)
+      n = std::max<std::size_t>(n, l + 1u);
+  }
+  for (const auto& order : orders_) {
+    std::vector<bool> in(n, false);
+    for (const std::uint16_t l : order)
+      in[l] = true;
+    inOrder_.push_back(std::move(in));
+  }
+  cached_ = false;
+}
+
+Decision Balancer::chooseSteered(const Request& request, std::uint64_t exclude) {
+  const std::size_t o =
+      request.location < orders_.size() - 1 ? request.location : orders_.size() - 1;
+  const std::vector<std::uint16_t>& order = orders_[o];
+  const std::vector<bool>& in = inOrder_[o];
+  // Each locality of the order in turn, then the rest, each through the priority levels.
+  for (std::size_t step = 0; step <= order.size(); ++step) {
+    const bool rest = step == order.size();
+    const std::uint16_t want = rest ? kAnyLocality : order[step];
+    std::uint64_t signature = (kSignatureSeed ^ (0x10000u + step)) * kPrime;
+    bool anyAvailable = false;
+    for (const std::uint16_t level : levels_) {
+      const bool found = collect(
+          level, rest ? 1u : 0u,
+          [&](const TargetState& t) {
+            return rest ? t.locality >= in.size() || !in[t.locality] : t.locality == want;
+          },
+          exclude, signature, anyAvailable);
+      if (found)
+        return chosen(request, policy_->pick({targets_, candidates_, signature, &request}));
+      if (anyAvailable) return {Choice::kQueued, kNone};
+    }
+  }
+  return {Choice::kNoTarget, kNone};
 }
 
 Decision Balancer::chosen(const Request& request, Pick pick) {

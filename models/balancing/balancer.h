@@ -75,18 +75,35 @@ class Balancer {
     targets_[target].locality = locality;
     cached_ = false;
   }
+  // Global steering by the client's location (`Request::location`): `orders[l]` lists the
+  // localities (regions) to use, in order, for clients of location l; the last entry is
+  // for requests with no location. The targets of one locality are used at a time, the
+  // first in the order that has a target available; the targets of localities not in the
+  // order (and those with none) only when no locality of the order has one. Set the
+  // targets' localities (setLocality) first.
+  void steer(std::vector<std::vector<std::uint16_t>> orders);
+  bool steered() const { return !orders_.empty(); }
   std::span<const TargetState> targets() const { return targets_; }
   std::size_t size() const { return targets_.size(); }
   BalancingPolicy& policy() { return *policy_; }
 
  private:
   Decision chosen(const Request& request, Pick pick);
+  Decision chooseSteered(const Request& request, std::uint64_t exclude);
+  // Puts into `candidates_` the targets of priority `level` that `accept` takes (primaries,
+  // else backups), without the excluded ones and those at their maxconn, and mixes them
+  // into `signature`. `anyAvailable` tells whether any available target was seen.
+  template <class Accept>
+  bool collect(std::uint16_t level, std::uint32_t salt, Accept accept, std::uint64_t exclude,
+               std::uint64_t& signature, bool& anyAvailable);
 
   std::unique_ptr<BalancingPolicy> policy_;
   std::vector<TargetState> targets_;
   std::vector<std::uint32_t> candidates_;  // scratch, sized once
   std::vector<std::uint16_t> levels_;      // the targets' priorities, in increasing order
   bool preferLocal_ = false;
+  std::vector<std::vector<std::uint16_t>> orders_;  // steering: by location, then no location
+  std::vector<std::vector<bool>> inOrder_;          // [order][locality]
   // The candidate set of the last plain pick (no exclusion, no locality) stays in
   // `candidates_` while no target changes its availability or locality; with no maxconn
   // on any target, nothing else changes it. Most picks then skip the scan.

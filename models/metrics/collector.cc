@@ -50,6 +50,7 @@ Collector::Collector(Network& network) : network_(network), classes_(network.cla
     }
   }
   regions_.resize(network.regions().size());
+  locations_.resize(network.locations().size());
   std::vector<std::vector<ClassIndex>> classesAt(tiers_.size());
   for (ClassIndex c = 0; c < network.classCount(); ++c) {
     for (const TierIndex t : network.route(c)) {
@@ -142,6 +143,8 @@ void Collector::reset(double now) {
   allLatency_.reset();
   for (EndToEnd& r : regions_)
     r = EndToEnd{};
+  for (EndToEnd& l : locations_)
+    l = EndToEnd{};
   for (EndToEnd& c : classes_)
     c = EndToEnd{};
 }
@@ -149,6 +152,7 @@ void Collector::reset(double now) {
 void Collector::onRequestCreated(const Request& request, double) {
   ++all_.created;
   ++classes_[request.cls].created;
+  if (request.location != kNoLocation) ++locations_[request.location].created;
   ++intervalCreated_;
 }
 
@@ -177,6 +181,11 @@ void Collector::onRequestCompleted(const Request& request, double now) {
     ++r.created;  // counted when it ends: the region is known only once a replica is picked
     r.latency.record(latency, deferred_);
     ++r.completed;
+  }
+  if (request.location != kNoLocation) {
+    EndToEnd& l = locations_[request.location];
+    l.latency.record(latency, deferred_);
+    ++l.completed;
   }
   ++intervalCompleted_;
 }
@@ -285,6 +294,7 @@ void Collector::onRequestFailed(const Request& request, TierIndex, ReplicaIndex,
     ++regions_[request.region].created;
     ++regions_[request.region].errors[k];
   }
+  if (request.location != kNoLocation) ++locations_[request.location].errors[k];
   ++intervalErrors_;
 }
 
@@ -380,6 +390,10 @@ Figures Collector::figures(double now) const {
   }
   for (std::size_t r = 0; r < regions_.size(); ++r) {
     endToEnd("end_to_end/regions/" + network_.regions()[r] + "/", regions_[r], regions_[r].latency);
+  }
+  for (std::size_t l = 0; l < locations_.size(); ++l) {
+    endToEnd("end_to_end/locations/" + network_.locations()[l] + "/", locations_[l],
+             locations_[l].latency);
   }
   for (TierIndex t = 0; t < tiers_.size(); ++t) {
     const TierStats& s = tiers_[t];

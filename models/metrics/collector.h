@@ -151,7 +151,8 @@ class Collector final : public NetworkObserver {
   Counts all_;
   core::IntervalHistogram allLatency_;  // all_'s latencies, and this series interval's
   std::vector<EndToEnd> classes_;
-  std::vector<EndToEnd> regions_;  // by the region of the first replica with one
+  std::vector<EndToEnd> regions_;    // by the region of the first replica with one
+  std::vector<EndToEnd> locations_;  // by where the client is (`traffic locations`)
   // time series
   core::TimeSeriesTable series_;
   SeriesIds allIds_{};

@@ -187,6 +187,47 @@ TEST(Balancer, PrefersTheCallersLocalityWhileATargetThereIsAvailable) {
   EXPECT_EQ(seen, std::vector<bool>(4, true));
 }
 
+// Steering: a client of location 0 uses region 5, then region 3; region 8, in no order, only
+// when neither has a target available; a request without a location the last order (region
+// 8). Within a region the policy rotates; at its maxconn a region's target makes the request
+// wait rather than go to the next region.
+TEST(Balancer, SteersByTheClientsLocationInItsOrder) {
+  auto targets = weighted({1, 1, 1, 1, 1});
+  targets[4].maxConn = 1;
+  Balancer balancer(std::make_unique<RoundRobin>(contextFor(5)), targets);
+  const std::uint16_t region[] = {3, 5, 5, 8, 8};
+  for (std::uint32_t t = 0; t < 5; ++t)
+    balancer.setLocality(t, region[t]);
+  balancer.steer({{5, 3}, {8}});
+  EXPECT_TRUE(balancer.steered());
+  Request local;
+  local.location = 0;
+  std::vector<std::uint32_t> picks;
+  for (int i = 0; i < 4; ++i)
+    picks.push_back(balancer.choose(local).target);
+  EXPECT_EQ(picks, (std::vector<std::uint32_t>{1, 2, 1, 2}));
+  balancer.setAvailable(1, false);
+  balancer.setAvailable(2, false);
+  EXPECT_EQ(balancer.choose(local).target, 0u);
+  balancer.setAvailable(0, false);
+  std::vector<bool> seen(5, false);
+  for (int i = 0; i < 4; ++i) {
+    const Decision d = balancer.choose(local);
+    ASSERT_EQ(d.choice, Choice::kChosen);
+    seen[d.target] = true;
+    if (d.target == 3) balancer.finished(3, 0.0);
+  }
+  EXPECT_EQ(seen, (std::vector<bool>{false, false, false, true, true}));  // the rest: region 8
+  Request nowhere;  // no location: the last order, region 8 (target 4 is at its maxconn)
+  const Decision d = balancer.choose(nowhere);
+  ASSERT_EQ(d.choice, Choice::kChosen);
+  EXPECT_EQ(d.target, 3u);
+  balancer.setAvailable(3, false);
+  EXPECT_EQ(balancer.choose(nowhere).choice, Choice::kQueued);  // 4 is full: wait for it
+  balancer.setAvailable(4, false);
+  EXPECT_EQ(balancer.choose(nowhere).choice, Choice::kNoTarget);
+}
+
 TEST(Balancer, QueuesWhenEveryAvailableTargetIsAtItsMaxconn) {
   // HAProxy: a server at maxconn takes no more requests; when all are full, requests wait
   // in the backend queue. Backups are not used for that, only when primaries are down.
