@@ -97,11 +97,20 @@ std::vector<std::vector<std::uint16_t>> steeringOrders(const BalancerSpec::Steer
       orders.push_back(std::move(order));
       continue;
     }
-    const std::string& id = network.locations()[l];
-    const auto listed = std::find_if(steering.regions.begin(), steering.regions.end(),
-                                     [&](const auto& entry) { return entry.first == id; });
-    std::vector<std::string> ids =
-        listed != steering.regions.end() ? listed->second : steering.fallback;
+    // The most specific entry: the location's own, else that of the first area it is in
+    // that has one; then the default order.
+    const LocationSpec& location = network.spec().traffic.locations[l];
+    std::vector<std::string> keys = {location.id};
+    keys.insert(keys.end(), location.within.begin(), location.within.end());
+    std::vector<std::string> ids;
+    for (const std::string& key : keys) {
+      const auto listed = std::find_if(steering.regions.begin(), steering.regions.end(),
+                                       [&](const auto& entry) { return entry.first == key; });
+      if (listed == steering.regions.end()) continue;
+      ids = listed->second;
+      break;
+    }
+    ids.insert(ids.end(), steering.fallback.begin(), steering.fallback.end());
     orders.push_back(indexes(ids));
   }
   // Requests without a location: the default order (geo), no preference (latency).
@@ -206,6 +215,10 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     balancer_.enableStickiness(spec.balancer.stickiness->duration,
                                spec.balancer.stickiness->refresh, &network.simulator().clock());
   }
+}
+
+bool ServicePool::mayStore(const TierSpec& spec, const ClassSpec& c) {
+  return classCaching(spec, c).store;
 }
 
 ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const ClassSpec& c) {

@@ -236,6 +236,10 @@ class ServicePool final : public core::EventHandler {
   // entry the replica's cache still holds for its key.
   bool servesStale(const Request& request, ReplicaIndex replica, TierIndex upstream) const;
 
+  // Whether this tier's cache (it has one) may store responses of class `c`: its method,
+  // cacheability, the cache's paths and, at an nginx gateway, the location's directives.
+  static bool mayStore(const TierSpec& spec, const ClassSpec& c);
+
  private:
   // prefetchArrival asks for each replica's limiter state up to this many replicas (one of
   // them will be picked; beyond a few the hints cost more than the misses they hide).

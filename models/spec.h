@@ -117,6 +117,11 @@ struct ReplaySpec {
 struct LocationSpec {
   std::string id;
   double weight = 1.0;  // > 0; the shares are the weights over their sum
+  // The broader areas it is in, most specific first (a data center's country and
+  // continent): where a steering balancer lists no order for the location itself, the
+  // first area it lists one for gives it (Cloudflare: pop_pools, then country_pools, then
+  // region_pools).
+  std::vector<std::string> within;
 };
 
 struct TrafficSpec {
@@ -226,8 +231,10 @@ struct BalancerSpec {
     // dynamic_latency, Route 53 latency-based routing).
     enum class By { kGeo, kLatency };
     By by = By::kGeo;
-    std::vector<std::pair<std::string, std::vector<std::string>>> regions;  // kGeo: by location
-    std::vector<std::string> fallback;  // kGeo: for locations not listed (`default`)
+    // kGeo: by location or area; the most specific entry for a client's location is its
+    // order, followed by `fallback` (`default`, Cloudflare's default_pools).
+    std::vector<std::pair<std::string, std::vector<std::string>>> regions;
+    std::vector<std::string> fallback;
   };
   std::optional<Steering> steering;
 };
@@ -516,8 +523,10 @@ struct RegionSpec {
 // One-way network latency between replicas, by where they run. A hop's latency is taken
 // from the first of: an explicit link between the two tiers; the region pair's latency when
 // the replicas are in different regions (else `crossRegion`); `crossZone` for two zones of
-// one region; `sameZone` for one zone; zero when either replica has no zone. Requests and
-// responses each cross the link once, with independent draws.
+// one region; `sameZone` for one zone; from a client or a replica with no zone to a
+// replica in a region, the client location's latency to that region (LocationLatencySpec);
+// `client` for the first hop; else zero. Requests and responses each cross the link once,
+// with independent draws.
 struct LinkSpec {
   std::string from;  // tier id, or "client" for the clients' side of the first hop
   std::string to;    // tier id

@@ -990,8 +990,14 @@ models::NetworkSpec parseNetwork(const Reader& in, const YAML::Node& node,
 // `traffic locations`; a steering balancer needs them, and replicas in regions.
 void checkLocations(Reader& in, const YAML::Node& root, const ScenarioSpec& spec) {
   std::vector<std::string> ids;
-  for (const auto& l : spec.traffic.locations)
+  std::vector<std::string> areas;  // locations and the areas they are within
+  for (const auto& l : spec.traffic.locations) {
     ids.push_back(l.id);
+    areas.push_back(l.id);
+    for (const std::string& a : l.within) {
+      if (std::find(areas.begin(), areas.end(), a) == areas.end()) areas.push_back(a);
+    }
+  }
   auto known = [&](const std::string& id) {
     return std::find(ids.begin(), ids.end(), id) != ids.end();
   };
@@ -1031,9 +1037,10 @@ void checkLocations(Reader& in, const YAML::Node& root, const ScenarioSpec& spec
       const YAML::Node map = node["regions"];
       for (auto it = map.begin(); map && it != map.end(); ++it) {
         const std::string id = it->first.as<std::string>();
-        if (!known(id)) {
+        if (std::find(areas.begin(), areas.end(), id) == areas.end()) {
           in.fail(it->first, "unknown client location '" + id + "' in " + what +
-                                 " regions; allowed: " + allowed);
+                                 " regions; allowed: " + (areas.empty() ? allowed : join(areas)) +
+                                 " (the traffic's locations and the areas they are within)");
         }
       }
       const bool placed = std::any_of(tier.targets.begin(), tier.targets.end(), [&](const auto& x) {
@@ -1134,7 +1141,7 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
                                        [&](const models::TierSpec& x) { return x.id == id; });
           const models::TierSpec* t = at == spec.tiers.end() ? nullptr : &*at;
           if (t == nullptr || !t->cache || t->cache->maxBytes == 0 || !cls.cacheable ||
-              cls.responseBytes > 0) {
+              cls.responseBytes > 0 || !models::ServicePool::mayStore(*t, cls)) {
             continue;
           }
           in.collect([&] {
@@ -1201,7 +1208,7 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
                 "40}");
       }
       for (const auto& item : l) {
-        in.expectMap(item, "traffic locations entry", {"id", "weight"});
+        in.expectMap(item, "traffic locations entry", {"id", "weight", "within"});
         models::LocationSpec location;
         location.id = in.identifier(in.required(item, "id", "traffic locations entry"),
                                     "traffic location id");
@@ -1215,6 +1222,18 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
                              "' weight must be above 0; allowed: a share such as 40");
             }
           }
+        });
+        in.collect([&] {
+          const auto w = item["within"];
+          if (!w) return;
+          const std::string wwhat = "traffic location '" + location.id + "' within";
+          if (!w.IsSequence()) {
+            in.fail(w, wwhat +
+                           " must be a list of the areas it is in, most specific first, "
+                           "such as [US, ENAM]");
+          }
+          for (const auto& area : w)
+            location.within.push_back(in.identifier(area, wwhat));
         });
         for (const auto& other : spec.traffic.locations) {
           if (other.id == location.id) {

@@ -119,7 +119,9 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     out << YAML::Key << "locations" << YAML::Value << YAML::BeginSeq;
     for (const auto& l : spec.traffic.locations) {
       out << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value << l.id;
-      out << YAML::Key << "weight" << YAML::Value << formatNumber(l.weight) << YAML::EndMap;
+      out << YAML::Key << "weight" << YAML::Value << formatNumber(l.weight);
+      if (!l.within.empty()) out << YAML::Key << "within" << YAML::Value << YAML::Flow << l.within;
+      out << YAML::EndMap;
     }
     out << YAML::EndSeq;
   }

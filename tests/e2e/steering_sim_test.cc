@@ -41,8 +41,8 @@ std::string world(const std::vector<std::string>& locations) {
   - {id: eu-west-1, zones: [euw1-az1]}
 network:
   same_zone: 1ms
-  locations:
 )";
+  if (!locations.empty()) out += "  locations:\n";
   for (const std::string& l : locations) {
     const auto [us, eu] = latency.at(l);
     out +=
@@ -106,6 +106,25 @@ TEST_F(SteeringSimTest, GeoSteeringSendsEachLocationToItsRegion) {
   EXPECT_NEAR(us, 3000.0, 4 * 39.0);
   EXPECT_NEAR(gb, 1800.0, 4 * 35.0);
   EXPECT_NEAR(jp, 1200.0, 4 * 31.0);
+}
+
+// A location with no entry of its own takes that of the first area it is within (a data
+// center's country, then its continent: Cloudflare's pop, country and region pools), then the
+// default order. No latencies here: each request takes 1 + 2 x 1 + 10 ms.
+TEST_F(SteeringSimTest, ALocationTakesTheOrderOfTheFirstAreaItIsWithin) {
+  const auto r =
+      run(scenario("{by: geo, regions: {US: [us-east-1], EU: [eu-west-1], NA: "
+                   "[eu-west-1]}, default: [eu-west-1]}",
+                   "[{id: LAX, within: [US, NA]}, {id: FRA, within: [DE, EU]}, {id: "
+                   "SYD}]",
+                   {}));
+  EXPECT_EQ(value(r, "end_to_end/regions/us-east-1/completed"),
+            value(r, "end_to_end/locations/LAX/completed"));
+  EXPECT_EQ(value(r, "end_to_end/regions/eu-west-1/completed"),
+            value(r, "end_to_end/locations/FRA/completed") +
+                value(r, "end_to_end/locations/SYD/completed"));
+  EXPECT_GT(value(r, "end_to_end/locations/LAX/completed"), 1500.0);  // a third of 6,000
+  EXPECT_NEAR(value(r, "end_to_end/all/latency_s/mean"), 0.013, 1e-9);
 }
 
 // Latency steering orders the regions by the mean latency from each location: US (20 ms

@@ -48,6 +48,24 @@ class RoutingTest : public lbsim::testing::ScenarioTextTest {
   RoutingTest() : ScenarioTextTest("gateway.yaml") {}
 };
 
+// A cache with a max_size counts bytes, so the classes it may store need a response_size;
+// those it never stores do not: a location with `proxy_cache off` (here the regex location
+// that /api/courses/42 takes), or a POST.
+TEST_F(RoutingTest, OnlyClassesACacheMayStoreNeedAResponseSize) {
+  std::string text = replaceLine(kGateway, 14, "    replicas: 2\n    cache: {max_size: 1m}");
+  text = replaceLine(text, 8, "  - {id: course, path: /api/courses/42}");
+  text = replaceLine(text, 9, "  - {id: lost, path: /wp-admin/, response_size: 1k}");
+  text = replaceLine(text, 10, "  - {id: health, path: /health, response_size: 1k}");
+  EXPECT_EQ(errors(text),
+            "gateway.yaml:8:10: class 'course' is cached at 'nginx', whose cache has a max_size; "
+            "allowed: give the class a response_size such as 10k");
+  text = replaceLine(text, 19,
+                     "        - {location: \"~* ^/api/courses/\", to: courses, proxy_cache: "
+                     "\"proxy_cache off;\"}");
+  const auto spec = load(text);
+  EXPECT_EQ(spec.classes[1].responseBytes, 0u);
+}
+
 // nginx's order: /api/auth/ is the longest prefix for the login; for /api/courses/42 the
 // regex wins over the remembered prefix /api/ (both go to courses); = /health is answered by
 // nginx itself; /wp-admin/ matches nothing and nginx answers 404. After a service, the single

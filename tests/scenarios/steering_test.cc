@@ -72,6 +72,20 @@ TEST_F(SteeringTest, ReadsLocationsLatenciesAndSteering) {
   EXPECT_EQ(steering->fallback, (std::vector<std::string>{"us-east-1"}));
 }
 
+TEST_F(SteeringTest, AreasALocationIsWithinMayBeSteered) {
+  std::string text = replaceLine(kGeo, 15, "    - {id: JP, within: [APAC, ASIA]}");
+  text = replaceLine(text, 28, "        regions: {US: [us-east-1], ASIA: [eu-west-1]}");
+  const auto spec = load(text);
+  EXPECT_EQ(spec.traffic.locations[2].within, (std::vector<std::string>{"APAC", "ASIA"}));
+  EXPECT_EQ(resolvedScenarioYaml(load(resolvedScenarioYaml(spec))), resolvedScenarioYaml(spec));
+  EXPECT_EQ(errors(replaceLine(text, 15, "    - {id: JP, within: APAC}")),
+            "geo.yaml:15:24: traffic location 'JP' within must be a list of the areas it is in, "
+            "most specific first, such as [US, ENAM]\n"
+            "geo.yaml:28:36: unknown client location 'ASIA' in tier 'glb' balancer steering "
+            "regions; allowed: US, GB, JP (the traffic's locations and the areas they are "
+            "within)");
+}
+
 TEST_F(SteeringTest, ResolvedScenarioRoundTrips) {
   const std::string once = resolvedScenarioYaml(load(kGeo));
   const auto again = load(once);
@@ -113,7 +127,7 @@ TEST_F(SteeringTest, RegionListedTwice) {
 TEST_F(SteeringTest, UnknownLocationInTheSteering) {
   EXPECT_EQ(errors(replaceLine(kGeo, 28, "        regions: {US: [us-east-1], FR: [eu-west-1]}")),
             "geo.yaml:28:36: unknown client location 'FR' in tier 'glb' balancer steering "
-            "regions; allowed: US, GB, JP");
+            "regions; allowed: US, GB, JP (the traffic's locations and the areas they are within)");
 }
 
 TEST_F(SteeringTest, UnknownLocationInTheNetwork) {
