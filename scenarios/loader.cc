@@ -1177,6 +1177,56 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
       });
     });
   }
+  // The clients' locations first, on their own: what names them (the network, steering
+  // balancers) is checked against them even when the rest of the traffic has a mistake.
+  if (const YAML::Node traffic = root["traffic"]; traffic && traffic.IsMap()) {
+    in.collect([&] {
+      if (const auto l = traffic["locations"]) {
+        in.expectSequence(l, "traffic locations");
+        if (l.size() == 0 || l.size() > 10000) {
+          in.fail(l,
+                  "traffic locations must list 1 to 10000 locations such as {id: US, weight: "
+                  "40}");
+        }
+        for (const auto& item : l) {
+          in.expectMap(item, "traffic locations entry", {"id", "weight", "within"});
+          models::LocationSpec location;
+          location.id = in.identifier(in.required(item, "id", "traffic locations entry"),
+                                      "traffic location id");
+          // A location with a bad weight is still declared: what names it is not an error too.
+          in.collect([&] {
+            if (const auto w = item["weight"]) {
+              location.weight = in.number(w, "traffic location '" + location.id + "' weight");
+              if (!(location.weight > 0.0) || !std::isfinite(location.weight)) {
+                location.weight = 1.0;
+                in.fail(w, "traffic location '" + location.id +
+                               "' weight must be above 0; allowed: a share such as 40");
+              }
+            }
+          });
+          in.collect([&] {
+            const auto w = item["within"];
+            if (!w) return;
+            const std::string wwhat = "traffic location '" + location.id + "' within";
+            if (!w.IsSequence()) {
+              in.fail(w, wwhat +
+                             " must be a list of the areas it is in, most specific first, "
+                             "such as [US, ENAM]");
+            }
+            for (const auto& area : w)
+              location.within.push_back(in.identifier(area, wwhat));
+          });
+          for (const auto& other : spec.traffic.locations) {
+            if (other.id == location.id) {
+              in.fail(item["id"], "traffic location '" + location.id +
+                                      "' is declared twice; allowed: each location once");
+            }
+          }
+          spec.traffic.locations.push_back(std::move(location));
+        }
+      }
+    });
+  }
   in.collect([&] {
     const YAML::Node traffic = in.required(root, "traffic", "scenario");
     std::vector<std::string> keys = kTrafficKeys;
@@ -1198,50 +1248,6 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
       }
       if (spec.traffic.clientSkew > 0.0 && spec.traffic.clients == 0) {
         in.fail(k, "traffic client_skew needs a client population; allowed: set clients: N");
-      }
-    }
-    if (const auto l = traffic["locations"]) {
-      in.expectSequence(l, "traffic locations");
-      if (l.size() == 0 || l.size() > 10000) {
-        in.fail(l,
-                "traffic locations must list 1 to 10000 locations such as {id: US, weight: "
-                "40}");
-      }
-      for (const auto& item : l) {
-        in.expectMap(item, "traffic locations entry", {"id", "weight", "within"});
-        models::LocationSpec location;
-        location.id = in.identifier(in.required(item, "id", "traffic locations entry"),
-                                    "traffic location id");
-        // A location with a bad weight is still declared: what names it is not an error too.
-        in.collect([&] {
-          if (const auto w = item["weight"]) {
-            location.weight = in.number(w, "traffic location '" + location.id + "' weight");
-            if (!(location.weight > 0.0) || !std::isfinite(location.weight)) {
-              location.weight = 1.0;
-              in.fail(w, "traffic location '" + location.id +
-                             "' weight must be above 0; allowed: a share such as 40");
-            }
-          }
-        });
-        in.collect([&] {
-          const auto w = item["within"];
-          if (!w) return;
-          const std::string wwhat = "traffic location '" + location.id + "' within";
-          if (!w.IsSequence()) {
-            in.fail(w, wwhat +
-                           " must be a list of the areas it is in, most specific first, "
-                           "such as [US, ENAM]");
-          }
-          for (const auto& area : w)
-            location.within.push_back(in.identifier(area, wwhat));
-        });
-        for (const auto& other : spec.traffic.locations) {
-          if (other.id == location.id) {
-            in.fail(item["id"], "traffic location '" + location.id +
-                                    "' is declared twice; allowed: each location once");
-          }
-        }
-        spec.traffic.locations.push_back(std::move(location));
       }
     }
     if (const auto u = traffic["users"]) {

@@ -160,6 +160,16 @@ TEST_F(SteeringTest, LocationDeclaredTwice) {
             "once");
 }
 
+// The locations are read on their own: a mistake elsewhere in the traffic is reported
+// alone, not again by everything that names a location.
+TEST_F(SteeringTest, AMistakeElsewhereInTheTrafficDoesNotHideTheLocations) {
+  const std::string e =
+      errors(replaceLine(kGeo, 11, "  phases: [{duration: 1m, rate: 10/s}]\n  client_skew: -1"));
+  EXPECT_EQ(e.find("location"), std::string::npos) << e;
+  EXPECT_NE(e.find("geo.yaml:12:16: traffic client_skew must not be negative"), std::string::npos)
+      << e;
+}
+
 TEST_F(SteeringTest, SteeringNeedsTrafficLocations) {
   std::string text =
       replaceLine(replaceLine(replaceLine(kGeo, 7, "  same_zone: 1ms"), 8, ""), 9, "");
