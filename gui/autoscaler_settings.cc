@@ -248,10 +248,12 @@ void fitToRange(models::TierSpec& tier, const models::TierSpec& loaded) {
   const std::int32_t start = withinRange(static_cast<std::int32_t>(loaded.initialReplicas),
                                          std::max(was.minReplicas(), 1), min, max);
   tier.initialReplicas = static_cast<std::uint32_t>(std::max(start, 1));
+  // Backups are kept beside the autoscaler's replicas and not counted.
+  const std::size_t backups = models::backupTargets(loaded);
   const std::size_t targets =
-      std::max(loaded.targets.size(), static_cast<std::size_t>(std::max(max, 1)));
-  if (tier.targets.size() > targets) {
-    tier.targets.erase(tier.targets.begin() + static_cast<std::ptrdiff_t>(targets),
+      std::max(loaded.targets.size() - backups, static_cast<std::size_t>(std::max(max, 1)));
+  if (tier.targets.size() > targets + backups) {
+    tier.targets.erase(tier.targets.begin() + static_cast<std::ptrdiff_t>(targets + backups),
                        tier.targets.end());
   }
   models::addAutoscaledTargets(tier, targets);

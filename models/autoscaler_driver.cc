@@ -87,6 +87,7 @@ void AutoscalerDriver::scrape() {
   double tierArrivals = 0.0;
   for (ReplicaIndex r = 0; r < pool.replicas().size(); ++r) {
     const auto& replica = pool.replicas()[r];
+    if (!replica.autoscaled) continue;  // a backup: not one of the autoscaler's replicas
     const double busy = replica.busySeconds(now);
     Sample& s = samples_[r];
     const bool running = replica.lifecycle == ServicePool::Lifecycle::kReady ||
@@ -149,7 +150,7 @@ std::vector<autoscaling::PodInfo> AutoscalerDriver::pods() const {
   const ServicePool& pool = network_.tier(tier_);
   for (const auto& replica : pool.replicas()) {
     using L = ServicePool::Lifecycle;
-    if (replica.lifecycle == L::kAbsent) continue;
+    if (!replica.autoscaled || replica.lifecycle == L::kAbsent) continue;
     autoscaling::PodInfo pod;
     pod.name = replica.name;
     pod.phase = replica.lifecycle == L::kStarting ? autoscaling::PodPhase::kPending
@@ -239,6 +240,7 @@ void AutoscalerDriver::decide() {
       state.desiredCapacity = desired_;
       for (ReplicaIndex r = 0; r < samples_.size(); ++r) {
         const auto& replica = pool.replicas()[r];
+        if (!replica.autoscaled) continue;  // a backup: not one of the group's instances
         if (counted(r, true)) {
           ++state.countedInstances;
         } else if (replica.lifecycle == ServicePool::Lifecycle::kStarting ||

@@ -203,9 +203,17 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     auto health = std::make_unique<TierHealth>(*this, network, spec, &healthStream_);
     if (health->any()) health_ = std::move(health);
   }
-  // Autoscaled tiers start with their initial replicas; the others are not there yet.
-  if (spec.initialReplicas > 0) {
-    for (ReplicaIndex r = spec.initialReplicas; r < replicas_.size(); ++r) {
+  // Autoscaled tiers start with their first initial replicas that are not backups (0: all);
+  // the others are not there yet. Backups are not the autoscaler's and run from the start.
+  if (spec.autoscaler) {
+    std::uint32_t started = 0;
+    for (ReplicaIndex r = 0; r < replicas_.size(); ++r) {
+      if (spec.targets[r].backup) continue;
+      replicas_[r].autoscaled = true;
+      if (spec.initialReplicas == 0 || started < spec.initialReplicas) {
+        ++started;
+        continue;
+      }
       replicas_[r].lifecycle = Lifecycle::kAbsent;
       replicas_[r].condition = Condition::kCrashed;
       if (replicas_[r].slot != kNone) balancer_.setAvailable(replicas_[r].slot, false);
@@ -1298,15 +1306,19 @@ void ServicePool::promote() {
 
 std::uint32_t ServicePool::scheduledReplicas() const {
   std::uint32_t n = 0;
-  for (const Replica& r : replicas_)
+  for (const Replica& r : replicas_) {
+    if (lifecycle_ && !r.autoscaled) continue;
     n += r.lifecycle == Lifecycle::kStarting || r.lifecycle == Lifecycle::kReady ? 1 : 0;
+  }
   return n;
 }
 
 std::uint32_t ServicePool::readyReplicas() const {
   std::uint32_t n = 0;
-  for (const Replica& r : replicas_)
+  for (const Replica& r : replicas_) {
+    if (lifecycle_ && !r.autoscaled) continue;
     n += r.lifecycle == Lifecycle::kReady ? 1 : 0;
+  }
   return n;
 }
 
@@ -1314,7 +1326,7 @@ void ServicePool::scaleTo(std::uint32_t count) {
   std::uint32_t now = scheduledReplicas();
   // Up: the first replicas not running (a draining one is left to finish).
   for (ReplicaIndex r = 0; r < replicas_.size() && now < count; ++r) {
-    if (replicas_[r].lifecycle != Lifecycle::kAbsent) continue;
+    if (!replicas_[r].autoscaled || replicas_[r].lifecycle != Lifecycle::kAbsent) continue;
     startReplica(r);
     ++now;
   }
@@ -1322,7 +1334,7 @@ void ServicePool::scaleTo(std::uint32_t count) {
   // deletes unready pods before ready ones, and newer before older).
   for (const Lifecycle which : {Lifecycle::kStarting, Lifecycle::kReady}) {
     for (auto r = static_cast<ReplicaIndex>(replicas_.size()); r-- > 0 && now > count;) {
-      if (replicas_[r].lifecycle != which) continue;
+      if (!replicas_[r].autoscaled || replicas_[r].lifecycle != which) continue;
       if (which == Lifecycle::kStarting) {
         replicaGone(r);
       } else {

@@ -80,6 +80,9 @@ class ServicePool final : public core::EventHandler {
     std::uint16_t generation = 0;  // changes when it crashes or hangs: what it held is gone
     double baseSpeed = 1.0;        // its speed without a slow-down fault
     Lifecycle lifecycle = Lifecycle::kReady;
+    // The tier's autoscaler starts and stops it (an autoscaled tier's backups are not its:
+    // they run from the start and are not counted, sampled or replaced by it).
+    bool autoscaled = false;
     std::uint32_t lifeSerial = 0;  // tells this life's timers from an earlier one's
     double createdAt = 0.0;
     double readyAt = 0.0;
@@ -155,7 +158,8 @@ class ServicePool final : public core::EventHandler {
   // Starts or stops replicas so that `count` are starting or ready (the autoscaler's desired
   // count), within the tier's targets.
   void scaleTo(std::uint32_t count);
-  // Replicas starting or ready (what a scale target has), and those ready.
+  // Replicas starting or ready (what a scale target has), and those ready; an autoscaled
+  // tier counts only the replicas its autoscaler manages.
   std::uint32_t scheduledReplicas() const;
   std::uint32_t readyReplicas() const;
   // Attempts at this tier that failed (refused, reset, timed out, no replica, queue full).

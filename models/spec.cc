@@ -43,14 +43,34 @@ std::int32_t AutoscalerSpec::maxReplicas() const {
 
 void addAutoscaledTargets(TierSpec& tier, std::size_t count) {
   if (tier.targets.empty()) return;
-  const TargetSpec model = tier.targets.back();
-  while (tier.targets.size() < count) {
-    const std::size_t n = tier.targets.size();
-    TargetSpec t = model;
-    t.name = tier.id + "-" + std::to_string(n + 1);
-    t.zone = tier.zoneSpread.empty() ? std::string() : tier.zoneSpread[n % tier.zoneSpread.size()];
-    tier.targets.push_back(t);
+  // The autoscaler's replicas are copies of the last one that is not a backup: backups (an
+  // nginx `backup` server) run beside them and are not counted.
+  const auto model = std::find_if(tier.targets.rbegin(), tier.targets.rend(),
+                                  [](const TargetSpec& t) { return !t.backup; });
+  if (model == tier.targets.rend()) return;
+  const TargetSpec base = *model;
+  std::size_t scaled = 0;
+  std::set<std::string> names;
+  for (const auto& t : tier.targets) {
+    scaled += t.backup ? 0 : 1;
+    names.insert(t.name);
   }
+  while (scaled < count) {
+    const std::size_t n = tier.targets.size();
+    TargetSpec t = base;
+    t.name = tier.id + "-" + std::to_string(n + 1);
+    for (std::size_t k = n + 2; names.count(t.name) != 0; ++k)
+      t.name = tier.id + "-" + std::to_string(k);
+    t.zone = tier.zoneSpread.empty() ? std::string() : tier.zoneSpread[n % tier.zoneSpread.size()];
+    names.insert(t.name);
+    tier.targets.push_back(t);
+    ++scaled;
+  }
+}
+
+std::size_t backupTargets(const TierSpec& tier) {
+  return static_cast<std::size_t>(std::count_if(tier.targets.begin(), tier.targets.end(),
+                                                [](const TargetSpec& t) { return t.backup; }));
 }
 
 void setReplicaCount(TierSpec& tier, std::uint32_t count) {

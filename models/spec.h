@@ -503,10 +503,13 @@ struct TierSpec {
   std::vector<std::string> zoneSpread;
 };
 
-// Adds targets to an autoscaled tier up to `count` (its autoscaler's maximum): copies of its
-// last replica named <tier>-<n>, placed in zone n-1 of its spread (or none), as the loader
-// expands them.
+// Adds targets to an autoscaled tier until `count` (its autoscaler's maximum) are not
+// backups: copies of its last replica that is not a backup, named <tier>-<n> (the next free
+// n) and placed in zone n-1 of its spread (or none), as the loader expands them. Backups are
+// kept, and not counted. A tier whose targets are all backups gets none.
 void addAutoscaledTargets(TierSpec& tier, std::size_t count);
+// How many of the tier's targets are backups.
+std::size_t backupTargets(const TierSpec& tier);
 
 // Sets a tier's replica count (the GUI's what-if, the CLI's --replicas): new replicas copy
 // the last non-backup replica, named <tier>-<n> (the first n not taken) and placed in the

@@ -344,7 +344,8 @@ void TierHealth::handleEvent(const core::Event& event) {
       const auto r = static_cast<ReplicaIndex>(event.payload & 0xffffffffu);
       const ServicePool::Replica& replica = pool_.replicas()[r];
       if (replica.lifeSerial != static_cast<std::uint32_t>(event.payload >> 32) ||
-          replica.lifecycle != ServicePool::Lifecycle::kReady || checks_[kReadiness].available(r)) {
+          replica.lifecycle != ServicePool::Lifecycle::kReady || !replica.autoscaled ||
+          checks_[kReadiness].available(r)) {
         break;
       }
       health::HealthEvent e;

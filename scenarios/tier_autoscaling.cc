@@ -118,6 +118,11 @@ void parseTierAutoscaling(const Reader& in, const YAML::Node& tierNode, const st
   }
   // Targets for the largest size: copies of the last replica, named as the loader names them
   // (the spread is not read yet: placed with the others by the tier's zones or region).
+  if (!tier.targets.empty() && models::backupTargets(tier) == tier.targets.size()) {
+    in.fail(node, what +
+                      ": every replica of the tier is a backup; allowed: at least one that is "
+                      "not, which the autoscaler's replicas copy (backups run beside them)");
+  }
   models::addAutoscaledTargets(tier, static_cast<std::size_t>(std::max(a.maxReplicas(), 1)));
   tier.initialReplicas = static_cast<std::uint32_t>(std::max(initial, 0));
   if (tier.initialReplicas == 0) {

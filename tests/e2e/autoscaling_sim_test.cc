@@ -86,6 +86,45 @@ TEST_F(AutoscalingSimTest, TheHpaScalesToItsProposalAndTheReplicaJoinsWhenReady)
   EXPECT_NEAR(figure(r, "tiers/api/replicas/api-3/share"), 85.0 / 120.0 / 3.0, 0.002);
 }
 
+// An nginx `backup` server beside an autoscaled pool (scenarios/testbro.yaml): it runs from
+// the start and is not one of the autoscaler's replicas: not a pod of the HPA's, not sampled,
+// not counted. The same load as above, so the HPA sees the two replicas at 75% and asks for
+// 3 at 15 s, exactly as without the backup; were the idle backup counted as a pod it would
+// see (75 + 75 + 0) / 3 = 50%, within the tolerance, and stay at 2. The new replica copies
+// the last one that is not a backup and takes the next free name.
+TEST_F(AutoscalingSimTest, ABackupRunsBesideTheAutoscaledReplicasAndIsNotCounted) {
+  write("hpa.yaml", kHpa);
+  std::string yaml = lbsim::testing::kSmallHpaScenario;
+  const std::string from = "    replicas: 2\n    replica: {workers: 1}\n";
+  ASSERT_NE(yaml.find(from), std::string::npos);
+  yaml.replace(yaml.find(from), from.size(),
+               "    replicas: 3\n    replica: {workers: 1}\n"
+               "    targets: [{}, {}, {name: api-backup, backup: true, workers: 4}]\n");
+  const auto r = run(yaml);
+  const auto& targets = spec_.tiers[0].targets;
+  ASSERT_EQ(targets.size(), 7u);  // six for the HPA's maximum, and the backup
+  EXPECT_EQ(targets[2].name, "api-backup");
+  EXPECT_TRUE(targets[2].backup);
+  EXPECT_EQ(targets[3].name, "api-4");
+  EXPECT_FALSE(targets[3].backup);
+  EXPECT_EQ(targets[3].workers, 1u);
+  EXPECT_EQ(at(r, "replicas_desired", "api", 10.0), 2.0);
+  EXPECT_EQ(at(r, "replicas_desired", "api", 15.0), 3.0);
+  EXPECT_EQ(at(r, "replicas_ready", "api", 30.0), 2.0);
+  EXPECT_EQ(at(r, "replicas_ready", "api", 35.0), 3.0);
+  ASSERT_EQ(r.log.size(), 1u);
+  EXPECT_EQ(r.log[0].change, "desired 2 -> 3 (ready 2)");
+  EXPECT_NEAR(figure(r, "tiers/api/replicas/api-4/share"), 85.0 / 120.0 / 3.0, 0.002);
+  EXPECT_EQ(figure(r, "tiers/api/replicas/api-backup/share"), 0.0);
+  // The resolved scenario keeps the backup and loads back to the same targets.
+  const auto again = scenarios::loadScenarioText(scenarios::resolvedScenarioYaml(spec_),
+                                                 (dir_ / "resolved.yaml").string(), policies_);
+  ASSERT_EQ(again.tiers[0].targets.size(), 7u);
+  EXPECT_EQ(again.tiers[0].targets[2].name, "api-backup");
+  EXPECT_TRUE(again.tiers[0].targets[2].backup);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(again), scenarios::resolvedScenarioYaml(spec_));
+}
+
 // When the load goes away the HPA scales down after its 300 s stabilization window; the
 // replica removed is drained (out of rotation at once, gone when idle), and the requests it
 // held still complete.
@@ -190,6 +229,14 @@ tiers:
             std::string::npos)
       << error("      hpa: hpa.yaml\n      initial: 9\n");
   EXPECT_NE(error("      hpa: missing.yaml\n").find("missing.yaml"), std::string::npos);
+  // Every replica a backup: nothing for the autoscaler's replicas to copy.
+  const std::string backups = error(
+      "      hpa: hpa.yaml\n    targets: [{backup: true}, {backup: "
+      "true}]\n");
+  EXPECT_NE(backups.find("bad.yaml:10:7: tier 'api' autoscaling: every replica of the tier is a "
+                         "backup; allowed: at least one that is not"),
+            std::string::npos)
+      << backups;
   EXPECT_NE(
       error("      hpa: hpa.yaml\n      asg: hpa.yaml\n").find("needs exactly one autoscaler"),
       std::string::npos);
