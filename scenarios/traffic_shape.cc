@@ -19,6 +19,8 @@ const std::vector<std::string> kSpikeKeys = {"at", "duration", "factor"};
 const std::vector<std::string> kStateKeys = {"factor", "mean_sojourn"};
 const std::vector<std::string> kDiurnalKeys = {"min_factor", "peak_at", "period", "points"};
 constexpr double kDefaultPeriod = 86400.0;
+constexpr double kMinimumPeriod = 1.0;
+constexpr double kMinimumSojourn = 1e-3;
 // Distribution::fromMeanCv's range for the hyperexponential: beyond it the heavy phase's
 // probability falls below the spacing of doubles near 1.
 constexpr double kMaxBurstCv = 1e6;
@@ -48,8 +50,15 @@ models::MmppStateSpec parseState(const Reader& in, const YAML::Node& node, std::
   models::MmppStateSpec s;
   s.factor = nonNegative(in, in.required(node, "factor", what), what + " factor",
                          "a number >= 0 (0 is an off period)");
-  s.meanSojourn =
-      in.duration(in.required(node, "mean_sojourn", what), what + " mean_sojourn", true);
+  const YAML::Node sojourn = in.required(node, "mean_sojourn", what);
+  s.meanSojourn = in.duration(sojourn, what + " mean_sojourn", true);
+  // Every change of state is an event: far below the gaps between arrivals they would be
+  // millions per arrival (a minute of `mean_sojourn: 1ns` is some 10^11 of them).
+  if (s.meanSojourn < kMinimumSojourn) {
+    in.fail(sojourn, what + " mean_sojourn '" + sojourn.Scalar() +
+                         "' is too short; allowed: a duration of at least " +
+                         formatDuration(kMinimumSojourn));
+  }
   return s;
 }
 
@@ -133,7 +142,17 @@ models::DiurnalSpec parseDiurnal(const Reader& in, const YAML::Node& node) {
   in.expectMap(node, what, kDiurnalKeys);
   models::DiurnalSpec d;
   d.period = kDefaultPeriod;
-  if (const auto p = node["period"]) d.period = in.duration(p, what + " period", true);
+  if (const auto p = node["period"]) {
+    d.period = in.duration(p, what + " period", true);
+    // The curve is followed piece by piece, so a period far below the gaps between arrivals
+    // would cost millions of steps each (`period: 1us` for `1d`).
+    if (d.period < kMinimumPeriod) {
+      in.fail(p, what + " period '" + p.Scalar() +
+                     "' is too short; allowed: a duration of at "
+                     "least " +
+                     formatDuration(kMinimumPeriod) + " (a day: 24h)");
+    }
+  }
   if (const auto points = node["points"]) {
     for (const std::string other : {"peak_at", "min_factor"}) {
       if (node[other]) {

@@ -310,10 +310,15 @@ TEST_F(LoaderTest, SpikesThatMakeTooManyArrivals) {
             "small.yaml:9:12: traffic diurnal: the phases with their diurnal curve would make "
             "up to 3e+15 arrivals over the duration 600s; allowed: at most 1e12 (smaller "
             "factors or rates)");
-  // However short its period (its knots are not walked: the check stays instant).
+  // Its shortest period loads (its knots are not walked: the check stays instant); a
+  // shorter one is refused for itself, before the arrivals are counted.
   EXPECT_NO_THROW(load(replaceLine(fast, 9,
-                                   "  diurnal: {period: 1us, peak_at: 0s, min_factor: "
+                                   "  diurnal: {period: 1s, peak_at: 0s, min_factor: "
                                    "0.5}\n  mix:")));
+  EXPECT_EQ(errors(replaceLine(fast, 9,
+                               "  diurnal: {period: 1us, peak_at: 0s, min_factor: 0.5}\n  mix:")),
+            "small.yaml:9:21: traffic diurnal period '1us' is too short; allowed: a duration of "
+            "at least 1s (a day: 24h)");
 }
 
 TEST_F(LoaderTest, MissingRequiredKey) {

@@ -187,6 +187,16 @@ TEST(TrafficShape, DiurnalErrorsAreLocatedWithWhatIsAllowed) {
   EXPECT_EQ(firstError("traffic:\n  diurnal: {period: 0s, min_factor: 0.5}\n"),
             "t.yaml:2:21: traffic diurnal period must be positive, not '0s'; allowed: a duration "
             "such as 250ms, 30s, 5m, 1h");
+  // As for a state of an MMPP: every change of state is an event.
+  EXPECT_EQ(firstError("traffic:\n  arrivals: {process: mmpp, states: [{factor: 2, mean_sojourn: "
+                       "1ns}, {factor: 0, mean_sojourn: 1s}]}\n"),
+            "t.yaml:2:64: mmpp state 1 mean_sojourn '1ns' is too short; allowed: a duration of at "
+            "least 1ms");
+  // A period far below the gaps between arrivals made a run step through the curve for ever
+  // (a minute of 100/s under `period: 1us` had not ended after a minute of wall time).
+  EXPECT_EQ(firstError("traffic:\n  diurnal: {period: 1us, min_factor: 0.5}\n"),
+            "t.yaml:2:21: traffic diurnal period '1us' is too short; allowed: a duration of at "
+            "least 1s (a day: 24h)");
   EXPECT_EQ(firstError("traffic:\n  diurnal: {points: [1, -0.5]}\n"),
             "t.yaml:2:25: traffic diurnal point '-0.5' is not valid; allowed: a factor >= 0");
   EXPECT_EQ(firstError("traffic:\n  diurnal: {points: [0, 0, 0]}\n"),
