@@ -1345,10 +1345,19 @@ void ServicePool::scaleTo(std::uint32_t count) {
   }
 }
 
+void ServicePool::setLifecycle(ReplicaIndex r, Lifecycle next) {
+  Replica& replica = replicas_[r];
+  const double now = network_.simulator().now();
+  const bool was = replica.running();
+  if (was) replica.runningIntegral += now - replica.runningSince;
+  replica.lifecycle = next;
+  if (replica.running()) replica.runningSince = now;
+}
+
 void ServicePool::startReplica(ReplicaIndex r) {
   Replica& replica = replicas_[r];
   ++replica.lifeSerial;
-  replica.lifecycle = Lifecycle::kStarting;
+  setLifecycle(r, Lifecycle::kStarting);
   replica.createdAt = network_.simulator().now();
   const double startup = lifecycle_ ? lifecycle_->startup.sample(lifecycleStream_) : 0.0;
   network_.simulator().schedule(replica.createdAt + startup, handler_, kReplicaReady,
@@ -1357,7 +1366,7 @@ void ServicePool::startReplica(ReplicaIndex r) {
 
 void ServicePool::replicaReady(ReplicaIndex r) {
   Replica& replica = replicas_[r];
-  replica.lifecycle = Lifecycle::kReady;
+  setLifecycle(r, Lifecycle::kReady);
   replica.readyAt = network_.simulator().now();
   double factor = 1.0;
   if (lifecycle_ && lifecycle_->warmup > 0.0 && lifecycle_->warmupSpeed != 1.0) {
@@ -1423,8 +1432,7 @@ void ServicePool::replaceInstance(ReplicaIndex r) {
 }
 
 void ServicePool::drainReplica(ReplicaIndex r) {
-  Replica& replica = replicas_[r];
-  replica.lifecycle = Lifecycle::kDraining;
+  setLifecycle(r, Lifecycle::kDraining);
   healthChanged(r);  // out of rotation at once
   const double drain = lifecycle_ ? lifecycle_->drain : 0.0;
   network_.simulator().schedule(network_.simulator().now() + drain, handler_, kDrainDeadline,
@@ -1435,7 +1443,7 @@ void ServicePool::drainReplica(ReplicaIndex r) {
 void ServicePool::replicaGone(ReplicaIndex r) {
   Replica& replica = replicas_[r];
   ++replica.lifeSerial;
-  replica.lifecycle = Lifecycle::kAbsent;
+  setLifecycle(r, Lifecycle::kAbsent);
   if (replica.condition == Condition::kUp) {
     replica.condition = Condition::kCrashed;  // refuses anything that still reaches it
     ++replica.generation;

@@ -86,6 +86,16 @@ class ServicePool final : public core::EventHandler {
     std::uint32_t lifeSerial = 0;  // tells this life's timers from an earlier one's
     double createdAt = 0.0;
     double readyAt = 0.0;
+    // Seconds it has run (ready or draining) up to `runningSince`, when it last started
+    // running; the capacity of an autoscaled tier over time.
+    double runningIntegral = 0.0;
+    double runningSince = 0.0;
+    bool running() const {
+      return lifecycle == Lifecycle::kReady || lifecycle == Lifecycle::kDraining;
+    }
+    double runningSeconds(double now) const {
+      return runningIntegral + (running() ? now - runningSince : 0.0);
+    }
     // For utilization and the autoscalers' metrics: the integrals of busy workers and of
     // waiting requests up to `changedAt` (when `busyThen` and `queuedThen` became the counts),
     // and the requests that reached it.
@@ -334,6 +344,8 @@ class ServicePool final : public core::EventHandler {
   void notify(ReplicaIndex replica);
   void drainedCheck(ReplicaIndex replica);
   void promote();
+  // Moves a replica along its life, keeping the integral of the time it runs.
+  void setLifecycle(ReplicaIndex replica, Lifecycle next);
   void startReplica(ReplicaIndex replica);
   void replicaReady(ReplicaIndex replica);
   void drainReplica(ReplicaIndex replica);

@@ -123,6 +123,7 @@ void Collector::reset(double now) {
       ReplicaStats& r = t.replicas[i];
       r.busyAtReset = replicas[i].busySeconds(now);
       r.queuedAtReset = replicas[i].queuedSeconds(now);
+      r.runningAtReset = replicas[i].runningSeconds(now);
       r.served = 0;
     }
     for (auto& h : t.byClass) {
@@ -339,6 +340,27 @@ double Collector::meanBusy(TierIndex tier, ReplicaIndex replica, double now) con
   return (pool.busySeconds(now) - tiers_[tier].replicas[replica].busyAtReset) / (now - start_);
 }
 
+double Collector::utilization(TierIndex tier, const std::vector<ReplicaIndex>& replicas,
+                              double now) const {
+  const auto& pool = network_.tier(tier).replicas();
+  double busy = 0.0;
+  double workers = 0.0;
+  if (!network_.spec().tiers[tier].autoscaler) {
+    for (const ReplicaIndex r : replicas) {
+      busy += meanBusy(tier, r, now);
+      workers += pool[r].workers;
+    }
+    return ratio(busy, workers);
+  }
+  double capacity = 0.0;
+  for (const ReplicaIndex r : replicas) {
+    const ReplicaStats& stats = tiers_[tier].replicas[r];
+    busy += pool[r].busySeconds(now) - stats.busyAtReset;
+    capacity += pool[r].workers * (pool[r].runningSeconds(now) - stats.runningAtReset);
+  }
+  return ratio(busy, capacity);
+}
+
 double Collector::meanQueued(TierIndex tier, ReplicaIndex replica, double now) const {
   const auto& pool = network_.tier(tier).replicas()[replica];
   if (now == start_) return static_cast<double>(pool.waiting());
@@ -399,6 +421,7 @@ Figures Collector::figures(double now) const {
     const TierStats& s = tiers_[t];
     const ServicePool& pool = network_.tier(t);
     const std::string prefix = "tiers/" + pool.id() + "/";
+    const bool autoscaled = spec.tiers[t].autoscaler.has_value();
     out.push_back({prefix + "completed", static_cast<double>(s.completed)});
     out.push_back({prefix + "throughput_rps", ratio(static_cast<double>(s.completed), span)});
     const core::LatencyHistogram tierLatency = s.latency.total();
@@ -406,11 +429,14 @@ Figures Collector::figures(double now) const {
     out.push_back({prefix + "wait_s/mean", ratio(s.waitSum, static_cast<double>(s.completed))});
     double busy = 0.0;
     double queued = 0.0;
+    std::vector<ReplicaIndex> all;
     for (ReplicaIndex r = 0; r < s.replicas.size(); ++r) {
       busy += meanBusy(t, r, now);
       queued += meanQueued(t, r, now);
+      all.push_back(r);
     }
-    out.push_back({prefix + "utilization", ratio(busy, pool.totalWorkers())});
+    out.push_back({prefix + "utilization",
+                   autoscaled ? utilization(t, all, now) : ratio(busy, pool.totalWorkers())});
     out.push_back({prefix + "busy_workers", busy});
     out.push_back({prefix + "queue_length", queued});
     addErrorFigures(out, prefix, s.errors);
@@ -421,7 +447,8 @@ Figures Collector::figures(double now) const {
     for (ReplicaIndex r = 0; r < s.replicas.size(); ++r) {
       const auto& replica = pool.replicas()[r];
       const std::string rp = prefix + "replicas/" + replica.name + "/";
-      out.push_back({rp + "utilization", meanBusy(t, r, now) / replica.workers});
+      out.push_back({rp + "utilization", autoscaled ? utilization(t, {r}, now)
+                                                    : meanBusy(t, r, now) / replica.workers});
       out.push_back({rp + "queue_length", meanQueued(t, r, now)});
       out.push_back({rp + "share", ratio(static_cast<double>(s.replicas[r].served),
                                          static_cast<double>(s.completed))});
@@ -466,14 +493,17 @@ Figures Collector::figures(double now) const {
       const std::string zp = prefix + "zones/" + network_.zones()[zs.zone] + "/";
       double zoneBusy = 0.0;
       double zoneWorkers = 0.0;
+      std::vector<ReplicaIndex> inZone;
       for (ReplicaIndex r = 0; r < s.replicas.size(); ++r) {
         if (s.zoneSlot[r] != z) continue;
         zoneBusy += meanBusy(t, r, now);
         zoneWorkers += pool.replicas()[r].workers;
+        inZone.push_back(r);
       }
       out.push_back({zp + "completed", static_cast<double>(zs.latency.count())});
       out.push_back({zp + "throughput_rps", ratio(static_cast<double>(zs.latency.count()), span)});
-      out.push_back({zp + "utilization", ratio(zoneBusy, zoneWorkers)});
+      out.push_back({zp + "utilization",
+                     autoscaled ? utilization(t, inZone, now) : ratio(zoneBusy, zoneWorkers)});
       out.push_back({zp + "latency_s/mean", zs.latency.mean()});
       out.push_back({zp + "latency_s/p50", zs.latency.quantile(0.50)});
       out.push_back({zp + "latency_s/p95", zs.latency.quantile(0.95)});
@@ -543,21 +573,27 @@ void Collector::sample(double now) {
     const TierSeriesIds& ids = tierIds_[t];
     double busy = 0.0;
     double queued = 0.0;
+    double capacity = 0.0;  // worker-seconds of the replicas running (autoscaled tiers)
     const auto& replicas = network_.tier(t).replicas();
     for (std::size_t i = 0; i < s.replicas.size(); ++i) {
       ReplicaStats& r = s.replicas[i];
       const double b = replicas[i].busySeconds(now);
       const double q = replicas[i].queuedSeconds(now);
+      const double running = replicas[i].runningSeconds(now);
       busy += b - r.busyAtSample;
       queued += q - r.queuedAtSample;
+      capacity += replicas[i].workers * (running - r.runningAtSample);
       r.busyAtSample = b;
       r.queuedAtSample = q;
+      r.runningAtSample = running;
     }
     series_.set(ids.throughput, static_cast<double>(s.intervalCompleted) / span);
     series_.set(ids.errors, static_cast<double>(s.intervalErrors) / span);
     s.latency.endInterval(
         [&](const core::LatencyHistogram& h) { series_.set(ids.p99, h.quantile(0.99)); });
-    series_.set(ids.utilization, busy / span / network_.tier(t).totalWorkers());
+    series_.set(ids.utilization, network_.spec().tiers[t].autoscaler
+                                     ? ratio(busy, capacity)
+                                     : busy / span / network_.tier(t).totalWorkers());
     series_.set(ids.queue, queued / span);
     if (ids.retries != kNoSeries) {
       series_.set(ids.retries, static_cast<double>(s.intervalRetries) / span);

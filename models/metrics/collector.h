@@ -69,9 +69,16 @@ class Collector final : public NetworkObserver {
     double queuedAtReset = 0.0;
     double busyAtSample = 0.0;
     double queuedAtSample = 0.0;
+    // The seconds it had run (Replica::runningSeconds), for an autoscaled tier's capacity.
+    double runningAtReset = 0.0;
+    double runningAtSample = 0.0;
   };
   // Means since the last reset.
   double meanBusy(TierIndex tier, ReplicaIndex replica, double now) const;
+  // Utilization since the last reset: the busy worker-seconds over the worker-seconds of the
+  // replicas while they ran (an autoscaled tier has only some of its targets at a time), or
+  // over all of the tier's workers for the whole span (any other tier).
+  double utilization(TierIndex tier, const std::vector<ReplicaIndex>& replicas, double now) const;
   double meanQueued(TierIndex tier, ReplicaIndex replica, double now) const;
   struct ZoneStats {
     std::uint16_t zone = 0;  // index into the network's zones

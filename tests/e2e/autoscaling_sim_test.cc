@@ -84,6 +84,16 @@ TEST_F(AutoscalingSimTest, TheHpaScalesToItsProposalAndTheReplicaJoinsWhenReady)
   EXPECT_NE(r.log[0].reason.find("cpu resource utilization"), std::string::npos) << r.log[0].reason;
   // The third replica takes a third of the requests once ready (round robin): 85 s of 120.
   EXPECT_NEAR(figure(r, "tiers/api/replicas/api-3/share"), 85.0 / 120.0 / 3.0, 0.002);
+  // Utilization is over the replicas running: 1.5 busy workers on average for 120 s, over
+  // 2 workers for 35 s and 3 for 85 s: 180 / 325 worker-seconds (not 180 / (6 x 120) for
+  // the six targets of the HPA's maximum). The new replica: 50/s x 10 ms for the 85 s it ran;
+  // the first: 75/s for 35 s, then 50/s. The series: 75% before, 50% after.
+  EXPECT_NEAR(figure(r, "tiers/api/utilization"), 180.0 / 325.0, 0.002);
+  EXPECT_NEAR(figure(r, "tiers/api/replicas/api-3/utilization"), 0.5, 0.002);
+  EXPECT_NEAR(figure(r, "tiers/api/replicas/api-1/utilization"), (35 * 0.75 + 85 * 0.5) / 120.0,
+              0.002);
+  EXPECT_NEAR(at(r, "utilization", "api", 30.0), 0.75, 0.002);
+  EXPECT_NEAR(at(r, "utilization", "api", 120.0), 0.5, 0.002);
 }
 
 // An nginx `backup` server beside an autoscaled pool (scenarios/testbro.yaml): it runs from
