@@ -133,6 +133,46 @@ std::string eventsCsv(const std::vector<models::LogRecord>& log) {
   return out;
 }
 
+std::string overloadWarnings(const models::ScenarioSpec& spec,
+                             const models::ExperimentResult& result) {
+  std::ostringstream out;
+  const auto mean = [&](const std::string& path) {
+    const auto* f = find(result, path);
+    return f != nullptr && std::isfinite(f->estimate.mean) ? f->estimate.mean : 0.0;
+  };
+  // Requests made after the warm-up that had not ended (completed or failed) when the run
+  // did: in a system that keeps up, as many end as are made, give or take those in flight.
+  const double made = mean("end_to_end/all/requests");
+  double ended = mean("end_to_end/all/completed");
+  for (std::size_t k = 0; k < models::kErrorCauseCount; ++k) {
+    ended += mean("end_to_end/all/errors/" +
+                  std::string(models::errorCauseName(static_cast<models::ErrorCause>(k))));
+  }
+  const double unfinished = made - ended;
+  if (made > 0.0 && unfinished > std::max(0.05 * made, 10.0)) {
+    const double span = spec.duration - spec.warmup;
+    out << "\nwarning: the system did not keep up: of the " << fixed(made, 0)
+        << " requests made after the warm-up, " << fixed(unfinished, 0) << " ("
+        << fixed(100.0 * unfinished / made, 1) << "%) had not ended when the run did ("
+        << fixed(mean("end_to_end/all/throughput_rps"), 1) << " req/s completed of "
+        << fixed(made / span, 1)
+        << " made). They are in no latency percentile and no error count, so both understate "
+           "what users would see; `lbsim solve` names the saturated tier.\n";
+  }
+  // Open arrivals whose phases end before the run does leave an idle tail in every figure.
+  double phases = 0.0;
+  for (const auto& p : spec.traffic.phases)
+    phases += p.duration;
+  if (!spec.traffic.phases.empty() && spec.traffic.closed.users == 0 && !spec.traffic.replay &&
+      phases < spec.duration) {
+    out << "\nnote: the traffic's phases end at " << scenarios::formatDuration(phases) << " of the "
+        << scenarios::formatDuration(spec.duration)
+        << " run: no requests arrive after that, and throughput and utilization are over the "
+           "whole run.\n";
+  }
+  return out.str();
+}
+
 std::string textReport(const models::ScenarioSpec& spec, const models::ExperimentResult& result) {
   std::ostringstream out;
   out << "lbsim: " << spec.name << " — " << spec.replications << " replication"
@@ -141,6 +181,7 @@ std::string textReport(const models::ScenarioSpec& spec, const models::Experimen
       << "\n";
   if (spec.replications > 1)
     out << "figures are means over replications \u00b1 95% CI half-width\n";
+  out << overloadWarnings(spec, result);
   // The name column fits the longest row label ("tier @ zone" rows included).
   std::size_t nameWidth = 22;
   for (const auto& t : spec.tiers) {

@@ -64,6 +64,15 @@ check "--replicas with an unknown tier lists the tiers" grep -q "tiers: gateway,
 check "--rate with a negative rate exits 2" test $? -eq 2
 check "and says what is allowed" grep -q "allowed: a rate such as 100/s" "$work/rate.out"
 
+# an overloaded run says so: 10/s of 10 s requests on one worker, an unbounded queue
+printf 'name: over\nduration: 60s\ntraffic:\n  phases: [{duration: 60s, rate: 10/s}]\n  mix: [{class: a}]\nclasses: [{id: a, route: [web]}]\ntiers:\n  - {id: web, service: {dist: exponential, mean: 10}, replicas: 1}\n' >"$work/over.yaml"
+"$lbsim" run "$work/over.yaml" --out "$work/over" >"$work/over.out" 2>&1
+check "an overloaded run exits 0" test $? -eq 0
+check "and warns that the system did not keep up" grep -q "^warning: the system did not keep up: of the [0-9]* requests made after the warm-up, [0-9]* (9[0-9].[0-9]%) had not ended" "$work/over.out"
+check "a run that keeps up does not warn" test -z "$(grep 'did not keep up' "$work/run.out")"
+"$lbsim" run "$work/over.yaml" --out "$work/over2" --duration 2m >"$work/over2.out" 2>&1
+check "a run longer than its phases says so" grep -q "^note: the traffic's phases end at 60s of the 120s run" "$work/over2.out"
+
 # bad input: exit code 2 and a located message
 printf 'name: bad\nduration: 1m\nsead: 1\n' >"$work/bad.yaml"
 "$lbsim" check "$work/bad.yaml" >"$work/bad.out" 2>&1
