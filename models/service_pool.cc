@@ -219,6 +219,11 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
       if (replicas_[r].slot != kNone) balancer_.setAvailable(replicas_[r].slot, false);
     }
   }
+  {
+    const std::string& p = spec.balancer.policy;
+    persistentPick_ = spec.balancer.stickiness.has_value() || p == "source" || p == "ip_hash" ||
+                      p == "hash" || p == "ring_hash" || p == "maglev";
+  }
   if (spec.balancer.stickiness) {
     balancer_.enableStickiness(spec.balancer.stickiness->duration,
                                spec.balancer.stickiness->refresh, &network.simulator().clock());
@@ -768,14 +773,20 @@ bool ServicePool::mayRetry(const Request& request, ErrorCause cause, Failure how
   const std::uint32_t maxTries =
       rs.tries != 0 ? rs.tries : static_cast<std::uint32_t>(balancer_.size());
   if (request.hops()[request.hop].tries >= maxTries) return false;
-  const bool resent = idempotent_[request.cls] || rs.nonIdempotent;
+  // HAProxy's retry-on does not look at the method (configuration.txt warns of it); nginx
+  // passes a request it sent on only when it is idempotent or `non_idempotent` is set.
+  const bool haproxy = rs.style == RetrySpec::Style::kHaproxy;
+  const bool resent = haproxy || idempotent_[request.cls] || rs.nonIdempotent;
   bool condition = false;
   switch (how) {
     case Failure::kRefused:
       condition = rs.onError;
       break;
     case Failure::kReset:
-      condition = rs.onError && resent;
+      // Sent, then the connection was lost with no response: nginx's `error`; HAProxy's
+      // `empty-response` (not `conn-failure`: "when a connection has effectively been
+      // established to a server, there will be no more retry").
+      condition = haproxy ? rs.onEmptyResponse : rs.onError && resent;
       break;
     case Failure::kConnectTimeout:
       condition = rs.onTimeout;
@@ -819,9 +830,12 @@ void ServicePool::attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorC
   request.cause = static_cast<std::uint8_t>(cause);
   if (replica != kNone) markTried(request, replica);
   // HAProxy waits a turn-around of min(timeout connect, 1 s) before it tries the same server
-  // again after a connection failure; nginx passes the request to the next server at once.
+  // again (or the only active one); a retry it redispatches while another server is active
+  // goes at once (stream.c, "only wait when we're retrying on the same server"). nginx
+  // passes the request to the next server at once.
   double delay = 0.0;
-  if (retries_->style == RetrySpec::Style::kHaproxy && !lastTryRedispatches(request)) {
+  if (retries_->style == RetrySpec::Style::kHaproxy &&
+      !(redispatches(request, replica) && activeServers() > 1)) {
     delay = timeouts_.connect > 0.0 ? std::min(timeouts_.connect, 1.0) : 1.0;
   }
   if (delay > 0.0) {
@@ -832,20 +846,35 @@ void ServicePool::attemptFailed(RequestIndex index, ReplicaIndex replica, ErrorC
   }
 }
 
-bool ServicePool::lastTryRedispatches(const Request& request) const {
+bool ServicePool::redispatches(const Request& request, ReplicaIndex last) const {
   if (!retries_ || retries_->style != RetrySpec::Style::kHaproxy || !retries_->redispatch) {
     return false;
   }
+  // HAProxy with `option redispatch` (stream.c, stream_choose_redispatch): the last retry
+  // (the default interval, -1), a retry whose server is down, and, when the server was not
+  // picked by persistence or a hash, every retry while more than one server is active.
   const std::uint32_t maxTries =
       retries_->tries != 0 ? retries_->tries : static_cast<std::uint32_t>(balancer_.size());
-  return request.hops()[request.hop].tries + 1u >= maxTries;
+  if (request.hops()[request.hop].tries + 1u >= maxTries) return true;
+  if (last == kNone || replicas_[last].slot == kNone ||
+      !balancer_.targets()[replicas_[last].slot].available) {
+    return true;
+  }
+  return !persistentPick_ && activeServers() > 1;
+}
+
+std::uint32_t ServicePool::activeServers() const {
+  std::uint32_t n = 0;
+  for (const auto& t : balancer_.targets())
+    n += t.available && !t.backup ? 1 : 0;
+  return n;
 }
 
 void ServicePool::retry(RequestIndex index) {
   Request& request = network_.request(index);
   const auto cause = static_cast<ErrorCause>(request.cause);
   const ReplicaIndex last = request.hops()[request.hop].replicaAt;
-  if (retries_->style == RetrySpec::Style::kHaproxy && !lastTryRedispatches(request)) {
+  if (retries_->style == RetrySpec::Style::kHaproxy && !redispatches(request, last)) {
     // Again at the same server, whatever the balancer would say.
     if (replicas_[last].slot != kNone) balancer_.assign(replicas_[last].slot);
     sendTo(index, last);

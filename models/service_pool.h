@@ -370,7 +370,11 @@ class ServicePool final : public core::EventHandler {
   void markTried(Request& request, ReplicaIndex replica) const;
   // Whether a queue entry (index | id << 32) is still a waiting request, not one that left.
   bool queueEntryLive(std::uint64_t entry) const;
-  bool lastTryRedispatches(const Request& request) const;
+  // Whether HAProxy's next try of the request, after a failure at `last`, goes to a server
+  // the balancer picks rather than to `last` again.
+  bool redispatches(const Request& request, ReplicaIndex last) const;
+  // Non-backup replicas in rotation (HAProxy's srv_act).
+  std::uint32_t activeServers() const;
   static std::uint32_t timerKind(const Request& request) {
     return (static_cast<std::uint32_t>(request.hop) << 8) |
            (static_cast<std::uint32_t>(request.hops()[request.hop].tries) << 16);
@@ -447,6 +451,9 @@ class ServicePool final : public core::EventHandler {
   core::RandomStream healthStream_;
   TimeoutSpec timeouts_;
   std::optional<RetrySpec> retries_;
+  // The balancer picks by a hash of the client or by a cookie (HAProxy: a hash-based
+  // algorithm or persistence), so a redispatch would not move the request elsewhere.
+  bool persistentPick_ = false;
   std::vector<bool> idempotent_;  // by class: may be retried after it was sent
   ReplicaIndex primary_ = 0;      // database: the replica that takes the writes
   double promoteAfter_ = 0.0;

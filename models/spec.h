@@ -366,7 +366,8 @@ struct RetrySpec {
   enum class Style { kNginx, kHaproxy };
   Style style = Style::kNginx;
   std::uint32_t tries = 0;
-  bool onError = true;                // refused or reset connections
+  bool onError = true;                // refused connections, and (nginx) reset ones
+  bool onEmptyResponse = false;       // HAProxy empty-response: reset after it was sent
   bool onTimeout = true;              // connect or response timeouts
   bool onConnectTimeoutOnly = false;  // HAProxy conn-failure: a response timeout is not retried
   bool on502 = false, on503 = false, on504 = false, on429 = false;

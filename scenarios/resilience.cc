@@ -159,13 +159,14 @@ void parseRetries(const Reader& in, const YAML::Node& node, const std::string& w
   }
   if (const auto on = node["on"]) {
     in.expectSequence(on, what + " on");
-    r.onError = r.onTimeout = r.onConnectTimeoutOnly = false;
+    r.onError = r.onTimeout = r.onConnectTimeoutOnly = r.onEmptyResponse = false;
     for (const auto& item : on) {
       const std::string c =
           in.oneOf(item, what + " on",
                    {"error", "timeout", "http_502", "http_503", "http_504", "http_429",
-                    "non_idempotent", "conn-failure", "response-timeout", "off"});
-      if (c == "error") r.onError = true;
+                    "non_idempotent", "conn-failure", "empty-response", "response-timeout", "off"});
+      if (c == "error") r.onError = r.onEmptyResponse = true;
+      if (c == "empty-response") r.onEmptyResponse = true;
       if (c == "timeout") r.onTimeout = true;
       if (c == "http_502") r.on502 = true;
       if (c == "http_503") r.on503 = true;

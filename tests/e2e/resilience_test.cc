@@ -314,12 +314,14 @@ tiers:
   EXPECT_EQ(figure("end_to_end/all/errors/503_queue_full") + figure("tiers/app/retries"), produced);
 }
 
-// HAProxy `retries 3` + `option redispatch`: after a refused connection it waits the
-// turn-around min(timeout connect, 1 s) = 1 s and tries the same server again, twice, and
-// redispatches the last retry to another server at once: 2 s + 10 ms for a request that
-// first went to the crashed server.
-TEST_F(ResilienceTest, HaproxyRetriesTheSameServerThenRedispatches) {
-  run(std::string(kThreeReplicas) + R"(    timeouts: {connect: 5s}
+// HAProxy `retries 3` + `option redispatch` with a hash-based algorithm (`balance source`):
+// after a refused connection it waits the turn-around min(timeout connect, 1 s) = 1 s and
+// tries the same server again, twice, and redispatches the last retry to another server at
+// once (stream.c: the default redispatch interval is the last retry): 2 s + 10 ms for a
+// request that first went to the crashed server.
+TEST_F(ResilienceTest, HaproxyRetriesTheSameServerThenRedispatchesWhenItHashes) {
+  run(std::string(kThreeReplicas) + R"(    balancer: {policy: source}
+    timeouts: {connect: 5s}
     retries: {style: haproxy, retries: 3, redispatch: true}
 faults:
   - {fault: crash, tier: app, replicas: [app-2], at: 0s}
@@ -336,6 +338,89 @@ faults:
   EXPECT_GT(slow, 0u);
   // Three refusals per such request: the first attempt and two retries at app-2.
   EXPECT_EQ(recorder_->attempts.size(), 3 * slow);
+}
+
+// The same with round robin: the server was not picked by a hash or a cookie and more than
+// one server is active, so every retry is redispatched, at once ("only wait when we're
+// retrying on the same server"): one refusal and 10 ms for a request sent to app-2.
+TEST_F(ResilienceTest, HaproxyRedispatchesAtOnceWhenTheAlgorithmDoesNotHash) {
+  run(std::string(kThreeReplicas) + R"(    timeouts: {connect: 5s}
+    retries: {style: haproxy, retries: 3, redispatch: true}
+faults:
+  - {fault: crash, tier: app, replicas: [app-2], at: 0s}
+)",
+      125.0);
+  EXPECT_EQ(recorder_->failed(), 0u);
+  for (const auto& e : recorder_->ends)
+    EXPECT_NEAR(e.latency, 0.010, 1e-9);
+  ASSERT_GT(recorder_->attempts.size(), 0u);
+  for (const auto& a : recorder_->attempts) {
+    EXPECT_EQ(a.replica, "app-2");
+    EXPECT_TRUE(a.retried);
+  }
+}
+
+// Without `option redispatch` every retry goes to the same server after the turn-around:
+// four refusals 1 s apart, and the request fails after 3 s.
+TEST_F(ResilienceTest, WithoutRedispatchHaproxyRetriesOnlyTheSameServer) {
+  run(std::string(kThreeReplicas) + R"(    timeouts: {connect: 5s}
+    retries: {style: haproxy, retries: 3}
+faults:
+  - {fault: crash, tier: app, replicas: [app-2], at: 0s}
+)",
+      125.0);
+  ASSERT_GT(recorder_->failed(), 0u);
+  for (const auto& e : recorder_->ends) {
+    if (e.failed) {
+      EXPECT_NEAR(e.latency, 3.0, 1e-9);
+    }
+  }
+  EXPECT_EQ(recorder_->attempts.size(), 4 * recorder_->failed());
+}
+
+// HAProxy's default `retry-on conn-failure` retries a connection that could not be made,
+// not a request the server accepted and then lost ("when a connection has effectively been
+// established to a server, there will be no more retry"): app-2 crashes holding requests in
+// service, and each of them reaches the client as a 502. `empty-response` retries those too.
+TEST_F(ResilienceTest, HaproxyRetriesARequestTheServerLostOnlyOnEmptyResponse) {
+  const std::string head = R"(name: lost
+duration: 60s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 60s, rate: 6/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [lb, app]}]
+tiers:
+  - {id: lb, service: {dist: deterministic, value: 0ms}, replicas: 1, replica: {workers: 100}}
+  - id: app
+    service: {dist: deterministic, value: 1s}
+    replicas: 3
+    replica: {workers: 4}
+)";
+  const std::string faults = R"(faults:
+  - {fault: crash, tier: app, replicas: [app-2], at: 30050ms}
+)";
+  run(head + "    retries: {style: haproxy, retries: 3, redispatch: true}\n" + faults, 70.0);
+  std::size_t lost = 0;
+  for (const auto& a : recorder_->attempts) {
+    if (!a.retried) {
+      EXPECT_EQ(a.replica, "app-2");
+      EXPECT_EQ(a.cause, ErrorCause::kBadGateway);
+      ++lost;
+    }
+  }
+  EXPECT_GT(lost, 0u);
+  EXPECT_EQ(recorder_->failed(), lost);
+  EXPECT_EQ(recorder_->failures(ErrorCause::kBadGateway), lost);
+  run(head +
+          "    retries: {style: haproxy, retries: 3, redispatch: true, on: [conn-failure, "
+          "empty-response]}\n" +
+          faults,
+      70.0);
+  EXPECT_EQ(recorder_->failed(), 0u);
+  // nginx's `error` covers both, for an idempotent request.
+  run(head + "    retries: {style: nginx, on: [error]}\n" + faults, 70.0);
+  EXPECT_EQ(recorder_->failed(), 0u);
 }
 
 // Without a budget every retry is sent; with Envoy's retry budget (20% of the requests in
