@@ -351,9 +351,14 @@ int checkCommand(const std::string& path) {
   std::size_t replicas = 0;
   for (const auto& t : spec.tiers)
     replicas += t.targets.size();
-  std::cout << path << ": ok — " << spec.tiers.size() << " tiers, " << replicas << " replicas, "
-            << spec.classes.size() << " classes, " << spec.traffic.mix.size() << " mix entries, "
-            << spec.traffic.phases.size() << " phases\n";
+  const auto count = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  std::cout << path << ": ok — " << count(spec.tiers.size(), "tier", "tiers") << ", "
+            << count(replicas, "replica", "replicas") << ", "
+            << count(spec.classes.size(), "class", "classes") << ", "
+            << count(spec.traffic.mix.size(), "mix entry", "mix entries") << ", "
+            << count(spec.traffic.phases.size(), "phase", "phases") << "\n";
   return kExitOk;
 }
 

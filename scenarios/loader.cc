@@ -264,19 +264,22 @@ void applyTargetFields(const Reader& in, const YAML::Node& node, const std::stri
   }
 }
 
+// How many replicas: the `key` given (from `minimum` to 100000), else one per target listed.
+std::size_t replicaCount(const Reader& in, const YAML::Node& countNode, const std::string& key,
+                         std::uint64_t minimum, const YAML::Node& overrides,
+                         const std::string& what) {
+  if (countNode) return in.unsignedInteger(countNode, what + " " + key, minimum, 100000);
+  if (!overrides) return 0;
+  in.expectSequence(overrides, what + " targets");
+  return overrides.size();
+}
+
 // `count` copies of the template, then per-replica overrides from `targets`.
-std::vector<models::TargetSpec> expandTargets(const Reader& in, const YAML::Node& countNode,
+std::vector<models::TargetSpec> expandTargets(const Reader& in, std::size_t count,
                                               const models::TargetSpec& templ,
                                               const YAML::Node& overrides,
                                               const std::string& namePrefix, std::size_t first,
                                               const std::string& what) {
-  std::size_t count = 0;
-  if (countNode) {
-    count = in.unsignedInteger(countNode, what + " count", 0, 100000);
-  } else if (overrides) {
-    in.expectSequence(overrides, what + " targets");
-    count = overrides.size();
-  }
   std::vector<models::TargetSpec> out(count, templ);
   for (std::size_t i = 0; i < count; ++i)
     out[i].name = namePrefix + std::to_string(first + i);
@@ -572,6 +575,10 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
       const YAML::Node bad = node["primary"] ? node["primary"] : node["read_replicas"];
       in.fail(bad, what + " is a service_pool; primary and read_replicas belong to kind: database");
     }
+    if (!node["replicas"] && !node["targets"]) in.fail(node, "missing key 'replicas' in " + what);
+    // The count is read first: `replicas` is usually written above `replica`.
+    const std::size_t count =
+        replicaCount(in, node["replicas"], "replicas", 1, node["targets"], what);
     models::TargetSpec templ;
     if (const auto r = node["replica"]) {
       std::vector<std::string> keys = kTargetKeys;
@@ -579,8 +586,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
       in.expectMap(r, what + " replica", keys);
       applyTargetFields(in, r, what + " replica", templ);
     }
-    if (!node["replicas"] && !node["targets"]) in.fail(node, "missing key 'replicas' in " + what);
-    tier.targets = expandTargets(in, node["replicas"], templ, node["targets"], prefix, 1, what);
+    tier.targets = expandTargets(in, count, templ, node["targets"], prefix, 1, what);
   } else {
     if (node["replicas"] || node["replica"]) {
       const YAML::Node bad = node["replicas"] ? node["replicas"] : node["replica"];
@@ -597,9 +603,11 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
     tier.targets.push_back(primary);
     if (const auto r = node["read_replicas"]) {
       in.expectMap(r, what + " read_replicas", kReadReplicaKeys);
+      const std::size_t count =
+          replicaCount(in, r["count"], "count", 0, r["targets"], what + " read_replicas");
       models::TargetSpec templ;
       applyTargetFields(in, r, what + " read_replicas", templ);
-      for (auto& t : expandTargets(in, r["count"], templ, r["targets"], tier.id + "-replica-", 1,
+      for (auto& t : expandTargets(in, count, templ, r["targets"], tier.id + "-replica-", 1,
                                    what + " read_replicas")) {
         tier.targets.push_back(t);
       }

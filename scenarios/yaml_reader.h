@@ -121,7 +121,13 @@ class Reader {
     if (!node.IsSequence()) fail(node, what + " must be a list");
   }
   std::string scalar(const YAML::Node& node, const std::string& what) const {
-    if (!node.IsScalar()) fail(node, what + " must be a single value");
+    if (!node.IsScalar()) {
+      fail(node, what + " must be a single value, not " +
+                     (node.IsSequence() ? "a list"
+                      : node.IsMap()    ? "a mapping"
+                                        : "empty") +
+                     "; allowed: one number, duration, rate or name (4, not [4])");
+    }
     return node.Scalar();
   }
   std::string oneOf(const YAML::Node& node, const std::string& what,

@@ -221,7 +221,24 @@ TEST_F(LoaderTest, NextNamesAnUnknownTier) {
 
 TEST_F(LoaderTest, TierWithNoReplicas) {
   EXPECT_EQ(errors(replaceLine(kValid, 22, "    replicas: 0")),
-            "small.yaml:20:5: tier 'gateway' has no replicas; allowed: replicas of 1 or more");
+            "small.yaml:22:15: tier 'gateway' replicas must be a whole number from 1 to 100000, "
+            "not '0'");
+}
+
+// A count that is not a number is named by its key, and comes before a mistake in the
+// `replica` below it (the loader reads the count first, as it is written first).
+TEST_F(LoaderTest, AReplicaCountThatIsNotANumberComesFirst) {
+  const std::string text = replaceLine(replaceLine(kValid, 22, "    replicas: \"three\""), 23,
+                                       "    replica: {workers: [64]}");
+  EXPECT_EQ(errors(text),
+            "small.yaml:22:15: tier 'gateway' replicas must be a whole number from 1 to 100000, "
+            "not 'three'");
+  EXPECT_EQ(errors(replaceLine(kValid, 23, "    replica: {workers: [64]}")),
+            "small.yaml:23:24: tier 'gateway' replica workers must be a single value, not a "
+            "list; allowed: one number, duration, rate or name (4, not [4])");
+  EXPECT_EQ(errors(replaceLine(kValid, 34, "    read_replicas: {count: two, workers: 10}")),
+            "small.yaml:34:28: tier 'db' read_replicas count must be a whole number from 0 to "
+            "100000, not 'two'");
 }
 
 TEST_F(LoaderTest, Maxconn) {
