@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -270,22 +271,43 @@ int solveCommand(const std::string& path, const std::string& rateText) {
   const auto policies = models::balancing::PolicyRegistry::withBuiltins();
   const models::ScenarioSpec spec = load(path, policies);
   const auto r = validation::solveScenario(spec, rate);
-  std::printf(
-      "lbsim solve: %s at %g users/s = %.1f requests/s (analytic estimate, no simulation)\n\n",
-      spec.name.c_str(), r.userRate, r.requestRate);
+  if (r.closedUsers > 0) {
+    std::printf(
+        "lbsim solve: %s with %u closed-loop users, think time %g s = %.1f requests/s (analytic "
+        "estimate, no simulation)\n\n",
+        spec.name.c_str(), r.closedUsers, r.thinkTime, r.requestRate);
+  } else {
+    std::printf(
+        "lbsim solve: %s at %g users/s = %.1f requests/s (analytic estimate, no simulation)\n\n",
+        spec.name.c_str(), r.userRate, r.requestRate);
+  }
   std::printf("%-22s %10s %8s %10s %10s %8s %10s %9s\n", "tier", "req/s", "util %", "wait ms",
               "time ms", "cv(S)", "saturates", "repl@70%");
   for (const auto& t : r.tiers) {
-    std::printf("%-22s %10.1f %8.1f %10.3f %10.3f %8.2f %9.2fx %9u\n", t.id.c_str(), t.arrivalRate,
-                100 * t.utilization, 1e3 * t.meanWait, 1e3 * t.meanResponse, t.serviceCv,
-                t.saturation, t.replicasFor70);
+    char saturates[32] = "-";  // a tier no request reaches
+    if (std::isfinite(t.saturation))
+      std::snprintf(saturates, sizeof saturates, "%.2fx", t.saturation);
+    std::printf("%-22s %10.1f %8.1f %10.3f %10.3f %8.2f %10s %9u\n", t.id.c_str(), t.arrivalRate,
+                100 * t.utilization, 1e3 * t.meanWait, 1e3 * t.meanResponse, t.serviceCv, saturates,
+                t.replicasFor70);
   }
   std::printf("\n%-22s %10s %12s\n", "class", "req/s", "mean ms");
   for (const auto& c : r.classes) {
     std::printf("%-22s %10.1f %12.3f\n", c.id.c_str(), c.arrivalRate, 1e3 * c.meanResponse);
   }
-  std::printf("\nbottleneck: %s; it reaches 100%% at %.4g users/s (%.2fx the evaluated rate)\n",
-              r.bottleneck.c_str(), r.saturationUserRate, r.saturationUserRate / r.userRate);
+  if (r.bottleneck.empty()) {
+    std::printf(
+        "\nbottleneck: none (no request reaches a tier at this rate; --rate N/s estimates the "
+        "scenario at an open rate of N users/s)\n");
+  } else if (r.closedUsers > 0) {
+    std::printf(
+        "\nbottleneck: %s; beyond about %.4g users (%.2fx these) it limits the throughput, and "
+        "more users wait longer (Kleinrock's saturation point)\n",
+        r.bottleneck.c_str(), r.saturationUserRate, r.saturationUserRate / r.userRate);
+  } else {
+    std::printf("\nbottleneck: %s; it reaches 100%% at %.4g users/s (%.2fx the evaluated rate)\n",
+                r.bottleneck.c_str(), r.saturationUserRate, r.saturationUserRate / r.userRate);
+  }
   std::printf(
       "(utilization and saturation are of each tier's busiest replica; repl@70%% is the\n"
       " number of average replicas that keeps the tier at 70%% at this rate)\n");

@@ -8,6 +8,7 @@
 
 #include "models/service_pool.h"
 #include "validation/analytic/approximations.h"
+#include "validation/analytic/networks.h"
 
 namespace lbsim::validation {
 
@@ -44,11 +45,245 @@ struct Load {
   }
 };
 
+std::size_t tierIndex(const models::ScenarioSpec& spec, const std::string& id) {
+  return static_cast<std::size_t>(
+      std::find_if(spec.tiers.begin(), spec.tiers.end(),
+                   [&](const models::TierSpec& x) { return x.id == id; }) -
+      spec.tiers.begin());
+}
+
+const core::Distribution& serviceOf(const models::TierSpec& tier, const models::ClassSpec& c) {
+  const auto demand = c.demands.find(tier.id);
+  return demand != c.demands.end() && demand->second.service ? *demand->second.service
+                                                             : tier.service;
+}
+
+// The work the classes offer every replica at `classRate` requests/s each, and how each
+// class's requests at a tier are split over its replicas.
+struct Offered {
+  std::vector<std::vector<Load>> loads;                                // [tier][replica]
+  std::vector<std::map<std::string, std::vector<double>>> classShare;  // [tier][class]
+};
+
+Offered offer(const models::ScenarioSpec& spec, const std::map<std::string, double>& classRate) {
+  Offered out;
+  out.loads.resize(spec.tiers.size());
+  out.classShare.resize(spec.tiers.size());
+  for (std::size_t t = 0; t < spec.tiers.size(); ++t)
+    out.loads[t].resize(spec.tiers[t].targets.size());
+  for (const auto& c : spec.classes) {
+    const double rate = classRate.at(c.id);
+    for (const auto& tierId : c.route) {
+      const std::size_t t = tierIndex(spec, tierId);
+      const models::TierSpec& tier = spec.tiers[t];
+      const auto demand = c.demands.find(tierId);
+      const core::Distribution& service = serviceOf(tier, c);
+      const bool write = tier.kind == models::TierKind::kDatabase && demand != c.demands.end() &&
+                         demand->second.operation == models::DbOperation::kWrite;
+      std::vector<double> share(tier.targets.size(), 0.0);
+      if (write) {
+        share[0] = 1.0;
+      } else {
+        auto group = models::balancedReplicas(tier);
+        std::vector<models::ReplicaIndex> primaries;
+        for (const auto r : group) {
+          if (!tier.targets[r].backup) primaries.push_back(r);
+        }
+        if (!primaries.empty()) group = primaries;
+        double sum = 0.0;
+        for (const auto r : group) {
+          const auto& target = tier.targets[r];
+          share[r] =
+              loadAware(tier.balancer.policy) ? target.workers * target.speed : target.weight;
+          sum += share[r];
+        }
+        for (auto& x : share)
+          x /= sum;
+      }
+      for (std::size_t r = 0; r < share.size(); ++r) {
+        if (share[r] > 0.0) out.loads[t][r].add(rate * share[r], service);
+      }
+      out.classShare[t][c.id] = share;
+    }
+  }
+  return out;
+}
+
+// Closed-loop users only (Locust's users, no open phases): N users, each request followed by
+// a think time of mean Z, so an interaction is one request and its think time. Every
+// replica is a station of the closed network with its demand per interaction (visits x
+// service time / speed) and its workers as servers, solved by mean value analysis (exact
+// for one worker, Seidmann's approximation for more: validation/analytic/networks.h).
+void solveClosed(const models::ScenarioSpec& spec, const std::map<std::string, double>& perUser,
+                 SolveResult& out) {
+  const auto users = static_cast<int>(spec.traffic.closed.users);
+  const double think = spec.traffic.closed.think.mean();
+  double perFlow = 0.0;  // requests per flow
+  for (const auto& [id, n] : perUser)
+    perFlow += n;
+  std::map<std::string, double> fraction;  // of the requests, by class
+  for (const auto& c : spec.classes) {
+    const auto it = perUser.find(c.id);
+    fraction[c.id] = perFlow > 0.0 && it != perUser.end() ? it->second / perFlow : 0.0;
+  }
+  const Offered offered = offer(spec, fraction);  // rates per interaction
+  std::vector<ClosedStation> stations;
+  std::vector<std::pair<std::size_t, std::size_t>> where;  // station -> (tier, replica)
+  double demandSum = 0.0;
+  double worstPerServer = 0.0;
+  for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
+    for (std::size_t r = 0; r < spec.tiers[t].targets.size(); ++r) {
+      const Load& l = offered.loads[t][r];
+      if (l.rate <= 0.0) continue;
+      const auto& target = spec.tiers[t].targets[r];
+      const double demand = l.s1 / target.speed;
+      stations.push_back({demand, static_cast<int>(target.workers)});
+      where.emplace_back(t, r);
+      demandSum += demand;
+      if (demand / target.workers > worstPerServer) {
+        worstPerServer = demand / target.workers;
+        out.bottleneck = spec.tiers[t].id;
+      }
+    }
+  }
+  const ClosedNetworkResult mva = meanValueAnalysisSeidmann(stations, think, users);
+  const double x = mva.throughput;
+  out.userRate = users;
+  out.requestRate = x;
+  out.closedUsers = users;
+  out.thinkTime = think;
+  // Kleinrock's saturation point: the users beyond which the bottleneck is the limit.
+  out.saturationUserRate = worstPerServer > 0.0 ? (demandSum + think) / worstPerServer : kInf;
+  std::vector<std::vector<double>> waitPerVisit(spec.tiers.size());
+  for (std::size_t t = 0; t < spec.tiers.size(); ++t)
+    waitPerVisit[t].assign(spec.tiers[t].targets.size(), 0.0);
+  std::vector<double> waitSum(spec.tiers.size(), 0.0);
+  std::vector<double> residenceSum(spec.tiers.size(), 0.0);
+  std::vector<double> utilization(spec.tiers.size(), 0.0);
+  for (std::size_t i = 0; i < stations.size(); ++i) {
+    const auto [t, r] = where[i];
+    const double visits = offered.loads[t][r].rate;
+    const double wait = std::max(0.0, mva.residenceTimes[i] - stations[i].demand);
+    waitPerVisit[t][r] = wait / visits;
+    waitSum[t] += wait;
+    residenceSum[t] += mva.residenceTimes[i];
+    utilization[t] = std::max(utilization[t], mva.utilizations[i]);
+  }
+  for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
+    const models::TierSpec& tier = spec.tiers[t];
+    TierEstimate e;
+    e.id = tier.id;
+    double visits = 0.0, s1 = 0.0, s2 = 0.0, capacity = 0.0;
+    for (std::size_t r = 0; r < tier.targets.size(); ++r) {
+      visits += offered.loads[t][r].rate;
+      s1 += offered.loads[t][r].s1;
+      s2 += offered.loads[t][r].s2;
+      capacity += tier.targets[r].workers * tier.targets[r].speed;
+    }
+    e.arrivalRate = x * visits;
+    e.utilization = utilization[t];
+    if (visits > 0.0) {
+      e.meanService = s1 / visits;
+      e.serviceCv = std::sqrt(std::max(0.0, s2 / visits / (e.meanService * e.meanService) - 1.0));
+      e.meanWait = waitSum[t] / visits;
+      e.meanResponse = residenceSum[t] / visits;
+      const double perReplica = capacity / static_cast<double>(tier.targets.size());
+      e.replicasFor70 =
+          static_cast<std::uint32_t>(std::ceil(e.arrivalRate * e.meanService / (0.7 * perReplica)));
+    }
+    e.saturation = e.utilization > 0.0 ? 1.0 / e.utilization : kInf;
+    out.tiers.push_back(e);
+  }
+  for (const auto& c : spec.classes) {
+    ClassEstimate ce;
+    ce.id = c.id;
+    ce.arrivalRate = x * fraction[c.id];
+    for (const auto& tierId : c.route) {
+      const std::size_t t = tierIndex(spec, tierId);
+      const models::TierSpec& tier = spec.tiers[t];
+      const core::Distribution& service = serviceOf(tier, c);
+      const auto& share = offered.classShare[t].at(c.id);
+      for (std::size_t r = 0; r < share.size(); ++r) {
+        if (share[r] > 0.0) {
+          ce.meanResponse +=
+              share[r] * (waitPerVisit[t][r] + service.mean() / tier.targets[r].speed);
+        }
+      }
+    }
+    out.classes.push_back(ce);
+  }
+  out.caveats.push_back(
+      std::to_string(users) + " closed-loop users with a mean think time of " +
+      format("%g s", think) +
+      " after every response, in steady state (the spawn is left out): mean value analysis, "
+      "exact for one-worker replicas, Seidmann's approximation for more; utilization and "
+      "saturates are of the busiest replica at this population, which cannot exceed 100%");
+}
+// The caveats that do not depend on the kind of traffic.
+void addCommonCaveats(const models::ScenarioSpec& spec, SolveResult& out) {
+  bool anyQueueLimit = false;
+  bool anyMaxconn = false;
+  bool anySticky = false;
+  for (const auto& tier : spec.tiers) {
+    anySticky |= tier.balancer.stickiness.has_value();
+    for (const auto& target : tier.targets) {
+      anyQueueLimit |= target.queueLimit != models::kUnboundedQueue;
+      anyMaxconn |= target.maxConn != 0;
+    }
+  }
+  out.caveats.push_back(
+      "balancers are assumed to split work by weight, or by capacity for load-aware policies; "
+      "hashing is assumed to spread clients evenly");
+  if (anyQueueLimit) {
+    out.caveats.push_back("queue limits are ignored: refusals (503) are not estimated");
+  }
+  if (anyMaxconn) out.caveats.push_back("maxconn and the balancer queue are ignored");
+  if (anySticky) out.caveats.push_back("stickiness is assumed not to skew the split");
+  const auto any = [&](auto predicate) {
+    return std::any_of(spec.tiers.begin(), spec.tiers.end(), predicate);
+  };
+  if (any([](const models::TierSpec& t) { return t.cache.has_value(); })) {
+    out.caveats.push_back(
+        "caches are ignored: tiers behind a cache are loaded as if every request missed (an "
+        "upper bound); hit ratios need the simulation");
+  }
+  if (any([](const models::TierSpec& t) {
+        return !t.rateLimits.empty() || !t.limitReqZones.empty();
+      })) {
+    out.caveats.push_back("rate limits are ignored: rejections (429/503) are not estimated");
+  }
+  if (any([](const models::TierSpec& t) { return t.holdWorker; })) {
+    out.caveats.push_back(
+        "workers held during downstream calls are not counted as busy: tiers with hold_worker "
+        "are loaded by their own service time only");
+  }
+  if (spec.network.any()) {
+    out.caveats.push_back("network latency is not added to the response times");
+  }
+  if (spec.traffic.replay) {
+    out.caveats.push_back("a replayed log is not part of the estimate: only phases count");
+  }
+}
+
 }  // namespace
 
 SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
   SolveResult out;
-  if (userRate < 0.0) {
+  // Requests per user of each class: the flows' steps, weighted by the mix.
+  std::map<std::string, double> perUser;
+  double totalWeight = 0.0;
+  for (const auto& f : spec.traffic.mix)
+    totalWeight += f.weight;
+  for (const auto& f : spec.traffic.mix) {
+    for (const auto& step : f.steps)
+      perUser[step] += f.weight / totalWeight;
+  }
+  if (spec.traffic.closed.users > 0 && spec.traffic.phases.empty() && userRate < 0.0) {
+    solveClosed(spec, perUser, out);
+    addCommonCaveats(spec, out);
+    return out;
+  }
+  if (userRate < 0.0 && !spec.traffic.phases.empty()) {
     std::string peakPhase;
     double peakDuration = 0.0;
     for (const auto& p : spec.traffic.phases) {
@@ -69,71 +304,20 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
   if (spec.traffic.closed.users > 0) {
     out.caveats.push_back(
         "closed-loop users (" + std::to_string(spec.traffic.closed.users) +
-        ") are not in this open estimate: their rate depends on response times (use mean "
-        "value analysis, validation/analytic/networks.h)");
+        ") are not in this open estimate: their rate depends on response times (a scenario "
+        "of closed-loop users alone is solved by mean value analysis)");
   }
   out.userRate = userRate;
 
-  // Requests per user of each class: the flows' steps, weighted by the mix.
-  std::map<std::string, double> perUser;
-  double totalWeight = 0.0;
-  for (const auto& f : spec.traffic.mix)
-    totalWeight += f.weight;
-  for (const auto& f : spec.traffic.mix) {
-    for (const auto& step : f.steps)
-      perUser[step] += f.weight / totalWeight;
-  }
-
   // Offered load per replica of every tier.
-  std::vector<std::vector<Load>> loads(spec.tiers.size());
-  std::vector<std::map<std::string, std::vector<double>>> classShare(spec.tiers.size());
-  for (std::size_t t = 0; t < spec.tiers.size(); ++t)
-    loads[t].resize(spec.tiers[t].targets.size());
-  bool anyQueueLimit = false;
-  bool anyMaxconn = false;
-  bool anySticky = false;
+  std::map<std::string, double> classRate;
   for (const auto& c : spec.classes) {
-    const double rate = userRate * perUser[c.id];
-    out.requestRate += rate;
-    for (const auto& tierId : c.route) {
-      const auto t = static_cast<std::size_t>(
-          std::find_if(spec.tiers.begin(), spec.tiers.end(),
-                       [&](const models::TierSpec& x) { return x.id == tierId; }) -
-          spec.tiers.begin());
-      const models::TierSpec& tier = spec.tiers[t];
-      const auto demand = c.demands.find(tierId);
-      const core::Distribution& service = demand != c.demands.end() && demand->second.service
-                                              ? *demand->second.service
-                                              : tier.service;
-      const bool write = tier.kind == models::TierKind::kDatabase && demand != c.demands.end() &&
-                         demand->second.operation == models::DbOperation::kWrite;
-      std::vector<double> share(tier.targets.size(), 0.0);
-      if (write) {
-        share[0] = 1.0;
-      } else {
-        auto group = models::balancedReplicas(tier);
-        std::vector<models::ReplicaIndex> primaries;
-        for (const auto r : group) {
-          if (!tier.targets[r].backup) primaries.push_back(r);
-        }
-        if (!primaries.empty()) group = primaries;
-        double sum = 0.0;
-        for (const auto r : group) {
-          const auto& target = tier.targets[r];
-          share[r] =
-              loadAware(tier.balancer.policy) ? target.workers * target.speed : target.weight;
-          sum += share[r];
-        }
-        for (auto& s : share)
-          s /= sum;
-      }
-      for (std::size_t r = 0; r < share.size(); ++r) {
-        if (share[r] > 0.0) loads[t][r].add(rate * share[r], service);
-      }
-      classShare[t][c.id] = share;
-    }
+    classRate[c.id] = userRate * perUser[c.id];
+    out.requestRate += classRate[c.id];
   }
-
+  Offered offered = offer(spec, classRate);
+  auto& loads = offered.loads;
+  auto& classShare = offered.classShare;
   // Each replica as a G/G/c queue with Poisson arrivals (Ca^2 = 1).
   double worst = 0.0;
   std::vector<std::vector<double>> replicaWait(spec.tiers.size());
@@ -145,8 +329,6 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
     replicaWait[t].assign(tier.targets.size(), 0.0);
     for (std::size_t r = 0; r < tier.targets.size(); ++r) {
       const auto& target = tier.targets[r];
-      anyQueueLimit |= target.queueLimit != models::kUnboundedQueue;
-      anyMaxconn |= target.maxConn != 0;
       capacity += target.workers * target.speed;
       const Load& l = loads[t][r];
       total += l.rate;
@@ -165,7 +347,6 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
       waitSum += l.rate * wq;
       responseSum += l.rate * (wq + meanS / target.speed);
     }
-    anySticky |= tier.balancer.stickiness.has_value();
     e.arrivalRate = total;
     if (total > 0.0) {
       e.meanService = s1 / total;
@@ -218,38 +399,7 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
     out.classes.push_back(ce);
   }
 
-  out.caveats.push_back(
-      "balancers are assumed to split work by weight, or by capacity for load-aware policies; "
-      "hashing is assumed to spread clients evenly");
-  if (anyQueueLimit) {
-    out.caveats.push_back("queue limits are ignored: refusals (503) are not estimated");
-  }
-  if (anyMaxconn) out.caveats.push_back("maxconn and the balancer queue are ignored");
-  if (anySticky) out.caveats.push_back("stickiness is assumed not to skew the split");
-  const auto any = [&](auto predicate) {
-    return std::any_of(spec.tiers.begin(), spec.tiers.end(), predicate);
-  };
-  if (any([](const models::TierSpec& t) { return t.cache.has_value(); })) {
-    out.caveats.push_back(
-        "caches are ignored: tiers behind a cache are loaded as if every request missed (an "
-        "upper bound); hit ratios need the simulation");
-  }
-  if (any([](const models::TierSpec& t) {
-        return !t.rateLimits.empty() || !t.limitReqZones.empty();
-      })) {
-    out.caveats.push_back("rate limits are ignored: rejections (429/503) are not estimated");
-  }
-  if (any([](const models::TierSpec& t) { return t.holdWorker; })) {
-    out.caveats.push_back(
-        "workers held during downstream calls are not counted as busy: tiers with hold_worker "
-        "are loaded by their own service time only");
-  }
-  if (spec.network.any()) {
-    out.caveats.push_back("network latency is not added to the response times");
-  }
-  if (spec.traffic.replay) {
-    out.caveats.push_back("a replayed log is not part of the estimate: only phases count");
-  }
+  addCommonCaveats(spec, out);
   return out;
 }
 

@@ -37,10 +37,16 @@ struct SolveResult {
   std::string bottleneck;            // the tier that saturates first
   double saturationUserRate = 0.0;   // users/s at which the bottleneck reaches 100%
   std::vector<std::string> caveats;  // where the approximation does not hold
+  // Closed-loop users only: the estimate is for this population (userRate is it too, and
+  // saturationUserRate the population at which the bottleneck saturates), by mean value
+  // analysis; 0: an open estimate.
+  std::uint32_t closedUsers = 0;
+  double thinkTime = 0.0;
 };
 
 // Estimates the scenario at `userRate` users/s (a negative value: the peak rate of its
-// phases). Pure arithmetic: no simulation, microseconds to milliseconds.
+// phases; a scenario of closed-loop users only: its population, by mean value analysis).
+// Pure arithmetic: no simulation, microseconds to milliseconds.
 SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate = -1.0);
 
 }  // namespace lbsim::validation

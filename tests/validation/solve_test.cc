@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include "models/experiment.h"
 #include "scenarios/loader.h"
@@ -82,6 +84,56 @@ TEST(Solve, ShopSaturationPointByHand) {
   EXPECT_NEAR(r.saturationUserRate, 40.0 / 0.275, 1e-9);
 }
 
+// Closed-loop users only: N users, exponential think time Z, one tier of c exponential
+// workers of mean S. This is the finite-source (machine repairman) M/M/c//N queue, whose
+// exact throughput comes from its birth-death chain: p_k proportional to
+// N!/(N-k)! (S/Z)^k / (min(k,c)! c^max(k-c,0)), X = sum_k p_k min(k,c)/S. Computed here
+// independently of the mean value analysis lbsim solve uses.
+double repairmanThroughput(int users, double think, double service, int servers) {
+  std::vector<double> p{1.0};
+  for (int k = 1; k <= users; ++k) {
+    p.push_back(p.back() * (users - k + 1) * (service / think) / std::min(k, servers));
+  }
+  double total = 0.0, x = 0.0;
+  for (int k = 0; k <= users; ++k) {
+    total += p[k];
+    x += p[k] * std::min(k, servers) / service;
+  }
+  return x / total;
+}
+
+models::ScenarioSpec closedLoop(std::uint32_t users, double think, double service,
+                                std::uint32_t workers) {
+  models::ScenarioSpec spec = tandem(100, 1);
+  spec.traffic.phases.clear();
+  spec.traffic.closed.users = users;
+  spec.traffic.closed.think = core::Distribution::exponential(think);
+  spec.classes = {{"job", {"a"}, {}}};
+  spec.tiers.resize(1);
+  spec.tiers[0].service = core::Distribution::exponential(service);
+  spec.tiers[0].targets[0].workers = workers;
+  return spec;
+}
+
+TEST(Solve, ClosedLoopUsersByMeanValueAnalysis) {
+  // One worker: the network is product-form and MVA exact. 10 users, Z = 1 s, S = 100 ms:
+  // X = 7.854177/s (the birth-death chain), R = N/X - Z = 0.273208 s.
+  const auto one = solveScenario(closedLoop(10, 1.0, 0.1, 1));
+  EXPECT_EQ(one.closedUsers, 10u);
+  EXPECT_NEAR(one.requestRate, repairmanThroughput(10, 1.0, 0.1, 1), 1e-9);
+  EXPECT_NEAR(one.classes[0].meanResponse, 10.0 / one.requestRate - 1.0, 1e-9);
+  EXPECT_NEAR(one.tiers[0].utilization, one.requestRate * 0.1, 1e-12);
+  EXPECT_EQ(one.bottleneck, "a");
+  // Kleinrock's saturation point N* = (D + Z) / D_max = (0.1 + 1) / 0.1 = 11 users.
+  EXPECT_NEAR(one.saturationUserRate, 11.0, 1e-9);
+  // Two workers, 50 users, Z = 2 s (the exact chain: X = 19.5755/s): Seidmann's
+  // approximation, within 1% here.
+  const auto two = solveScenario(closedLoop(50, 2.0, 0.1, 2));
+  EXPECT_NEAR(two.requestRate, repairmanThroughput(50, 2.0, 0.1, 2),
+              0.01 * repairmanThroughput(50, 2.0, 0.1, 2));
+  EXPECT_LT(two.tiers[0].utilization, 1.0);
+}
+
 TEST(Solve, FlagsSaturatedTiers) {
   const auto r = solveScenario(tandem(1000, 1), 2.5);
   EXPECT_FALSE(r.tiers[0].stable);
@@ -107,7 +159,7 @@ TEST(Solve, EveryShippedScenario) {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".yaml") continue;
     const auto spec = scenarios::loadScenarioFile(entry.path().string(), policies);
-    if (spec.traffic.phases.empty()) continue;  // closed users or a replay only
+    if (spec.traffic.phases.empty() && spec.traffic.closed.users == 0) continue;  // a replay
     const SolveResult r = solveScenario(spec);
     EXPECT_FALSE(r.bottleneck.empty()) << entry.path();
     ++solved;
