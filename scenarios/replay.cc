@@ -14,9 +14,14 @@ std::string resolveLogPath(const std::string& file, const std::string& scenarioF
   namespace fs = std::filesystem;
   const fs::path p(file);
   if (p.is_absolute()) return file;
+  // Made absolute, so that the resolved scenario written into a results folder finds the
+  // log from there too.
   const fs::path beside = fs::path(scenarioFile).parent_path() / p;
   std::error_code ec;
-  if (fs::exists(beside, ec)) return beside.lexically_normal().generic_string();
+  if (fs::exists(beside, ec)) {
+    const fs::path whole = fs::absolute(beside, ec);
+    return (ec ? beside : whole).lexically_normal().generic_string();
+  }
   return p.lexically_normal().generic_string();
 }
 

@@ -23,8 +23,8 @@ namespace lbsim::scenarios {
 //     demand: {tier: app, from: request_time}   # the logged time as that tier's demand
 // Reads the log (errors located in it), maps every line to a class and fills `requests`.
 // A file named in a scenario (a log, an HPA manifest): a relative path is looked up next to
-// the scenario file first, then from the working directory (where a resolved scenario,
-// written elsewhere, names it from).
+// the scenario file first (and made absolute when found there, so that a resolved scenario
+// written elsewhere finds it), then from the working directory.
 std::string resolveLogPath(const std::string& file, const std::string& scenarioFile);
 
 models::ReplaySpec parseReplay(const yaml::Reader& in, const YAML::Node& node,

@@ -73,6 +73,13 @@ check "a run that keeps up does not warn" test -z "$(grep 'did not keep up' "$wo
 "$lbsim" run "$work/over.yaml" --out "$work/over2" --duration 2m >"$work/over2.out" 2>&1
 check "a run longer than its phases says so" grep -q "^note: the traffic's phases end at 60s of the 120s run" "$work/over2.out"
 
+# a replay named by a relative path: the resolved scenario finds the log from its results folder
+(cd "$src/scenarios" && "$lbsim" run cerebrum-replay.yaml --out "$work/replay" --replications 1 --quiet 2>/dev/null)
+check "a replay by a relative path runs" test $? -eq 0
+(cd "$work/replay" && "$lbsim" run scenario.resolved.yaml --out "$work/replay2" --quiet 2>/dev/null)
+check "its resolved scenario runs from the results folder" test $? -eq 0
+check "and gives the same summary" cmp -s "$work/replay/summary.json" "$work/replay2/summary.json"
+
 # bad input: exit code 2 and a located message
 printf 'name: bad\nduration: 1m\nsead: 1\n' >"$work/bad.yaml"
 "$lbsim" check "$work/bad.yaml" >"$work/bad.out" 2>&1
