@@ -271,7 +271,17 @@ ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const 
     return out;
   }
   const auto match = routing::Router(*spec.routing).match(c.method, c.host, c.path);
-  if (!match.matched() || spec.routing->rules[match.rule].proxyCache.empty()) return out;
+  if (!match.matched()) return out;
+  if (spec.routing->rules[match.rule].proxyCache.empty()) {
+    // A location without proxy_cache caches only what it inherits from the server level. The
+    // tier's `cache` is that level while no location says anything of caching; once some
+    // do, the caching is per location, as nginx is configured then, and this one has none.
+    const bool perLocation =
+        std::any_of(spec.routing->rules.begin(), spec.routing->rules.end(),
+                    [](const RouteRuleSpec& r) { return !r.proxyCache.empty(); });
+    if (perLocation) out.lookup = out.store = false;
+    return out;
+  }
   const cache::NginxCacheRules rules =
       cache::parseNginxCacheDirectives(spec.routing->rules[match.rule].proxyCache);
   cache::RequestTraits traits;

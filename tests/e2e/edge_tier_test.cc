@@ -559,6 +559,28 @@ TEST_F(EdgeTierTest, ProxyCacheBypassAndOff) {
   EXPECT_EQ(figure("tiers/nginx/cache/lookups"), 0.0);
 }
 
+// A location without proxy_cache at a tier whose other locations have it: nginx caches there
+// only what the location inherits from the server level, and the scenario's caching is per
+// location, so nothing. The class's path moved to a location of its own (/api/courses/,
+// no directives): all six go to the app. With no location saying anything of caching, the
+// tier's `cache` is the server level and applies to every location (10 min: 5 hits in 6).
+TEST_F(EdgeTierTest, ALocationWithoutProxyCacheCachesNothingWhenOthersHaveIt) {
+  std::string own = kProxyCache;
+  own.replace(own.find("        - location: /api/\n"), 0,
+              "        - {location: /api/courses/, to: app}\n");
+  run(own);
+  expectLatencies(ends_.bySent(), {0.1, 0.1, 0.1, 0.1, 0.1, 0.1});
+  EXPECT_EQ(figure("tiers/nginx/cache/lookups"), 0.0);
+
+  std::string none = kProxyCache;
+  const auto at = none.find("          proxy_cache: \"proxy_cache api_cache;");
+  none.erase(at, none.find("http_cache_control;\"\n") + 21 - at);
+  ends_.ends.clear();
+  run(none);
+  expectLatencies(ends_.bySent(), {0.1, 0.0, 0.0, 0.0, 0.0, 0.0});
+  EXPECT_EQ(figure("tiers/nginx/cache/hits"), 5.0);
+}
+
 TEST_F(EdgeTierTest, ProxyCacheErrorsAreLocatedAndTheKeyRoundTrips) {
   std::string bad = kProxyCache;
   bad.replace(bad.find("use_stale error"), 15, "use_stale eror");
