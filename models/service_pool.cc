@@ -234,6 +234,10 @@ bool ServicePool::mayStore(const TierSpec& spec, const ClassSpec& c) {
   return classCaching(spec, c).store;
 }
 
+bool ServicePool::mayLookUp(const TierSpec& spec, const ClassSpec& c) {
+  return classCaching(spec, c).lookup;
+}
+
 ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const ClassSpec& c) {
   ClassCaching out;
   bool cached = c.cacheable && (c.method == "GET" || c.method == "HEAD");

@@ -253,6 +253,8 @@ class ServicePool final : public core::EventHandler {
   // Whether this tier's cache (it has one) may store responses of class `c`: its method,
   // cacheability, the cache's paths and, at an nginx gateway, the location's directives.
   static bool mayStore(const TierSpec& spec, const ClassSpec& c);
+  // The same for looking requests of class `c` up.
+  static bool mayLookUp(const TierSpec& spec, const ClassSpec& c);
 
  private:
   // prefetchArrival asks for each replica's limiter state up to this many replicas (one of

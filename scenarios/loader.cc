@@ -1141,6 +1141,25 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
     if (spec.classes.size() == classes.size()) {
       checkUniqueIds(in, classes, spec.classes, "class");
       checkPgBouncerRoutes(in, classes, spec);
+      // A cache is filled from the tiers behind it: at the last tier of a route it would never
+      // be looked up (the request is served there), which a user would not see otherwise.
+      for (std::size_t c = 0; c < spec.classes.size(); ++c) {
+        const models::ClassSpec& cls = spec.classes[c];
+        if (cls.route.empty() || cls.fixedStatus != 0) continue;
+        const std::string& last = cls.route.back();
+        const auto at = std::find_if(spec.tiers.begin(), spec.tiers.end(),
+                                     [&](const models::TierSpec& x) { return x.id == last; });
+        if (at == spec.tiers.end() || !at->cache || !models::ServicePool::mayLookUp(*at, cls)) {
+          continue;
+        }
+        in.collect([&] {
+          in.fail(classes[c]["id"],
+                  "class '" + cls.id + "' ends its route at '" + last +
+                      "', whose cache has nothing behind it to be filled from, so its requests "
+                      "would never be looked up; allowed: a route that goes on past '" +
+                      last + "' to the tier that makes the response, or cacheable: false");
+        });
+      }
       // A cache with max_size counts bytes: the classes it may store say how many.
       for (std::size_t c = 0; c < spec.classes.size(); ++c) {
         const models::ClassSpec& cls = spec.classes[c];

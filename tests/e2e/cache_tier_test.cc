@@ -76,6 +76,27 @@ TEST_F(CacheTierTest, ResolvedScenarioRoundTrips) {
   EXPECT_EQ(*spec.classes[0].catalogue, 200u);
 }
 
+// A class whose route ends at the caching tier would never be looked up (a cache is filled
+// from the tiers behind it): the loader says so at the class, unless the class is not
+// cacheable there (a POST, cacheable: false).
+TEST_F(CacheTierTest, ARouteEndingAtACacheIsAnError) {
+  std::string ends = kEdge;
+  ends.replace(ends.find("{id: page, route: [edge, origin]"), 32, "{id: page, route: [edge]");
+  try {
+    scenarios::loadScenarioText(ends, "cache.yaml", policies_);
+    ADD_FAILURE() << "loaded";
+  } catch (const scenarios::ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "cache.yaml:7:10: class 'page' ends its route at 'edge', whose cache has nothing "
+              "behind it to be filled from, so its requests would never be looked up; allowed: a "
+              "route that goes on past 'edge' to the tier that makes the response, or "
+              "cacheable: false");
+  }
+  std::string post = ends;
+  post.replace(post.find("{id: page, route: [edge]"), 24, "{id: page, route: [edge], method: POST");
+  EXPECT_NO_THROW(scenarios::loadScenarioText(post, "cache.yaml", policies_));
+}
+
 // A cache with `paths` (a Cloudflare page rule's target) looks up only the paths it covers,
 // and only GET and HEAD requests (nginx proxy_cache_methods, Cloudflare's default).
 TEST_F(CacheTierTest, PathsAndMethodsDecideWhatIsLookedUp) {
