@@ -128,7 +128,26 @@ TierHealth::TierHealth(ServicePool& pool, Network& network, const TierSpec& spec
 }
 
 void TierHealth::start() {
+  // The replicas running when the run starts have been in service, and checked, for long
+  // before: their schedules began at different times. HAProxy spreads its servers' first
+  // checks evenly over the interval (check.c start_checks: server k of n at k x inter / n)
+  // and keeps its own start (up, health = rise); the other systems' targets are taken as
+  // judged up, each on a schedule of its own phase, uniform over its interval. (Kong's
+  // checker keeps its start at 0.)
   for (const Which which : {kReadiness, kLiveness}) {
+    std::vector<health::ActiveChecker>& machines = checks_[which].machines;
+    const auto n = static_cast<double>(machines.size());
+    for (ReplicaIndex r = 0; r < machines.size(); ++r) {
+      if (pool_.replicas()[r].lifecycle != ServicePool::Lifecycle::kReady) continue;
+      health::ActiveChecker& m = machines[r];
+      const double interval = m.spec().interval;
+      if (m.spec().system == "HAProxy") {
+        m.firstCheckAt(static_cast<double>(r) * interval / n);
+      } else {
+        m.assumeInService();
+        m.firstCheckAt(rng_->uniform01() * interval);
+      }
+    }
     for (ReplicaIndex r = 0; r < checks_[which].probes.size(); ++r)
       scheduleNextCheck(which, r);
   }

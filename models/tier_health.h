@@ -44,6 +44,11 @@ class TierHealth final : public core::EventHandler {
 
   // Whether the balancer may send requests to `replica` now.
   bool healthy(ReplicaIndex replica) const;
+  // When the replica's next active check (or liveness probe) starts; kNever if none.
+  double nextCheckAt(bool liveness, ReplicaIndex replica) const {
+    const Checks& c = checks_[liveness ? kLiveness : kReadiness];
+    return c.probes.empty() ? health::kNever : c.nextAt(replica);
+  }
 
   // A request was sent to `replica` (nginx's trial after fail_timeout, a breaker's trial).
   void onPicked(ReplicaIndex replica);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
 
 namespace lbsim::models::health {
 
@@ -154,6 +155,19 @@ ActiveChecker::ActiveChecker(const ActiveCheckSpec& spec, double start)
   } else {
     next_ = start + (spec_.startPeriod > 0.0 ? intervalAfter(start) : spec_.firstCheck);
   }
+}
+
+void ActiveChecker::assumeInService() {
+  state_ = ActiveState::kUp;
+  failures_ = failureCredit_ = 0;
+  successes_ = successCredit_ = 0;
+  // Started long ago: no start period, no initial delay left.
+  containerStart_ = -std::numeric_limits<double>::infinity();
+}
+
+void ActiveChecker::firstCheckAt(double at) {
+  if (spec_.schedule == Schedule::kFixedRate) start_ = at - spec_.firstCheck;
+  next_ = at;
 }
 
 std::string_view ActiveChecker::nameOf(ActiveState s) const {

@@ -172,6 +172,13 @@ class ActiveChecker {
   // Returns the change, if the state changed.
   std::optional<HealthEvent> newTarget(double now);
 
+  // A target already in service when checking began (a replica running when the run starts,
+  // checked for long before): judged up with clear counters, any start period long over.
+  // HAProxy's own start (health = rise) is kept by not calling this.
+  void assumeInService();
+  // Moves the first check to `at` (the phase of a schedule that began before the run): a
+  // fixed-rate grid is shifted to it, an after-completion schedule starts there.
+  void firstCheckAt(double at);
   ActiveState state() const { return state_; }
   std::string_view stateName() const { return nameOf(state_); }
   bool available() const { return state_ == ActiveState::kUp; }

@@ -9,7 +9,10 @@
 #include <fstream>
 #include <string>
 
+#include "core/random.h"
 #include "models/experiment.h"
+#include "models/network.h"
+#include "models/tier_health.h"
 #include "scenarios/loader.h"
 #include "scenarios/writer.h"
 #include "tests/support/figures.h"
@@ -354,15 +357,26 @@ faults:
   - {fault: crash, tier: api, replicas: [api-1], at: 25s, for: 10m}
 )";
 
-// HealthCheckType ELB with HealthCheckGracePeriod 60 s: the target group checks every 10 s;
-// api-1 crashes at 25 s, the checks at 30 and 40 s fail and `unhealthy 2` makes it unhealthy
-// at 40 s. The group replaces an unhealthy instance only once the grace period after it came
-// into service (at 0 s) is over: at 60 s it terminates api-1 and launches a new instance,
-// which starts 30 s later, at 90 s, on a healthy host (the crash was the old instance's). The
-// ALB registers it `initial`; the check at 90 s passes and it takes traffic again.
+// HealthCheckType ELB with HealthCheckGracePeriod 60 s: the target group checks api-1 every
+// 10 s on a phase p of its own (a target in service when the run starts: healthy, checked at
+// p + 10 k); api-1 crashes at 25 s, the checks at p + 30 and p + 40 s fail and `unhealthy 2`
+// makes it unhealthy at p + 40 s. The group replaces an unhealthy instance only once the
+// grace period after it came into service (at 0 s) is over: at 60 s it terminates api-1 and
+// launches a new instance, which starts 30 s later, at 90 s, on a healthy host (the crash was
+// the old instance's). The ALB registers it `initial`; the check at p + 90 s passes and it
+// takes traffic again.
 TEST_F(AutoscalingSimTest, AnElbHealthCheckReplacesAnUnhealthyInstanceAfterTheGracePeriod) {
   write("asg.yaml", kElbGroup);
   const auto r = run(kElbScenario);
+  double p = -1.0;
+  {
+    // The network of replication 0, as runReplication builds it.
+    models::Network network(spec_, core::replicationSeed(spec_.seed, 0), policies_);
+    network.start();
+    p = network.tier(0).health()->nextCheckAt(false, 0);
+  }
+  ASSERT_GE(p, 0.0);
+  ASSERT_LT(p, 5.0);  // the crash at 25 s falls between p + 20 and p + 30
   std::vector<std::pair<double, std::string>> events;
   for (const auto& l : r.log) {
     if (l.replica == "api-1" && l.source != "fault") events.emplace_back(l.time, l.change);
@@ -370,13 +384,16 @@ TEST_F(AutoscalingSimTest, AnElbHealthCheckReplacesAnUnhealthyInstanceAfterTheGr
   std::string seen;
   for (const auto& [time, change] : events)
     seen += std::to_string(time) + " " + change + "; ";
+  ASSERT_EQ(events.size(), 4u) << seen;
   const std::vector<std::pair<double, std::string>> expected = {
-      {0.0, "initial -> healthy"},  // the first check
-      {40.0, "healthy -> unhealthy"},
+      {p + 40.0, "healthy -> unhealthy"},
       {60.0, "InService -> Terminating"},
       {90.0, "unhealthy -> initial"},  // the new instance is registered
-      {90.0, "initial -> healthy"}};
-  EXPECT_EQ(events, expected) << seen;
+      {p + 90.0, "initial -> healthy"}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_NEAR(events[i].first, expected[i].first, 1e-9) << seen;
+    EXPECT_EQ(events[i].second, expected[i].second) << seen;
+  }
   EXPECT_EQ(at(r, "replicas_in_rotation", "api", 120.0), 3.0);
   EXPECT_EQ(at(r, "replicas_ready", "api", 75.0), 2.0);  // the replacement is starting
 }

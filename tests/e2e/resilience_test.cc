@@ -98,6 +98,19 @@ class ResilienceTest : public ::testing::Test {
     network_->simulator().stopAt(until > 0.0 ? until : spec_.duration);
     network_->simulator().run();
   }
+  // When the scenario's health checks (or liveness probes) first check a replica: drawn when
+  // the network starts, the same in a network built again from the same scenario and seed.
+  double firstCheck(const std::string& yaml, const std::string& tier, models::ReplicaIndex r,
+                    bool liveness = false) {
+    const auto spec = scenarios::loadScenarioText(yaml, "resilience.yaml", policies_);
+    models::Network network(spec, 1, policies_);
+    network.start();
+    for (models::TierIndex t = 0; t < spec.tiers.size(); ++t) {
+      if (spec.tiers[t].id == tier) return network.tier(t).health()->nextCheckAt(liveness, r);
+    }
+    ADD_FAILURE() << "no tier " << tier;
+    return -1.0;
+  }
   double figure(const std::string& path) const {
     return test::figureValue(collector_->figures(network_->simulator().now()), path);
   }
@@ -123,39 +136,43 @@ tiers:
     replica: {workers: 4}
 )";
 
-// HAProxy `check inter 5s rise 2 fall 3`, checks that take no time: a check starts every
-// 5 s (0, 5, 10, ...: HAProxy waits `inter` after the previous check ended). app-2 crashes
-// at 32 s: the checks at 35, 40 and 45 s are refused, and the third (`fall 3`) marks it
-// DOWN at 45 s — 13 s after the crash, within the bound crash + fall x inter = 47 s. It
-// comes back at 52 s; while DOWN checks keep the same interval (no downinter): 50 s still
-// fails, 55 s and 60 s pass, and `rise 2` brings it UP at 60 s.
+// HAProxy `check inter 5s rise 2 fall 3`, checks that take no time. HAProxy spreads its
+// servers' first checks over the interval (check.c start_checks: server k of n at
+// k x inter / n), so app-2, the second of three, is checked at 5/3 s and every 5 s after
+// (HAProxy waits `inter` after the previous check ended): 1.667, 6.667, ... app-2 crashes at
+// 32 s: the checks at 36.667, 41.667 and 46.667 s are refused, and the third (`fall 3`)
+// marks it DOWN at 46.667 s — 14.667 s after the crash, within the bound crash + fall x
+// inter = 47 s. It comes back at 52 s; while DOWN checks keep the same interval (no
+// downinter): 51.667 s still fails, 56.667 s and 61.667 s pass, and `rise 2` brings it UP
+// at 61.667 s.
 TEST_F(ResilienceTest, HaproxyChecksMarkACrashedReplicaDownAfterFallChecks) {
   run(std::string(kThreeReplicas) +
       R"(    health_check: {haproxy: "check inter 5s rise 2 fall 3", demand: 0ms}
 faults:
   - {fault: crash, tier: app, replicas: [app-2], at: 32s, for: 20s}
 )");
+  const double phase = 5.0 / 3.0;
   std::vector<HealthRecord> app2;
   for (const auto& h : recorder_->health) {
     if (h.replica == "app-2") app2.push_back(h);
   }
   ASSERT_EQ(app2.size(), 2u);
-  EXPECT_DOUBLE_EQ(app2[0].time, 45.0);
+  EXPECT_NEAR(app2[0].time, 45.0 + phase, 1e-9);
   EXPECT_FALSE(app2[0].available);
   EXPECT_EQ(app2[0].why, models::health::Why::kFailuresReachedThreshold);
-  EXPECT_DOUBLE_EQ(app2[1].time, 60.0);
+  EXPECT_NEAR(app2[1].time, 60.0 + phase, 1e-9);
   EXPECT_TRUE(app2[1].available);
   // Between the crash and DOWN, one request in three went to app-2 and was refused:
-  // 13 s x 10/s / 3 = 43.3; none after (round robin skips a DOWN server).
+  // 14.667 s x 10/s / 3 = 48.9; none after (round robin skips a DOWN server).
   const std::size_t refused = recorder_->failures(ErrorCause::kBadGateway);
-  EXPECT_GE(refused, 42u);
-  EXPECT_LE(refused, 45u);
+  EXPECT_GE(refused, 47u);
+  EXPECT_LE(refused, 51u);
   for (const auto& a : recorder_->attempts) {
     EXPECT_GE(a.time, 32.0);
-    EXPECT_LE(a.time, 45.0);
+    EXPECT_LE(a.time, 45.0 + phase);
   }
-  EXPECT_DOUBLE_EQ(figure("faults/1/first_out_s"), 13.0);
-  EXPECT_DOUBLE_EQ(figure("faults/1/back_in_rotation_s"), 8.0);
+  EXPECT_NEAR(figure("faults/1/first_out_s"), 13.0 + phase, 1e-9);
+  EXPECT_NEAR(figure("faults/1/back_in_rotation_s"), 8.0 + phase, 1e-9);
   EXPECT_EQ(figure("faults/1/errors_until_all_out"), static_cast<double>(refused));
 }
 
@@ -603,22 +620,34 @@ faults:
   EXPECT_EQ(changes, expected) << seen;
 }
 
-// A Kubernetes liveness probe (periodSeconds 10, timeoutSeconds 1, failureThreshold 3; the
-// worker probes at its start and every period: 0, 10, 20, ... s). app-2 hangs at 32 s: the
-// probes at 40, 50 and 60 s time out at 41, 51 and 61 s, and the third makes the kubelet
-// restart the container at 61 s. The first restart has no back-off, so the new container
-// runs `restart` = 5 s later, at 66 s, and the hang ended with the old process. While the
-// container is down the pod is not ready and takes no requests; afterwards the tier serves
-// all of its 10 requests/s again (a hung replica would lose a third of them for good).
+// A Kubernetes liveness probe (periodSeconds 10, timeoutSeconds 1, failureThreshold 3): the
+// worker of a pod running when the run starts probes every period on a phase of its own
+// (p + 10 k, p drawn over the period). app-2 hangs at 32 s: the first three ticks after it,
+// t, t + 10 and t + 20, time out a second later, and the third makes the kubelet restart the
+// container at t + 21. The first restart has no back-off, so the new container runs
+// `restart` = 5 s later, at t + 26, and the hang ended with the old process. While the
+// container is down the pod is not ready and takes no requests; afterwards (t + 26 < 70 s)
+// the tier serves all of its 10 requests/s again (a hung replica would lose a third of them
+// for good).
 TEST_F(ResilienceTest, ALivenessProbeRestartsAHungContainer) {
-  run(std::string(kThreeReplicas) +
+  const std::string yaml =
+      std::string(kThreeReplicas) +
       R"(    liveness: {kubernetes: "periodSeconds=10 timeoutSeconds=1 failureThreshold=3", restart: 5s, demand: 0ms}
 faults:
   - {fault: hang, tier: app, replicas: [app-2], at: 32s, for: 10m}
-)");
+)";
+  const double p = firstCheck(yaml, "app", 1, true);
+  ASSERT_GE(p, 0.0);
+  ASSERT_LT(p, 10.0);
+  const double t = p + 10.0 * std::ceil((32.0 - p) / 10.0);
+  run(yaml);
   using models::health::Why;
-  EXPECT_EQ(eventTimes(*recorder_, "app-2", Why::kLivenessRestart), std::vector<double>{61.0});
-  EXPECT_EQ(eventTimes(*recorder_, "app-2", Why::kContainerRestarted), std::vector<double>{66.0});
+  const auto restart = eventTimes(*recorder_, "app-2", Why::kLivenessRestart);
+  ASSERT_EQ(restart.size(), 1u);
+  EXPECT_NEAR(restart[0], t + 21.0, 1e-9);
+  const auto restarted = eventTimes(*recorder_, "app-2", Why::kContainerRestarted);
+  ASSERT_EQ(restarted.size(), 1u);
+  EXPECT_NEAR(restarted[0], t + 26.0, 1e-9);
   EXPECT_EQ(recorder_->failed(), 0u);
   std::size_t late = 0;
   for (const auto& e : recorder_->ends)
@@ -627,11 +656,12 @@ faults:
 }
 
 // A crash that outlives the restarts (the new container crashes too): the kubelet's
-// crash-loop back-off. The probes at 40, 50, 60 s are refused: restart at 60 s, no back-off,
-// the new container at 65 s. It is crashed too; probing starts again at the next tick, 70 s:
-// refused at 70, 80, 90 s, restart at 90 s after a back-off of 10 s, new container at
-// 90 + 10 + 5 = 105 s; then 110, 120, 130: restart at 130 s, back-off 20 s, at 155 s; 160,
-// 170, 180: back-off 40 s, at 225 s; 230, 240, 250: restart at 250 s.
+// crash-loop back-off. With t the first tick after the crash: the probes at t, t + 10 and
+// t + 20 are refused: restart at t + 20, no back-off, the new container at t + 25. It is
+// crashed too; probing starts again at the next tick, t + 30: refused at t + 30, 40, 50,
+// restart at t + 50 after a back-off of 10 s, new container at t + 65; then t + 70, 80, 90:
+// restart at t + 90, back-off 20 s, at t + 115; t + 120, 130, 140: back-off 40 s, at
+// t + 185; t + 190, 200, 210: restart at t + 210.
 TEST_F(ResilienceTest, RepeatedLivenessRestartsBackOffAsTheKubeletDoes) {
   std::string yaml =
       std::string(kThreeReplicas) +
@@ -640,12 +670,23 @@ faults:
   - {fault: crash, tier: app, replicas: [app-2], at: 32s, for: 1h}
 )";
   yaml.replace(yaml.find("duration: 120s"), 14, "duration: 260s");
+  const double p = firstCheck(yaml, "app", 1, true);
+  const double t = p + 10.0 * std::ceil((32.0 - p) / 10.0);
   run(yaml);
   using models::health::Why;
-  EXPECT_EQ(eventTimes(*recorder_, "app-2", Why::kLivenessRestart),
-            (std::vector<double>{60.0, 90.0, 130.0, 180.0, 250.0}));
-  EXPECT_EQ(eventTimes(*recorder_, "app-2", Why::kContainerRestarted),
-            (std::vector<double>{65.0, 105.0, 155.0, 225.0}));
+  const auto near = [](const std::vector<double>& got, const std::vector<double>& want) {
+    if (got.size() != want.size()) return false;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      if (std::abs(got[i] - want[i]) > 1e-9) return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(near(eventTimes(*recorder_, "app-2", Why::kLivenessRestart),
+                   {t + 20, t + 50, t + 90, t + 140, t + 210}))
+      << "t = " << t;
+  EXPECT_TRUE(near(eventTimes(*recorder_, "app-2", Why::kContainerRestarted),
+                   {t + 25, t + 65, t + 115, t + 185}))
+      << "t = " << t;
 }
 
 // Failover between regions: a global entry with one load balancer per region, eu-west-1's
@@ -709,13 +750,14 @@ faults:
 
 // Cloudflare's fallback pool as the seed configures it: a maintenance server used only when
 // the primary pool has no healthy origin, answering every request itself. The monitor checks
-// every 10 s (interval=10, one failed check marks an origin down: consecutive_down 0, retries
-// only for timeouts). Both origins crash at 32 s for 30 s: the requests of 32-40 s are refused
-// (800 x 502, plus those in service at the crash); the check at 40 s finds both down and the
-// fallback answers 503 from 40 to 70 s (3,000); at 70 s the first check after the recovery
-// (62 s) brings them back. The app tier behind the origins sees nothing meanwhile.
+// each origin every 10 s on a phase of its own (p_i + 10 k; one failed check marks an origin
+// down: consecutive_down 0, retries only for timeouts). Both origins crash at 32 s for 30 s;
+// origin i is found down at d_i, its first check after 32 s, and up at d_i + 30 s, its first
+// check after the recovery at 62 s. Until both are down (max d) every request is refused
+// (502, 100/s, plus those in service at the crash); then the fallback answers 503 until the
+// first is back (min d + 30). The app tier behind the origins sees nothing meanwhile.
 TEST_F(ResilienceTest, TheFallbackPoolAnswersWhileThePrimaryPoolIsDown) {
-  run(R"(name: fallback
+  const std::string yaml = R"(name: fallback
 duration: 120s
 traffic:
   arrivals: uniform
@@ -736,15 +778,26 @@ tiers:
     replica: {workers: 4}
 faults:
   - {fault: crash, tier: origin, replicas: [origin-1, origin-2], at: 32s, for: 30s}
-)");
-  EXPECT_NEAR(static_cast<double>(recorder_->failures(ErrorCause::kFixedResponse)), 3000.0, 1.0);
-  EXPECT_GE(recorder_->failures(ErrorCause::kBadGateway), 800u);
-  EXPECT_LE(recorder_->failures(ErrorCause::kBadGateway), 802u);
+)";
+  double d[2];
+  for (models::ReplicaIndex r = 0; r < 2; ++r) {
+    const double p = firstCheck(yaml, "origin", r);
+    ASSERT_GE(p, 0.0);
+    ASSERT_LT(p, 10.0);
+    d[r] = p + 10.0 * std::ceil((32.0 - p) / 10.0);
+  }
+  const double allDown = std::max(d[0], d[1]);
+  const double firstBack = std::min(d[0], d[1]) + 30.0;
+  run(yaml);
+  EXPECT_NEAR(static_cast<double>(recorder_->failures(ErrorCause::kFixedResponse)),
+              100.0 * (firstBack - allDown), 1.0);
+  EXPECT_NEAR(static_cast<double>(recorder_->failures(ErrorCause::kBadGateway)),
+              100.0 * (allDown - 32.0), 2.0);
   EXPECT_EQ(recorder_->failed(), recorder_->failures(ErrorCause::kFixedResponse) +
                                      recorder_->failures(ErrorCause::kBadGateway));
-  const std::string yaml = scenarios::resolvedScenarioYaml(spec_);
-  const auto again = scenarios::loadScenarioText(yaml, "resolved.yaml", policies_);
-  EXPECT_EQ(scenarios::resolvedScenarioYaml(again), yaml);
+  const std::string resolved = scenarios::resolvedScenarioYaml(spec_);
+  const auto again = scenarios::loadScenarioText(resolved, "resolved.yaml", policies_);
+  EXPECT_EQ(scenarios::resolvedScenarioYaml(again), resolved);
   EXPECT_EQ(again.tiers[0].targets[2].fixedResponse, 503);
 }
 

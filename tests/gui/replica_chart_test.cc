@@ -28,7 +28,7 @@ using lbsim::testing::kSmallHpa;
 // 150 requests/s of 10 ms over two one-worker replicas: 75% CPU against a 50% target.
 const char* kScaled = lbsim::testing::kSmallHpaScenario;
 
-// app-2 crashes at 32 s for 20 s; HAProxy's checks (every 5 s, fall 3, rise 2) take it out
+// app-1 crashes at 32 s for 20 s; HAProxy's checks (every 5 s, fall 3, rise 2) take it out
 // at 45 s and back at 60 s (tests/e2e/resilience_test.cc).
 const char* kCrash = R"(name: crash
 duration: 90s
@@ -47,7 +47,7 @@ tiers:
     replica: {workers: 4}
     health_check: {haproxy: "check inter 5s rise 2 fall 3", demand: 0ms}
 faults:
-  - {fault: crash, tier: app, replicas: [app-2], at: 32s, for: 20s}
+  - {fault: crash, tier: app, replicas: [app-1], at: 32s, for: 20s}
 )";
 
 // Ten-second requests, one a second: at the end, at 30 s, ten of them are still being
@@ -216,7 +216,8 @@ class ReplicaChartTest : public QObject {
     QVERIFY(model.tracksRotation(ChartModel::kB));
     QVERIFY(model.autoscaledTiers(ChartModel::kB).empty());
 
-    // Out of rotation at 45 s (2 of 3 left), back at 60 s.
+    // HAProxy checks app-1, the first server, at 0, 5, 10, ... s (the others' first checks are
+    // spread over the interval): out of rotation at 45 s (2 of 3 left), back at 60 s.
     QCOMPARE(model.healthPoints(ChartModel::kB, 1, true), QList<QPointF>{QPointF(45.0, 2.0)});
     QCOMPARE(model.healthPoints(ChartModel::kB, 1, false), QList<QPointF>{QPointF(60.0, 3.0)});
     const QList<QPointF> rotation = model.points(ChartModel::kB, {Metric::kInRotation, 1});
@@ -230,29 +231,29 @@ class ReplicaChartTest : public QObject {
       QCOMPARE(rotation[i].y(), seriesAt(cli, "replicas_in_rotation", "app", rotation[i].x()));
     QCOMPARE(stepAt(model.points(ChartModel::kB, {Metric::kReady, 1}), 50.0), 3.0);
 
-    // A snapshot while app-2 is down and out: what the paused inspection shows.
+    // A snapshot while app-1 is down and out: what the paused inspection shows.
     const LiveState* down = nullptr;
     for (const LiveBatch& b : batches) {
       if (b.state.now > 46.0 && b.state.now < 51.0) down = &b.state;
     }
     QVERIFY(down != nullptr);
-    const ReplicaState& app2 = down->tiers[1].replicas[1];
-    QCOMPARE(app2.name, std::string("app-2"));
-    QCOMPARE(app2.condition, ReplicaState::Condition::kCrashed);
-    QCOMPARE(app2.lifecycle, ReplicaState::Lifecycle::kReady);
-    QVERIFY(!app2.inRotation);
-    QVERIFY(app2.lastHealth.has_value());
-    QCOMPARE(app2.lastHealth->time, 45.0);
-    QVERIFY(!app2.lastHealth->event.available);
+    const ReplicaState& app1 = down->tiers[1].replicas[0];
+    QCOMPARE(app1.name, std::string("app-1"));
+    QCOMPARE(app1.condition, ReplicaState::Condition::kCrashed);
+    QCOMPARE(app1.lifecycle, ReplicaState::Lifecycle::kReady);
+    QVERIFY(!app1.inRotation);
+    QVERIFY(app1.lastHealth.has_value());
+    QCOMPARE(app1.lastHealth->time, 45.0);
+    QVERIFY(!app1.lastHealth->event.available);
     QCOMPARE(down->tiers[1].inRotation, 2.0);
-    QVERIFY(down->tiers[1].replicas[0].inRotation);
-    QCOMPARE(down->tiers[1].replicas[0].condition, ReplicaState::Condition::kUp);
+    QVERIFY(down->tiers[1].replicas[1].inRotation);
+    QCOMPARE(down->tiers[1].replicas[1].condition, ReplicaState::Condition::kUp);
 
     const QString html = tierDetailsHtml(spec, 1, nullptr, down, nullptr);
     QVERIFY(html.contains("crashed"));
     QVERIFY(html.contains("active check"));
     QVERIFY2(html.contains(
-                 QString::fromStdString(lbsim::models::health::describe(app2.lastHealth->event))
+                 QString::fromStdString(lbsim::models::health::describe(app1.lastHealth->event))
                      .toHtmlEscaped()),
              qPrintable(html));
     QVERIFY(!html.contains("not simulated"));
