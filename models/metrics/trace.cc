@@ -30,6 +30,21 @@ void TraceObserver::onHopFinished(const Request& request, TierIndex tier, Replic
   sink_.write(r);
 }
 
+void TraceObserver::onAttemptFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                                    ErrorCause cause, bool retried, double now) {
+  // An attempt that ends the request is the row onRequestFailed writes.
+  if (!request.traced || !retried) return;
+  TraceRecord r = base(request);
+  r.hop = request.hop;
+  r.tier = &network_.tier(tier).id();
+  r.replica = replica == kNone ? nullptr : &network_.tier(tier).replicas()[replica].name;
+  r.arrived = request.hopArrival;
+  r.started = std::numeric_limits<double>::quiet_NaN();
+  r.departed = now;
+  r.outcome = errorCauseName(cause);
+  sink_.write(r);
+}
+
 void TraceObserver::onRequestCompleted(const Request& request, double now) {
   if (!request.traced) return;
   TraceRecord r = base(request);

@@ -8,8 +8,9 @@
 
 namespace lbsim::models {
 
-// One row of the per-request trace: a hop of a sampled request (tier = the tier's id), or
-// its end-to-end outcome (tier = "end_to_end", arrived = when the client sent it).
+// One row of the per-request trace: a hop of a sampled request (tier = the tier's id), an
+// attempt there that failed and was tried again (outcome its cause, started NaN), or its
+// end-to-end outcome (tier = "end_to_end", arrived = when the client sent it).
 struct TraceRecord {
   std::uint32_t replication = 0;
   std::uint64_t request = 0;
@@ -37,6 +38,8 @@ class TraceObserver final : public NetworkObserver {
   TraceObserver(const Network& network, TraceSink& sink, std::uint32_t replication);
   void onHopFinished(const Request& request, TierIndex tier, ReplicaIndex replica,
                      double now) override;
+  void onAttemptFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                       ErrorCause cause, bool retried, double now) override;
   void onRequestCompleted(const Request& request, double now) override;
   void onRequestFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
                        ErrorCause cause, double now) override;

@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "models/experiment.h"
 #include "models/metrics/collector.h"
+#include "models/metrics/trace.h"
 #include "models/network.h"
 #include "scenarios/loader.h"
 #include "scenarios/writer.h"
@@ -355,6 +358,66 @@ faults:
   EXPECT_GT(slow, 0u);
   // Three refusals per such request: the first attempt and two retries at app-2.
   EXPECT_EQ(recorder_->attempts.size(), 3 * slow);
+}
+
+// The trace shows each failed attempt of a request that went to app-2 (a row per refusal,
+// at its time, outcome 502_bad_gateway), then the attempt that served it elsewhere;
+// `arrived` is when the request first reached the tier on every row of the hop.
+TEST_F(ResilienceTest, TheTraceHasARowForEveryAttemptThatWasTriedAgain) {
+  struct Row {
+    std::uint64_t request;
+    std::int32_t hop;
+    std::string replica;
+    double arrived, departed;
+    std::string outcome;
+  };
+  struct Sink : models::TraceSink {
+    std::vector<Row> rows;
+    void write(const models::TraceRecord& r) override {
+      rows.push_back({r.request, r.hop, r.replica ? *r.replica : "", r.arrived, r.departed,
+                      std::string(r.outcome)});
+    }
+  } sink;
+  const auto spec =
+      scenarios::loadScenarioText(std::string(kThreeReplicas) + R"(    balancer: {policy: source}
+    timeouts: {connect: 5s}
+    retries: {style: haproxy, retries: 3, redispatch: true}
+faults:
+  - {fault: crash, tier: app, replicas: [app-2], at: 0s}
+)",
+                                  "resilience.yaml", policies_);
+  models::RunHooks hooks;
+  hooks.trace = &sink;
+  hooks.traceFraction = 1.0;
+  models::runReplication(spec, 0, policies_, hooks);
+  std::map<std::uint64_t, std::vector<Row>> app;  // the app hop's rows, by request
+  for (const auto& r : sink.rows) {
+    if (r.hop == 1) app[r.request].push_back(r);
+  }
+  std::size_t retried = 0;
+  for (const auto& [request, rows] : app) {
+    if (rows[0].arrived > 120.0 - 2.010) continue;  // still being retried when the run ended
+    if (rows.size() == 1) {
+      EXPECT_EQ(rows[0].outcome, "ok");
+      continue;
+    }
+    ++retried;
+    std::string seen;
+    for (const auto& r : rows)
+      seen += r.replica + " " + std::to_string(r.arrived) + "-" + std::to_string(r.departed) + " " +
+              r.outcome + "; ";
+    ASSERT_EQ(rows.size(), 4u) << "request " << request << ": " << seen;
+    for (int k = 0; k < 3; ++k) {
+      EXPECT_EQ(rows[k].replica, "app-2");
+      EXPECT_EQ(rows[k].outcome, "502_bad_gateway");
+      EXPECT_NEAR(rows[k].departed, rows[k].arrived + k, 1e-9);  // refused, then 1 s apart
+    }
+    EXPECT_NE(rows[3].replica, "app-2");
+    EXPECT_EQ(rows[3].outcome, "ok");
+    EXPECT_EQ(rows[3].arrived, rows[0].arrived);
+    EXPECT_NEAR(rows[3].departed, rows[0].arrived + 2.010, 1e-9);
+  }
+  EXPECT_GT(retried, 0u);
 }
 
 // The same with round robin: the server was not picked by a hash or a cookie and more than
