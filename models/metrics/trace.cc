@@ -30,10 +30,8 @@ void TraceObserver::onHopFinished(const Request& request, TierIndex tier, Replic
   sink_.write(r);
 }
 
-void TraceObserver::onAttemptFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
-                                    ErrorCause cause, bool retried, double now) {
-  // An attempt that ends the request is the row onRequestFailed writes.
-  if (!request.traced || !retried) return;
+TraceRecord TraceObserver::failedAttempt(const Request& request, TierIndex tier,
+                                         ReplicaIndex replica, ErrorCause cause, double now) const {
   TraceRecord r = base(request);
   r.hop = request.hop;
   r.tier = &network_.tier(tier).id();
@@ -42,7 +40,14 @@ void TraceObserver::onAttemptFailed(const Request& request, TierIndex tier, Repl
   r.started = std::numeric_limits<double>::quiet_NaN();
   r.departed = now;
   r.outcome = errorCauseName(cause);
-  sink_.write(r);
+  return r;
+}
+
+void TraceObserver::onAttemptFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
+                                    ErrorCause cause, bool retried, double now) {
+  // An attempt that ends the request is the row onRequestFailed writes.
+  if (!request.traced || !retried) return;
+  sink_.write(failedAttempt(request, tier, replica, cause, now));
 }
 
 void TraceObserver::onRequestCompleted(const Request& request, double now) {
@@ -59,15 +64,7 @@ void TraceObserver::onRequestCompleted(const Request& request, double now) {
 void TraceObserver::onRequestFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
                                     ErrorCause cause, double now) {
   if (!request.traced) return;
-  TraceRecord r = base(request);
-  r.hop = request.hop;
-  r.tier = &network_.tier(tier).id();
-  r.replica = replica == kNone ? nullptr : &network_.tier(tier).replicas()[replica].name;
-  r.arrived = request.hopArrival;
-  r.started = std::numeric_limits<double>::quiet_NaN();
-  r.departed = now;
-  r.outcome = errorCauseName(cause);
-  sink_.write(r);
+  sink_.write(failedAttempt(request, tier, replica, cause, now));
   TraceRecord e = base(request);
   e.tier = &endToEnd_;
   e.arrived = request.created;

@@ -46,6 +46,9 @@ class TraceObserver final : public NetworkObserver {
 
  private:
   TraceRecord base(const Request& request) const;
+  // The row of an attempt at `tier` that ended with `cause` at `now`.
+  TraceRecord failedAttempt(const Request& request, TierIndex tier, ReplicaIndex replica,
+                            ErrorCause cause, double now) const;
 
   const Network& network_;
   TraceSink& sink_;
