@@ -109,6 +109,48 @@ Offered offer(const models::ScenarioSpec& spec, const std::map<std::string, doub
   return out;
 }
 
+// Schweitzer's approximate MVA (P. J. Schweitzer, "Approximate analysis of multiclass closed
+// networks of queues", 1979; Lazowska et al., "Quantitative System Performance", sec. 6.4.2):
+// an arrival sees each queue at (N - 1)/N of its length, so the recursion over n becomes a
+// fixed point at N alone. Seidmann's split of a c-server station (a server of D/c and a delay
+// of D (c - 1)/c) as in meanValueAnalysisSeidmann.
+ClosedNetworkResult schweitzerSeidmann(const std::vector<ClosedStation>& stations, double think,
+                                       int users) {
+  const std::size_t k = stations.size();
+  const double n = users;
+  ClosedNetworkResult r;
+  r.customers = users;
+  r.residenceTimes.assign(k, 0.0);
+  std::vector<double> queued(k, n / static_cast<double>(k));  // the single-server parts
+  for (int iteration = 0; iteration < 10000; ++iteration) {
+    double total = 0.0;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double c = stations[i].servers;
+      const double d = stations[i].demand;
+      r.residenceTimes[i] = d / c * (1.0 + (n - 1.0) / n * queued[i]) + d * (c - 1.0) / c;
+      total += r.residenceTimes[i];
+    }
+    r.throughput = n / (think + total);
+    double change = 0.0;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double c = stations[i].servers;
+      const double next = r.throughput * stations[i].demand / c * (1.0 + (n - 1.0) / n * queued[i]);
+      change = std::max(change, std::abs(next - queued[i]) / std::max(1.0, next));
+      queued[i] = next;
+    }
+    if (change < 1e-12) break;
+  }
+  r.responseTime = 0.0;
+  r.queueLengths.assign(k, 0.0);
+  r.utilizations.assign(k, 0.0);
+  for (std::size_t i = 0; i < k; ++i) {
+    r.responseTime += r.residenceTimes[i];
+    r.queueLengths[i] = r.throughput * r.residenceTimes[i];
+    r.utilizations[i] = r.throughput * stations[i].demand / stations[i].servers;
+  }
+  return r;
+}
+
 // Closed-loop users only (Locust's users, no open phases): N users, each request followed by
 // a think time of mean Z, so an interaction is one request and its think time. Every
 // replica is a station of the closed network with its demand per interaction (visits x
@@ -146,7 +188,22 @@ void solveClosed(const models::ScenarioSpec& spec, const std::map<std::string, d
       }
     }
   }
-  const ClosedNetworkResult mva = meanValueAnalysisSeidmann(stations, think, users);
+  if (stations.empty() || !(demandSum + think > 0.0)) {
+    out.userRate = users;
+    out.closedUsers = users;
+    out.thinkTime = think;
+    out.caveats.push_back(
+        "the closed-loop users' requests take no time anywhere and they do not think: no "
+        "finite estimate");
+    return;
+  }
+  // Exact recursion (Seidmann for several workers) up to this many steps; beyond, Schweitzer's
+  // fixed point, whose work does not grow with the population.
+  constexpr double kExactWork = 5e7;
+  const bool exact =
+      static_cast<double>(users) * static_cast<double>(stations.size()) <= kExactWork;
+  const ClosedNetworkResult mva = exact ? meanValueAnalysisSeidmann(stations, think, users)
+                                        : schweitzerSeidmann(stations, think, users);
   const double x = mva.throughput;
   out.userRate = users;
   out.requestRate = x;
@@ -214,10 +271,14 @@ void solveClosed(const models::ScenarioSpec& spec, const std::map<std::string, d
   }
   out.caveats.push_back(
       std::to_string(users) + " closed-loop users with a mean think time of " +
-      format("%g s", think) +
-      " after every response, in steady state (the spawn is left out): mean value analysis, "
-      "exact for one-worker replicas, Seidmann's approximation for more; utilization and "
-      "saturates are of the busiest replica at this population, which cannot exceed 100%");
+      format("%g s", think) + " after every response, in steady state (the spawn is left out): " +
+      (exact ? "mean value analysis, exact for one-worker replicas, Seidmann's approximation "
+               "for more"
+             : "Schweitzer's approximate mean value analysis (the population times the "
+               "replicas is too large for the exact recursion), with Seidmann's for "
+               "multi-worker replicas") +
+      "; utilization and saturates are of the busiest replica at this population, which "
+      "cannot exceed 100%");
 }
 // The caveats that do not depend on the kind of traffic.
 void addCommonCaveats(const models::ScenarioSpec& spec, SolveResult& out) {

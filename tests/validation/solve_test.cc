@@ -134,6 +134,27 @@ TEST(Solve, ClosedLoopUsersByMeanValueAnalysis) {
   EXPECT_LT(two.tiers[0].utilization, 1.0);
 }
 
+// A population times replicas beyond the exact recursion's budget (5e7) is solved by
+// Schweitzer's fixed point: 10 million users over six one-worker replicas of 10 ms (round
+// robin). Its two asymptotes: with a think time of 1000 s the users offer 10,000/s and the
+// six replicas bound the throughput at 600/s; with 10^6 s they offer 10/s, 1.7% of the
+// capacity, and nearly all of it passes: X = N / (Z + R) with R about 10 ms.
+TEST(Solve, AHugePopulationUsesSchweitzersApproximation) {
+  auto spec = closedLoop(10'000'000, 1000.0, 0.01, 1);
+  const auto one = spec.tiers[0].targets[0];
+  spec.tiers[0].targets.assign(6, one);
+  const auto busy = solveScenario(spec);
+  EXPECT_NEAR(busy.requestRate, 600.0, 0.6);
+  EXPECT_NEAR(busy.saturationUserRate, (0.01 + 1000.0) / (0.01 / 6.0), 1e-3);
+  bool schweitzer = false;
+  for (const auto& c : busy.caveats)
+    schweitzer |= c.find("Schweitzer") != std::string::npos;
+  EXPECT_TRUE(schweitzer);
+  spec.traffic.closed.think = core::Distribution::exponential(1e6);
+  const auto light = solveScenario(spec);
+  EXPECT_NEAR(light.requestRate, 1e7 / (1e6 + 0.01), 1e-3);
+}
+
 TEST(Solve, FlagsSaturatedTiers) {
   const auto r = solveScenario(tandem(1000, 1), 2.5);
   EXPECT_FALSE(r.tiers[0].stable);
