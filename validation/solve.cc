@@ -109,6 +109,29 @@ Offered offer(const models::ScenarioSpec& spec, const std::map<std::string, doub
   return out;
 }
 
+// A class's estimate: its rate, and end to end the wait per visit at each replica it may be
+// sent to (by its share there) plus its own service time there.
+ClassEstimate classEstimate(
+    const models::ScenarioSpec& spec, const models::ClassSpec& c, double rate,
+    const std::vector<std::map<std::string, std::vector<double>>>& classShare,
+    const std::vector<std::vector<double>>& waitPerVisit) {
+  ClassEstimate ce;
+  ce.id = c.id;
+  ce.arrivalRate = rate;
+  for (const auto& tierId : c.route) {
+    const std::size_t t = tierIndex(spec, tierId);
+    const models::TierSpec& tier = spec.tiers[t];
+    const core::Distribution& service = serviceOf(tier, c);
+    const auto& share = classShare[t].at(c.id);
+    for (std::size_t r = 0; r < share.size(); ++r) {
+      if (share[r] > 0.0) {
+        ce.meanResponse += share[r] * (waitPerVisit[t][r] + service.mean() / tier.targets[r].speed);
+      }
+    }
+  }
+  return ce;
+}
+
 // Schweitzer's approximate MVA (P. J. Schweitzer, "Approximate analysis of multiclass closed
 // networks of queues", 1979; Lazowska et al., "Quantitative System Performance", sec. 6.4.2):
 // an arrival sees each queue at (N - 1)/N of its length, so the recursion over n becomes a
@@ -251,24 +274,9 @@ void solveClosed(const models::ScenarioSpec& spec, const std::map<std::string, d
     e.saturation = e.utilization > 0.0 ? 1.0 / e.utilization : kInf;
     out.tiers.push_back(e);
   }
-  for (const auto& c : spec.classes) {
-    ClassEstimate ce;
-    ce.id = c.id;
-    ce.arrivalRate = x * fraction[c.id];
-    for (const auto& tierId : c.route) {
-      const std::size_t t = tierIndex(spec, tierId);
-      const models::TierSpec& tier = spec.tiers[t];
-      const core::Distribution& service = serviceOf(tier, c);
-      const auto& share = offered.classShare[t].at(c.id);
-      for (std::size_t r = 0; r < share.size(); ++r) {
-        if (share[r] > 0.0) {
-          ce.meanResponse +=
-              share[r] * (waitPerVisit[t][r] + service.mean() / tier.targets[r].speed);
-        }
-      }
-    }
-    out.classes.push_back(ce);
-  }
+  for (const auto& c : spec.classes)
+    out.classes.push_back(
+        classEstimate(spec, c, x * fraction[c.id], offered.classShare, waitPerVisit));
   out.caveats.push_back(
       std::to_string(users) + " closed-loop users with a mean think time of " +
       format("%g s", think) + " after every response, in steady state (the spawn is left out): " +
@@ -435,30 +443,9 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
   out.saturationUserRate = worst > 0.0 ? userRate / worst : kInf;
 
   // End to end per class: its tiers' waits where it goes, plus its own service times.
-  for (const auto& c : spec.classes) {
-    ClassEstimate ce;
-    ce.id = c.id;
-    ce.arrivalRate = userRate * perUser[c.id];
-    for (const auto& tierId : c.route) {
-      const auto t = static_cast<std::size_t>(
-          std::find_if(spec.tiers.begin(), spec.tiers.end(),
-                       [&](const models::TierSpec& x) { return x.id == tierId; }) -
-          spec.tiers.begin());
-      const models::TierSpec& tier = spec.tiers[t];
-      const auto demand = c.demands.find(tierId);
-      const core::Distribution& service = demand != c.demands.end() && demand->second.service
-                                              ? *demand->second.service
-                                              : tier.service;
-      const auto& share = classShare[t][c.id];
-      for (std::size_t r = 0; r < share.size(); ++r) {
-        if (share[r] > 0.0) {
-          ce.meanResponse +=
-              share[r] * (replicaWait[t][r] + service.mean() / tier.targets[r].speed);
-        }
-      }
-    }
-    out.classes.push_back(ce);
-  }
+  for (const auto& c : spec.classes)
+    out.classes.push_back(
+        classEstimate(spec, c, userRate * perUser[c.id], classShare, replicaWait));
 
   addCommonCaveats(spec, out);
   return out;
