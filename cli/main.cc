@@ -394,7 +394,17 @@ int main(int argc, char** argv) {
   RunArgs run;
   CLI::App* runCmd = app.add_subcommand("run", "simulate a scenario and write its results folder");
   runCmd->add_option("scenario", run.scenario, "scenario file (YAML)")->required();
-  runCmd->add_option("--seed", run.seed, "override the scenario's seed");
+  runCmd->add_option("--seed", run.seed, "override the scenario's seed")
+      ->check(
+          [](const std::string& text) -> std::string {
+            // The scenario's own seed key allows the same range, so that the resolved
+            // scenario written with the results reads back.
+            const bool digits = !text.empty() && text.size() <= 16 &&
+                                text.find_first_not_of("0123456789") == std::string::npos;
+            if (digits && std::stoull(text) <= (1ULL << 53)) return "";
+            return "must be a whole number from 0 to 9007199254740992, not '" + text + "'";
+          },
+          "0 to 2^53");
   runCmd->add_option("--replications", run.replications, "override the number of replications");
   runCmd->add_option("--duration", run.duration, "override the simulated duration (e.g. 10m)");
   runCmd->add_option("--out", run.out, "results folder (default results/<scenario name>)");

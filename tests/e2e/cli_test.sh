@@ -49,6 +49,9 @@ for f in summary.json timeseries.csv events.csv trace.csv; do
 done
 "$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/x" --jobs 0 >"$work/jobs0.out" 2>&1
 check "--jobs 0 exits 2" test $? -eq 2
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/x" --seed -1 >"$work/seed.out" 2>&1
+check "--seed -1 exits 2" test $? -eq 2
+check "--seed -1 says what is allowed" grep -q 'from 0 to 9007199254740992' "$work/seed.out"
 
 # --replicas and --rate: a tier's size and one constant rate, recorded in the resolved scenario
 "$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/sized" --replicas app=5 --rate 50/s --duration 3m --quiet 2>/dev/null
