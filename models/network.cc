@@ -555,6 +555,7 @@ void Network::markFailed(Request& request, TierIndex tier, ReplicaIndex replica,
   request.cause = static_cast<std::uint8_t>(cause);
   request.status = static_cast<std::uint16_t>(status != 0 ? status : errorCauseStatus(cause));
   request.failTier = static_cast<std::uint16_t>(tier);
+  request.failHop = request.hop;
   request.failReplica = replica;
   for (NetworkObserver* o : observers_)
     o->onAttemptFailed(request, tier, replica, cause, false, now());

@@ -46,7 +46,7 @@ struct HopState {
 // balancer picked it are kept until the response has come back through that hop. A field
 // added here must be reset in resetForReuse below.
 struct Request {
-  // Eight-byte fields, then four, two and one: 110 bytes, 112 with the alignment.
+  // Eight-byte fields, then four, two and one: 112 bytes.
   std::uint64_t id = 0;             // sequence number in the run, for traces
   std::uint64_t seed = 0;           // seeds the request's network latency draws
   std::uint64_t cacheKey = 0;       // the object it asks for, as caches key it
@@ -70,6 +70,7 @@ struct Request {
   // goes on (the servers do not know), and ends silently when its response gets back there.
   std::uint16_t orphanHop = 0xffff;
   std::uint16_t failTier = 0;       // where the error of a failed response was produced
+  std::uint16_t failHop = 0;        // and at which hop of the route
   std::uint16_t triedHop = 0xffff;  // the hop `triedSlots` is about
   std::uint16_t connSlots = 0;      // bit h: it holds an nginx limit_conn slot at hop h
   std::uint16_t status = 0;         // the HTTP status of a failed response
@@ -105,7 +106,7 @@ struct Request {
     cause = 0;
     status = 0;
     orphanHop = 0xffff;
-    failTier = 0;
+    failTier = failHop = 0;
     triedHop = 0xffff;
     connSlots = 0;
     failReplica = kNone;

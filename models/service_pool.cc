@@ -48,7 +48,8 @@ std::vector<balancing::TargetState> targetStates(const TierSpec& spec) {
   std::vector<balancing::TargetState> out;
   for (const ReplicaIndex r : balancedReplicas(spec)) {
     const TargetSpec& t = spec.targets[r];
-    out.push_back({t.weight, 0, t.maxConn, t.backup, true, static_cast<std::uint16_t>(t.priority)});
+    out.push_back(
+        {t.weight, 0, t.maxConn, t.backup, true, true, static_cast<std::uint16_t>(t.priority)});
   }
   return out;
 }
@@ -78,8 +79,15 @@ std::vector<std::vector<std::uint16_t>> steeringOrders(const BalancerSpec::Steer
     }
     return out;
   };
-  std::vector<std::vector<std::uint16_t>> orders;
   const auto locations = static_cast<std::uint16_t>(network.locations().size());
+  if (steering.by == BalancerSpec::Steering::By::kRandom) {
+    // The same regions for every client, wherever it is.
+    std::vector<std::string> ids;
+    for (const auto& w : steering.weights)
+      ids.push_back(w.first);
+    return std::vector<std::vector<std::uint16_t>>(locations + 1u, indexes(ids));
+  }
+  std::vector<std::vector<std::uint16_t>> orders;
   for (std::uint16_t l = 0; l < locations; ++l) {
     if (steering.by == BalancerSpec::Steering::By::kLatency) {
       // The regions the location has a latency to, nearest (by the mean) first; ties in the
@@ -136,7 +144,8 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
       timeouts_(spec.timeouts),
       retries_(spec.retries),
       promoteAfter_(spec.promoteAfter),
-      lifecycleStream_(core::RandomStream::named(network.runSeed(), "lifecycle:" + spec.id)) {
+      lifecycleStream_(core::RandomStream::named(network.runSeed(), "lifecycle:" + spec.id)),
+      steeringStream_(core::RandomStream::named(network.runSeed(), "steering:" + spec.id)) {
   if (spec.autoscaler) lifecycle_ = spec.autoscaler->lifecycle;
   if (spec.pgbouncer) clientsPerCaller_ = spec.pgbouncer->clientsPerCaller;
   for (std::uint32_t line = 0; line < kTimerLines; ++line)
@@ -192,7 +201,24 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
     for (std::uint32_t slot = 0; slot < slotReplica_.size(); ++slot) {
       balancer_.setLocality(slot, network.zoneRegion(replicas_[slotReplica_[slot]].zone));
     }
-    balancer_.steer(steeringOrders(*spec.balancer.steering, network));
+    const BalancerSpec::Steering& st = *spec.balancer.steering;
+    balancing::Balancer::Steering steering;
+    steering.orders = steeringOrders(st, network);
+    steering.minimumOrigins = st.minimumOrigins;
+    if (st.by == BalancerSpec::Steering::By::kRandom) {
+      steering.weights.assign(network.regions().size(), 0.0);
+      for (const auto& [region, weight] : st.weights) {
+        const auto at = std::find(network.regions().begin(), network.regions().end(), region);
+        if (at == network.regions().end())
+          throw std::invalid_argument("unknown region '" + region + "'");
+        steering.weights[static_cast<std::size_t>(at - network.regions().begin())] = weight;
+      }
+      steering.stream = &steeringStream_;
+    }
+    steering.ttl = st.ttl;
+    steering.resolvers = st.resolvers;
+    steering.clock = &network.simulator().clock();
+    balancer_.steer(std::move(steering));
   }
   for (const ClassSpec& c : network.spec().classes) {
     const std::string& m = c.method;
@@ -216,7 +242,10 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
       }
       replicas_[r].lifecycle = Lifecycle::kAbsent;
       replicas_[r].condition = Condition::kCrashed;
-      if (replicas_[r].slot != kNone) balancer_.setAvailable(replicas_[r].slot, false);
+      if (replicas_[r].slot != kNone) {
+        balancer_.setAvailable(replicas_[r].slot, false);
+        balancer_.setRunning(replicas_[r].slot, false);
+      }
     }
   }
   {
@@ -687,6 +716,7 @@ bool ServicePool::timerValid(RequestIndex index, std::uint64_t payload) const {
 }
 
 void ServicePool::armResponseTimer(RequestIndex index, std::uint16_t hop) {
+  if (timeouts_.response <= 0.0) return;  // this tier's callers wait as long as it takes
   const Request& request = network_.request(index);
   const double at =
       std::max(network_.simulator().now(), request.hops()[hop].pickedAt + timeouts_.response);
@@ -1295,9 +1325,9 @@ void ServicePool::healthChanged(ReplicaIndex r) {
   }
   if (replica.slot == kNone) return;
   // A promoted replica takes the writes and leaves the read pool.
-  const bool available = replica.lifecycle == Lifecycle::kReady &&
-                         (health_ == nullptr || health_->healthy(r)) &&
-                         !(database_ && r == primary_);
+  const bool running = replica.lifecycle == Lifecycle::kReady && !(database_ && r == primary_);
+  const bool available = running && (health_ == nullptr || health_->healthy(r));
+  balancer_.setRunning(replica.slot, running);
   if (balancer_.targets()[replica.slot].available == available) return;
   balancer_.setAvailable(replica.slot, available);
   if (available) drainWaiting();
@@ -1342,6 +1372,7 @@ void ServicePool::promote() {
     e.duration = promoteAfter_;
     primary_ = r;
     balancer_.setAvailable(replicas_[r].slot, false);
+    balancer_.setRunning(replicas_[r].slot, false);
     network_.healthChanged(index_, r, e, "database failover");
     return;
   }

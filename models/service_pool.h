@@ -462,7 +462,8 @@ class ServicePool final : public core::EventHandler {
   std::optional<LifecycleSpec> lifecycle_;  // autoscaled tiers
   BalancerSpec::Prefer prefer_ = BalancerSpec::Prefer::kNone;
   core::RandomStream lifecycleStream_;
-  std::uint32_t inFlight_ = 0;  // attempts at this tier under way
+  core::RandomStream steeringStream_;  // random steering's draws
+  std::uint32_t inFlight_ = 0;         // attempts at this tier under way
   std::uint32_t retriesInFlight_ = 0;
   std::uint64_t failures_ = 0;
 };

@@ -229,12 +229,26 @@ struct BalancerSpec {
     // country_pools, Route 53 geolocation records); kLatency: the regions by the mean
     // latency from the client's location (`network locations`), nearest first (Cloudflare
     // dynamic_latency, Route 53 latency-based routing).
-    enum class By { kGeo, kLatency };
+    // kRandom: a region drawn by weight among those available, whatever the client's
+    // location (Cloudflare random steering's pool_weights, Route 53 weighted records).
+    enum class By { kGeo, kLatency, kRandom };
     By by = By::kGeo;
     // kGeo: by location or area; the most specific entry for a client's location is its
     // order, followed by `fallback` (`default`, Cloudflare's default_pools).
     std::vector<std::pair<std::string, std::vector<std::string>>> regions;
     std::vector<std::string> fallback;
+    // kRandom: the regions answered and their weights (>= 0); the others only when none of
+    // these is available.
+    std::vector<std::pair<std::string, double>> weights;
+    // A region is used while at least this many of its targets are available (Cloudflare's
+    // minimum_origins of a pool).
+    std::uint32_t minimumOrigins = 1;
+    // DNS caching: an answer (a region) is kept for `ttl` seconds by whoever resolved it, and
+    // the client's requests go to that region meanwhile, even when it has failed. 0: a new
+    // answer for every request (an anycast proxy). `resolvers`: the clients of a location
+    // share that many caching resolvers (a client's is fixed); 0: each client caches its own.
+    double ttl = 0.0;
+    std::uint32_t resolvers = 0;
   };
   std::optional<Steering> steering;
 };

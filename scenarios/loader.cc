@@ -304,10 +304,12 @@ models::BalancerSpec::Steering parseSteering(const Reader& in, const YAML::Node&
                                              const std::string& what,
                                              const std::vector<models::RegionSpec>& regions) {
   using By = models::BalancerSpec::Steering::By;
-  in.expectMap(node, what, {"by", "regions", "default"});
+  in.expectMap(node, what,
+               {"by", "regions", "default", "weights", "minimum_origins", "ttl", "resolvers"});
   models::BalancerSpec::Steering steering;
-  const std::string by = in.oneOf(in.required(node, "by", what), what + " by", {"geo", "latency"});
-  steering.by = by == "geo" ? By::kGeo : By::kLatency;
+  const std::string by =
+      in.oneOf(in.required(node, "by", what), what + " by", {"geo", "latency", "random"});
+  steering.by = by == "geo" ? By::kGeo : by == "latency" ? By::kLatency : By::kRandom;
   std::vector<std::string> regionIds;
   for (const auto& r : regions)
     regionIds.push_back(r.id);
@@ -333,6 +335,56 @@ models::BalancerSpec::Steering parseSteering(const Reader& in, const YAML::Node&
   };
   const YAML::Node map = node["regions"];
   const YAML::Node fallback = node["default"];
+  const YAML::Node weights = node["weights"];
+  if (steering.by == By::kRandom && (map || fallback)) {
+    in.fail(map ? map : fallback,
+            what +
+                " by random draws a region by its weight for every client, wherever it is; "
+                "allowed: weights: {us-east-1: 3, eu-west-1: 1} (regions and default only "
+                "with by: geo)");
+  }
+  if (steering.by == By::kRandom && !weights) {
+    in.fail(node, what +
+                      " by random needs the weights of the regions it answers with; allowed: "
+                      "weights: {us-east-1: 3, eu-west-1: 1}");
+  }
+  if (weights && steering.by != By::kRandom) {
+    in.fail(weights, what + " weights go with by: random; allowed with by: " + by + ": " +
+                         (steering.by == By::kGeo ? "regions, default" : "no region list") +
+                         ", minimum_origins, ttl, resolvers");
+  }
+  if (weights) {
+    if (!weights.IsMap() || weights.size() == 0) {
+      in.fail(weights, what +
+                           " weights must map regions to weights of 0 or more, such as "
+                           "{us-east-1: 3, eu-west-1: 1}");
+    }
+    for (auto it = weights.begin(); it != weights.end(); ++it) {
+      const std::string id = in.identifier(it->first, what + " weights region");
+      if (std::find(regionIds.begin(), regionIds.end(), id) == regionIds.end()) {
+        in.fail(it->first, "unknown region '" + id + "' in " + what + " weights; allowed: " +
+                               (regionIds.empty() ? std::string("none declared (add regions:)")
+                                                  : join(regionIds)));
+      }
+      steering.weights.emplace_back(id,
+                                    in.number(it->second, what + " weight of '" + id + "'", 0.0));
+    }
+  }
+  if (const YAML::Node m = node["minimum_origins"]) {
+    steering.minimumOrigins =
+        static_cast<std::uint32_t>(in.integer(m, what + " minimum_origins", 1, 100000));
+  }
+  if (const YAML::Node ttl = node["ttl"]) steering.ttl = in.duration(ttl, what + " ttl", false);
+  if (const YAML::Node resolvers = node["resolvers"]) {
+    if (steering.ttl == 0.0) {
+      in.fail(resolvers, what +
+                             " resolvers share cached DNS answers, and there is no ttl to cache "
+                             "them for; allowed: resolvers with ttl > 0, such as {ttl: 60s, "
+                             "resolvers: 500}");
+    }
+    steering.resolvers =
+        static_cast<std::uint32_t>(in.integer(resolvers, what + " resolvers", 1, 1000000));
+  }
   if (steering.by == By::kLatency && (map || fallback)) {
     in.fail(map ? map : fallback,
             what +
@@ -1028,8 +1080,9 @@ void checkLocations(Reader& in, const YAML::Node& root, const ScenarioSpec& spec
     if (!tier.balancer.steering) continue;
     const YAML::Node node = tiers[t]["balancer"]["steering"];
     const std::string what = "tier '" + tier.id + "' balancer steering";
+    const models::BalancerSpec::Steering& steering = *tier.balancer.steering;
     in.collect([&] {
-      if (ids.empty()) {
+      if (ids.empty() && steering.by != models::BalancerSpec::Steering::By::kRandom) {
         in.fail(node, what +
                           " steers by where clients are, and the traffic declares no "
                           "locations; allowed: add traffic locations: [{id: US, weight: 60}, "
@@ -1060,6 +1113,23 @@ void checkLocations(Reader& in, const YAML::Node& root, const ScenarioSpec& spec
         in.fail(node, what + " needs replicas in regions, and tier '" + tier.id +
                           "' has none; allowed: place them with region: or zones: of declared "
                           "regions");
+      }
+      // A region with fewer targets than minimum_origins would never be used.
+      if (steering.minimumOrigins > 1) {
+        for (const auto& r : spec.regions) {
+          const auto count =
+              std::count_if(tier.targets.begin(), tier.targets.end(), [&](const auto& x) {
+                return std::find(r.zones.begin(), r.zones.end(), x.zone) != r.zones.end();
+              });
+          if (count > 0 && static_cast<std::uint64_t>(count) < steering.minimumOrigins) {
+            in.fail(node["minimum_origins"],
+                    what + " minimum_origins is " + std::to_string(steering.minimumOrigins) +
+                        ", and region '" + r.id + "' has " + std::to_string(count) +
+                        (count == 1 ? " replica" : " replicas") + " of tier '" + tier.id +
+                        "', so it would never be used; allowed: at most the replicas of its "
+                        "smallest region");
+          }
+        }
       }
     });
   }

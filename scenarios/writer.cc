@@ -441,7 +441,10 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
     if (const auto& st = t.balancer.steering) {
       using By = models::BalancerSpec::Steering::By;
       out << YAML::Key << "steering" << YAML::Value << YAML::Flow << YAML::BeginMap;
-      out << YAML::Key << "by" << YAML::Value << (st->by == By::kGeo ? "geo" : "latency");
+      out << YAML::Key << "by" << YAML::Value
+          << (st->by == By::kGeo       ? "geo"
+              : st->by == By::kLatency ? "latency"
+                                       : "random");
       if (!st->regions.empty()) {
         out << YAML::Key << "regions" << YAML::Value << YAML::Flow << YAML::BeginMap;
         for (const auto& [location, regions] : st->regions)
@@ -451,6 +454,17 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
       if (!st->fallback.empty()) {
         out << YAML::Key << "default" << YAML::Value << YAML::Flow << st->fallback;
       }
+      if (!st->weights.empty()) {
+        out << YAML::Key << "weights" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        for (const auto& [region, weight] : st->weights)
+          out << YAML::Key << region << YAML::Value << formatNumber(weight);
+        out << YAML::EndMap;
+      }
+      if (st->minimumOrigins != 1) {
+        out << YAML::Key << "minimum_origins" << YAML::Value << st->minimumOrigins;
+      }
+      if (st->ttl > 0.0) out << YAML::Key << "ttl" << YAML::Value << formatDuration(st->ttl);
+      if (st->resolvers > 0) out << YAML::Key << "resolvers" << YAML::Value << st->resolvers;
       out << YAML::EndMap;
     }
     out << YAML::EndMap;

@@ -4,6 +4,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/random.h"
+#include "core/simulator.h"
 #include "models/balancing/policy.h"
 #include "models/balancing/sticky_table.h"
 
@@ -78,11 +80,37 @@ class Balancer {
   // Global steering by the client's location (`Request::location`): `orders[l]` lists the
   // localities (regions) to use, in order, for clients of location l; the last entry is
   // for requests with no location. The targets of one locality are used at a time, the
-  // first in the order that has a target available; the targets of localities not in the
-  // order (and those with none) only when no locality of the order has one. Set the
-  // targets' localities (setLocality) first.
-  void steer(std::vector<std::vector<std::uint16_t>> orders);
+  // first in the order that has at least `minimumOrigins` targets available; the targets
+  // of localities not in the order (and those with none) only when no locality of the
+  // order has. Set the targets' localities (setLocality) first.
+  //
+  // `weights` (by locality; empty: none) draws the locality by weight, from `stream`,
+  // among the order's that are in use, instead of taking the first (random steering).
+  //
+  // `ttl` > 0: the answer (the locality) is cached as a DNS answer is, for `ttl` seconds
+  // from when it was given, by the client (`resolvers` 0) or by one of `resolvers` resolvers
+  // of the client's location; the client's requests go to the cached locality, to its
+  // available targets, else to those running there that health checks took out (the client
+  // does not know), and fail when none runs.
+  struct Steering {
+    std::vector<std::vector<std::uint16_t>> orders;
+    std::uint32_t minimumOrigins = 1;
+    std::vector<double> weights;
+    core::RandomStream* stream = nullptr;
+    double ttl = 0.0;
+    std::uint32_t resolvers = 0;
+    const core::Clock* clock = nullptr;
+  };
+  void steer(Steering steering);
+  void steer(std::vector<std::vector<std::uint16_t>> orders) {
+    Steering s;
+    s.orders = std::move(orders);
+    steer(std::move(s));
+  }
   bool steered() const { return !orders_.empty(); }
+  // A target that runs (ready, not taken out of the pool) even when not `available`
+  // (unhealthy): a client whose cached DNS answer names its locality still reaches it.
+  void setRunning(std::uint32_t target, bool running) { targets_[target].running = running; }
   std::span<const TargetState> targets() const { return targets_; }
   std::size_t size() const { return targets_.size(); }
   BalancingPolicy& policy() { return *policy_; }
@@ -90,6 +118,15 @@ class Balancer {
  private:
   Decision chosen(const Request& request, Pick pick);
   Decision chooseSteered(const Request& request, std::uint64_t exclude);
+  // The steering's answer for a client of location `o` now: the locality its requests go
+  // to, kAnyLocality for the localities not in the order (and no locality).
+  std::uint16_t steeringAnswer(std::size_t o);
+  Decision choosePinned(const Request& request, std::size_t o, std::uint16_t answer,
+                        std::uint64_t exclude);
+  bool inAnswer(const TargetState& t, std::size_t o, std::uint16_t answer) const {
+    return answer == kAnyLocality ? t.locality >= inOrder_[o].size() || !inOrder_[o][t.locality]
+                                  : t.locality == answer;
+  }
   // Puts into `candidates_` the targets of priority `level` that `accept` takes (primaries,
   // else backups), without the excluded ones and those at their maxconn, and mixes them
   // into `signature`. `anyAvailable` tells whether any available target was seen.
@@ -104,6 +141,14 @@ class Balancer {
   bool preferLocal_ = false;
   std::vector<std::vector<std::uint16_t>> orders_;  // steering: by location, then no location
   std::vector<std::vector<bool>> inOrder_;          // [order][locality]
+  std::vector<std::uint32_t> availableIn_;          // available targets by locality
+  std::uint32_t minimumOrigins_ = 1;
+  std::vector<double> weights_;  // random steering: by locality
+  core::RandomStream* steeringStream_ = nullptr;
+  double ttl_ = 0.0;
+  std::uint32_t resolvers_ = 0;
+  const core::Clock* steeringClock_ = nullptr;
+  std::unique_ptr<StickyTable> answers_;  // DNS answers by client or resolver
   // The candidate set of the last plain pick (no exclusion, no locality) stays in
   // `candidates_` while no target changes its availability or locality; with no maxconn
   // on any target, nothing else changes it. Most picks then skip the scan.

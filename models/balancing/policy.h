@@ -22,6 +22,7 @@ struct TargetState {
   std::uint32_t maxConn = 0;  // HAProxy `maxconn`, nginx `max_conns`; 0 = no limit
   bool backup = false;        // used only when no primary target is available
   bool available = true;      // up, healthy and not draining
+  bool running = true;        // up and not draining, healthy or not
   // Failover group: targets of a higher priority number are used only when no target of a
   // lower one is available (Cloudflare's pools in order, then its fallback pool; Envoy's
   // priority levels; Route 53 failover records). Backups apply within a priority.

@@ -64,7 +64,10 @@ void TraceObserver::onRequestCompleted(const Request& request, double now) {
 void TraceObserver::onRequestFailed(const Request& request, TierIndex tier, ReplicaIndex replica,
                                     ErrorCause cause, double now) {
   if (!request.traced) return;
-  sink_.write(failedAttempt(request, tier, replica, cause, now));
+  // The response has come back up to hop 0: the row is about the hop where it failed.
+  TraceRecord f = failedAttempt(request, tier, replica, cause, now);
+  f.hop = request.failHop;
+  sink_.write(f);
   TraceRecord e = base(request);
   e.tier = &endToEnd_;
   e.arrived = request.created;

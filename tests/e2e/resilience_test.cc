@@ -259,6 +259,68 @@ tiers:
   EXPECT_EQ(network_->requestsInFlight(), 0u);
 }
 
+// lb (1 ms) calls app (80 ms, two replicas), whose callers time out after 50 ms and try
+// the other replica once: every attempt times out.
+constexpr const char* kTimedOutApp = R"(traffic:
+  arrivals: uniform
+  phases: [{duration: 20s, rate: 5/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [lb, app]}]
+tiers:
+  - {id: lb, service: {dist: deterministic, value: 1ms}, replicas: 1, replica: {workers: 16}}
+  - id: app
+    service: {dist: deterministic, value: 80ms}
+    replicas: 2
+    replica: {workers: 8}
+    timeouts: {response: 50ms}
+    retries: {style: nginx, tries: 2, on: [error, timeout]}
+)";
+
+// A timed-out attempt is retried even when no tier above has a timeout of its own. lb (1 ms)
+// calls app (80 ms, response timeout 50 ms, nginx tries 2 on timeout): each request reaches
+// app at 1 ms, its first attempt times out at 51 ms, the retry on app's other replica at
+// 101 ms, and the 504 is app's. (The detached attempt's callers once got a timer of 0 s, which
+// ended every request at lb after the first 50 ms.)
+TEST_F(ResilienceTest, ATimedOutAttemptIsRetriedWhenNoTierAboveHasATimeout) {
+  run("name: retried-timeout\nduration: 30s\n" + std::string(kTimedOutApp), 30.0);
+  ASSERT_EQ(recorder_->ends.size(), 100u);
+  for (const auto& e : recorder_->ends) {
+    EXPECT_TRUE(e.failed);
+    EXPECT_EQ(e.cause, ErrorCause::kGatewayTimeout);
+    EXPECT_NEAR(e.latency, 0.101, 1e-9);
+  }
+  EXPECT_EQ(figure("tiers/app/retries"), 100.0);
+  // Both attempts' 504s are app's (the retried one counted where it was produced), none lb's.
+  EXPECT_EQ(figure("tiers/app/errors/504_gateway_timeout"), 200.0);
+  EXPECT_EQ(figure("end_to_end/all/errors/504_gateway_timeout"), 100.0);
+  EXPECT_EQ(figure("tiers/lb/errors/504_gateway_timeout"), 0.0);
+}
+
+// The trace row of the attempt that ended a request is about the hop where it failed (app,
+// hop 1), though the response has come back to hop 0 by the time the row is written; the
+// retried attempt before it is at hop 1 as well.
+TEST_F(ResilienceTest, TheTraceRowOfAFailureIsAtTheHopWhereItFailed) {
+  struct Sink : models::TraceSink {
+    std::vector<std::pair<std::string, std::int32_t>> failures;  // tier, hop
+    void write(const models::TraceRecord& r) override {
+      if (std::string(r.outcome) != "ok" && *r.tier != "end_to_end")
+        failures.emplace_back(*r.tier, r.hop);
+    }
+  } sink;
+  std::string yaml = "name: failed-hop\nduration: 5s\n" + std::string(kTimedOutApp);
+  yaml.replace(yaml.find("duration: 20s"), 13, "duration: 2s");
+  const auto spec = scenarios::loadScenarioText(yaml, "resilience.yaml", policies_);
+  models::RunHooks hooks;
+  hooks.trace = &sink;
+  hooks.traceFraction = 1.0;
+  models::runReplication(spec, 0, policies_, hooks);
+  ASSERT_EQ(sink.failures.size(), 20u);  // 10 requests in 2 s, two attempts each
+  for (const auto& [tier, hop] : sink.failures) {
+    EXPECT_EQ(tier, "app");
+    EXPECT_EQ(hop, 1);
+  }
+}
+
 // An orphan whose replica then crashes is dropped there: its caller already gave up on it
 // and counted the attempt as ended, so the balancer's count of the replica is not lowered a
 // second time (it would wrap below zero and the replica would never be picked again).

@@ -177,16 +177,13 @@ TEST_F(SteeringSimTest, LocationsAreAFunctionOfTheSeedAndTheClient) {
   EXPECT_GT(differ, 1000);  // independent draws agree 5/8 of the time: 1,500 differ
 }
 
-// Failover in the client's order: US clients use us-east-1, then eu-west-1. us-east-1's entry
-// crashes at 32 s for 30 s; its health check (every 5 s, fall 3, rise 2) takes it out at 45 s
-// and back at 70 s. The requests sent from 32 to 45 s reach the crashed entry (1,300 at
-// 100/s), as do the responses of the few sent in the 32 ms before the crash that were still
-// downstream (a round trip to the app and back to the entry takes 20 + 1 + 10 + 1 ms: at most
-// four); from 45 to 70 s eu-west-1 serves them (2,500), and the rest us-east-1.
-TEST_F(SteeringSimTest, FailoverFollowsTheClientsOrder) {
-  const std::string yaml = R"(name: failover
+// Two regional entries, the app in both regions, a crash of us-east-1's entry from 32 to 62 s
+// checked every 5 s (fall 3, rise 2); US clients; `steering` is the entry's.
+std::string failoverScenario(const std::string& steering) {
+  return R"(name: failover
 duration: 120s
-)" + world({"US"}) + R"(traffic:
+)" + world({"US"}) +
+         R"(traffic:
   arrivals: uniform
   phases: [{duration: 120s, rate: 100/s}]
   locations: [{id: US}]
@@ -198,7 +195,8 @@ tiers:
     replicas: 2
     zones: [use1-az1, euw1-az1]
     replica: {workers: 100}
-    balancer: {steering: {by: geo, regions: {US: [us-east-1, eu-west-1]}}}
+    balancer: {steering: )" +
+         steering + R"(}
     health_check: {haproxy: "check inter 5s rise 2 fall 3", demand: 0ms}
   - id: app
     service: {dist: deterministic, value: 10ms}
@@ -209,6 +207,16 @@ tiers:
 faults:
   - {fault: crash, tier: entry, region: us-east-1, at: 32s, for: 30s}
 )";
+}
+
+// Failover in the client's order: US clients use us-east-1, then eu-west-1. us-east-1's entry
+// crashes at 32 s for 30 s; its health check (every 5 s, fall 3, rise 2) takes it out at 45 s
+// and back at 70 s. The requests sent from 32 to 45 s reach the crashed entry (1,300 at
+// 100/s), as do the responses of the few sent in the 32 ms before the crash that were still
+// downstream (a round trip to the app and back to the entry takes 20 + 1 + 10 + 1 ms: at most
+// four); from 45 to 70 s eu-west-1 serves them (2,500), and the rest us-east-1.
+TEST_F(SteeringSimTest, FailoverFollowsTheClientsOrder) {
+  const std::string yaml = failoverScenario("{by: geo, regions: {US: [us-east-1, eu-west-1]}}");
   const auto r = run(yaml);
   double errors = 0.0;
   for (const auto& f : r.figures) {
@@ -219,6 +227,47 @@ faults:
   EXPECT_EQ(value(r, "end_to_end/regions/eu-west-1/completed"), 2500.0);
   EXPECT_EQ(value(r, "end_to_end/regions/us-east-1/completed"),
             value(r, "end_to_end/locations/US/completed") - 2500.0);
+}
+
+// The same failure with DNS caching: one resolver for the US, whose answers live 30 s. It
+// resolves at the first request (0.01 s) to us-east-1, again at 30.01 s (still us-east-1),
+// and keeps that answer until 60.01 s: the requests sent from 32 s reach the crashed entry,
+// whose health check took it out of the answers at 45 s, until then (2,801 of them, and the
+// at most four responses downstream at the crash). From 60.01 s the resolver answers
+// eu-west-1, and keeps it for 30 s although us-east-1 is back at 70 s: eu-west-1 serves the
+// 3,000 requests of [60.01 s, 90.01 s).
+TEST_F(SteeringSimTest, ACachedDnsAnswerOutlivesTheFailoverByItsTtl) {
+  const std::string yaml =
+      failoverScenario("{by: geo, regions: {US: [us-east-1, eu-west-1]}, ttl: 30s, resolvers: 1}");
+  const auto r = run(yaml);
+  double errors = 0.0;
+  for (const auto& f : r.figures) {
+    if (f.path.starts_with("end_to_end/locations/US/errors/")) errors += f.value;
+  }
+  EXPECT_GE(errors, 2800.0);
+  EXPECT_LE(errors, 2806.0);
+  EXPECT_GE(value(r, "end_to_end/regions/eu-west-1/completed"), 2999.0);
+  EXPECT_LE(value(r, "end_to_end/regions/eu-west-1/completed"), 3001.0);
+}
+
+// Random steering (by weight, wherever the client is): us-east-1 weight 3, eu-west-1 weight
+// 1, no locations needed. Of 6,000 requests us-east-1 serves a binomial(6000, 3/4) share:
+// within 4 standard deviations (sqrt(6000 x 3/16) = 33.5) of 4,500. With one resolver caching
+// its answer for 10 minutes (longer than the run), every request goes to the one region it
+// drew.
+TEST_F(SteeringSimTest, RandomSteeringSplitsByWeight) {
+  std::string yaml = scenario("{by: random, weights: {us-east-1: 3, eu-west-1: 1}}", "[]", {});
+  yaml.replace(yaml.find("  locations: []\n"), 16, "");
+  const auto r = run(yaml);
+  const double us = value(r, "end_to_end/regions/us-east-1/completed");
+  EXPECT_EQ(us + value(r, "end_to_end/regions/eu-west-1/completed"), 6000.0);
+  EXPECT_NEAR(us, 4500.0, 4 * std::sqrt(6000.0 * 3.0 / 16.0));
+  std::string cached = scenario(
+      "{by: random, weights: {us-east-1: 3, eu-west-1: 1}, ttl: 10m, resolvers: 1}", "[]", {});
+  cached.replace(cached.find("  locations: []\n"), 16, "");
+  const auto c = run(cached);
+  const double cachedUs = value(c, "end_to_end/regions/us-east-1/completed");
+  EXPECT_TRUE(cachedUs == 0.0 || cachedUs == 6000.0) << cachedUs;
 }
 
 // An edge tier with no zone stands near the client: the hop from it to a region takes the

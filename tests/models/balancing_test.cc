@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/random.h"
+#include "core/simulator.h"
 #include "models/balancing/balancer.h"
 #include "models/balancing/first.h"
 #include "models/balancing/haproxy_leastconn.h"
@@ -20,6 +22,19 @@
 
 namespace lbsim::models::balancing {
 namespace {
+
+// A simulator whose clock a test moves by hand, for what expires with time.
+struct ManualClock {
+  struct Tick : core::EventHandler {
+    void handleEvent(const core::Event&) override {}
+  } tick;
+  core::Simulator sim;
+  core::HandlerId handler = sim.addHandler(&tick);
+  void advanceTo(double t) {
+    sim.schedule(t, handler);
+    sim.run();
+  }
+};
 
 std::vector<TargetState> weighted(std::initializer_list<double> weights) {
   std::vector<TargetState> out;
@@ -226,6 +241,151 @@ TEST(Balancer, SteersByTheClientsLocationInItsOrder) {
   EXPECT_EQ(balancer.choose(nowhere).choice, Choice::kQueued);  // 4 is full: wait for it
   balancer.setAvailable(4, false);
   EXPECT_EQ(balancer.choose(nowhere).choice, Choice::kNoTarget);
+}
+
+// Random steering (Cloudflare pool_weights, Route 53 weighted records): regions 3 and 5,
+// two targets each, weights 3 and 1. Each pick draws the region: region 3's share of n picks
+// is binomial(n, 3/4), so 40,000 picks land within 4 standard deviations (sqrt(n pq) = 86.6)
+// of 30,000. With region 3 out, region 5 takes every pick; a region of weight 0 only when no
+// region of positive weight is available.
+TEST(Balancer, RandomSteeringDrawsTheRegionByWeight) {
+  core::RandomStream stream(11);
+  Balancer balancer(std::make_unique<RoundRobin>(contextFor(4)), weighted({1, 1, 1, 1}));
+  const std::uint16_t region[] = {3, 3, 5, 5};
+  for (std::uint32_t t = 0; t < 4; ++t)
+    balancer.setLocality(t, region[t]);
+  Balancer::Steering steering;
+  steering.orders = {{3, 5}, {3, 5}};
+  steering.weights.assign(6, 0.0);
+  steering.weights[3] = 3.0;
+  steering.weights[5] = 1.0;
+  steering.stream = &stream;
+  balancer.steer(steering);
+  Request request;
+  request.location = 0;
+  int inThree = 0;
+  const int n = 40000;
+  for (int i = 0; i < n; ++i) {
+    const std::uint32_t t = chosen(balancer, request);
+    inThree += t < 2;
+    balancer.finished(t, 0.0);
+  }
+  EXPECT_NEAR(inThree, 30000, 4 * std::sqrt(n * 0.75 * 0.25));
+  balancer.setAvailable(0, false);
+  balancer.setAvailable(1, false);
+  for (int i = 0; i < 100; ++i)
+    EXPECT_GE(chosen(balancer, request), 2u);
+  // Weight 0 for region 5: never drawn while region 3 is available, all of it when not.
+  steering.weights[5] = 0.0;
+  Balancer zero(std::make_unique<RoundRobin>(contextFor(4)), weighted({1, 1, 1, 1}));
+  for (std::uint32_t t = 0; t < 4; ++t)
+    zero.setLocality(t, region[t]);
+  zero.steer(steering);
+  for (int i = 0; i < 100; ++i)
+    EXPECT_LT(chosen(zero, request), 2u);
+  zero.setAvailable(0, false);
+  zero.setAvailable(1, false);
+  for (int i = 0; i < 100; ++i)
+    EXPECT_GE(chosen(zero, request), 2u);
+}
+
+// Cloudflare's minimum_origins: a pool is used while at least that many of its origins are
+// healthy. Region 3 has two targets; with a minimum of 2, losing one sends every request to
+// region 5.
+TEST(Balancer, SteeringSkipsARegionBelowItsMinimumOfOrigins) {
+  Balancer balancer(std::make_unique<RoundRobin>(contextFor(4)), weighted({1, 1, 1, 1}));
+  const std::uint16_t region[] = {3, 3, 5, 5};
+  for (std::uint32_t t = 0; t < 4; ++t)
+    balancer.setLocality(t, region[t]);
+  Balancer::Steering steering;
+  steering.orders = {{3, 5}, {3, 5}};
+  steering.minimumOrigins = 2;
+  balancer.steer(steering);
+  Request request;
+  request.location = 0;
+  for (int i = 0; i < 10; ++i)
+    EXPECT_LT(chosen(balancer, request), 2u);
+  balancer.setAvailable(0, false);
+  for (int i = 0; i < 10; ++i)
+    EXPECT_GE(chosen(balancer, request), 2u);
+  // Both below their minimum: the answer is the first of the order, as if every region were
+  // healthy (Route 53), and its available target serves; with none available there, the
+  // order's others.
+  balancer.setAvailable(2, false);
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(chosen(balancer, request), 1u);
+  balancer.setAvailable(1, false);
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(chosen(balancer, request), 3u);
+}
+
+// A cached DNS answer (ttl 30 s, each client its own cache): client 7 resolves at 0 to
+// region 3 and keeps it until 30 s. Region 3's targets are taken out (unhealthy) at 10 s: the
+// client still reaches them while they run, and gets no target once they stop running. At
+// 30 s its answer expires and it resolves again, to region 5, which it keeps while region 3
+// comes back. Another client resolving at 10 s gets region 5 at once. With 4 resolvers
+// shared by 1,000 clients, a client's answer is its resolver's.
+TEST(Balancer, ACachedDnsAnswerKeepsTheClientInItsRegionForItsTtl) {
+  ManualClock time;
+  core::Simulator& sim = time.sim;
+  auto advanceTo = [&](double t) { time.advanceTo(t); };
+  const std::uint16_t region[] = {3, 3, 5, 5};
+  auto make = [&](std::uint32_t resolvers) {
+    auto b = std::make_unique<Balancer>(std::make_unique<RoundRobin>(contextFor(4)),
+                                        weighted({1, 1, 1, 1}));
+    for (std::uint32_t t = 0; t < 4; ++t)
+      b->setLocality(t, region[t]);
+    Balancer::Steering steering;
+    steering.orders = {{3, 5}, {3, 5}};
+    steering.ttl = 30.0;
+    steering.resolvers = resolvers;
+    steering.clock = &sim.clock();
+    b->steer(steering);
+    return b;
+  };
+  auto balancer = make(0);
+  Request client;
+  client.location = 0;
+  client.client = 7;
+  EXPECT_LT(chosen(*balancer, client), 2u);
+  advanceTo(10.0);
+  balancer->setAvailable(0, false);
+  balancer->setAvailable(1, false);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_LT(chosen(*balancer, client), 2u);  // unhealthy, still running: reached
+  Request other = client;
+  other.client = 8;
+  EXPECT_GE(chosen(*balancer, other), 2u);  // a new answer: region 5
+  balancer->setRunning(0, false);
+  balancer->setRunning(1, false);
+  EXPECT_EQ(balancer->choose(client).choice, Choice::kNoTarget);
+  advanceTo(30.0);  // the answer of 0 s expires at 30 s
+  EXPECT_GE(chosen(*balancer, client), 2u);
+  balancer->setAvailable(0, true);
+  balancer->setRunning(0, true);
+  advanceTo(59.0);
+  EXPECT_GE(chosen(*balancer, client), 2u);  // kept until 60 s
+  advanceTo(60.0);
+  EXPECT_EQ(chosen(*balancer, client), 0u);
+
+  // Shared resolvers: every client of a resolver has its answer. At 0 s all resolve to
+  // region 3; region 3 goes down at 10 s; clients whose resolver resolved at 0 s stay there.
+  advanceTo(61.0);
+  auto shared = make(4);
+  std::vector<std::uint32_t> firstPick(1000);
+  for (std::uint32_t c = 0; c < 1000; ++c) {
+    Request r = client;
+    r.client = c;
+    firstPick[c] = chosen(*shared, r);
+    EXPECT_LT(firstPick[c], 2u);
+  }
+  shared->setAvailable(0, false);
+  shared->setAvailable(1, false);
+  for (std::uint32_t c = 0; c < 1000; ++c) {
+    Request r = client;
+    r.client = c;
+    EXPECT_LT(chosen(*shared, r), 2u);  // every resolver answered before the failure
+  }
 }
 
 TEST(Balancer, QueuesWhenEveryAvailableTargetIsAtItsMaxconn) {
@@ -462,16 +622,9 @@ TEST(Stickiness, ClientKeepsItsTargetWhileAvailableAndUnexpired) {
 }
 
 TEST(Stickiness, FixedCookieExpiresAfterItsDurationRefreshedOneSlides) {
-  class Tick : public core::EventHandler {
-   public:
-    void handleEvent(const core::Event&) override {}
-  } tick;
-  core::Simulator sim;
-  const core::HandlerId h = sim.addHandler(&tick);
-  auto advanceTo = [&](double t) {
-    sim.schedule(t, h);
-    sim.run();
-  };
+  ManualClock time;
+  core::Simulator& sim = time.sim;
+  auto advanceTo = [&](double t) { time.advanceTo(t); };
   Balancer fixed(std::make_unique<RoundRobin>(contextFor(2)), weighted({1, 1}));
   fixed.enableStickiness(10.0, false, &sim.clock());
   Balancer sliding(std::make_unique<RoundRobin>(contextFor(2)), weighted({1, 1}));

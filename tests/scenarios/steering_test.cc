@@ -109,7 +109,7 @@ TEST_F(SteeringTest, ByLatencyNeedsNoRegionList) {
 TEST_F(SteeringTest, UnknownSteeringKind) {
   EXPECT_EQ(errors(replaceLine(kGeo, 27, "        by: proximity")),
             "geo.yaml:27:13: tier 'glb' balancer steering by 'proximity' is not known; allowed: "
-            "geo, latency");
+            "geo, latency, random");
 }
 
 TEST_F(SteeringTest, UnknownRegionInTheSteering) {
@@ -215,6 +215,69 @@ TEST_F(SteeringTest, SteeredTierNeedsReplicasInRegions) {
   EXPECT_EQ(errors(replaceLine(kGeo, 23, "    # no zones")),
             "geo.yaml:27:9: tier 'glb' balancer steering needs replicas in regions, and tier "
             "'glb' has none; allowed: place them with region: or zones: of declared regions");
+}
+
+// Random steering by weight, a minimum of origins and DNS caching by shared resolvers.
+std::string randomSteering(const std::string& rest) {
+  return replaceLine(replaceLine(replaceLine(kGeo, 27, "        by: random"), 28,
+                                 "        weights: {us-east-1: 3, eu-west-1: 0.5}"),
+                     29, rest);
+}
+
+TEST_F(SteeringTest, ReadsRandomSteeringAndDnsCaching) {
+  const auto spec = load(randomSteering("        ttl: 45s\n        resolvers: 200"));
+  const auto& steering = *spec.tiers[0].balancer.steering;
+  EXPECT_EQ(steering.by, models::BalancerSpec::Steering::By::kRandom);
+  ASSERT_EQ(steering.weights.size(), 2u);
+  EXPECT_EQ(steering.weights[1].first, "eu-west-1");
+  EXPECT_EQ(steering.weights[1].second, 0.5);
+  EXPECT_EQ(steering.ttl, 45.0);
+  EXPECT_EQ(steering.resolvers, 200u);
+  EXPECT_EQ(steering.minimumOrigins, 1u);
+  const std::string once = resolvedScenarioYaml(spec);
+  EXPECT_EQ(resolvedScenarioYaml(load(once)), once);
+  EXPECT_NE(once.find("weights: {us-east-1: 3, eu-west-1: 0.5}, ttl: 45s, resolvers: 200"),
+            std::string::npos)
+      << once;
+  // Random steering needs no client locations.
+  std::string text = randomSteering("        ttl: 45s");
+  for (const int line : {6, 7, 8, 9, 12, 13, 14, 15})
+    text = replaceLine(text, line, "#");
+  EXPECT_EQ(load(text).traffic.locations.size(), 0u);
+}
+
+TEST_F(SteeringTest, RandomSteeringTakesWeightsOnly) {
+  EXPECT_EQ(errors(replaceLine(kGeo, 27, "        by: random")),
+            "geo.yaml:28:18: tier 'glb' balancer steering by random draws a region by its weight "
+            "for every client, wherever it is; allowed: weights: {us-east-1: 3, eu-west-1: 1} "
+            "(regions and default only with by: geo)");
+  EXPECT_EQ(errors(replaceLine(replaceLine(replaceLine(kGeo, 27, "        by: random"), 28, "#"),
+                               29, "#")),
+            "geo.yaml:27:9: tier 'glb' balancer steering by random needs the weights of the "
+            "regions it answers with; allowed: weights: {us-east-1: 3, eu-west-1: 1}");
+  EXPECT_EQ(errors(replaceLine(kGeo, 29, "        weights: {us-east-1: 1}")),
+            "geo.yaml:29:18: tier 'glb' balancer steering weights go with by: random; allowed "
+            "with by: geo: regions, default, minimum_origins, ttl, resolvers");
+  EXPECT_EQ(errors(replaceLine(randomSteering("#"), 28, "        weights: {us-west-2: 3}")),
+            "geo.yaml:28:19: unknown region 'us-west-2' in tier 'glb' balancer steering weights; "
+            "allowed: us-east-1, eu-west-1");
+  EXPECT_EQ(errors(replaceLine(randomSteering("#"), 28, "        weights: {us-east-1: -1}")),
+            "geo.yaml:28:30: tier 'glb' balancer steering weight of 'us-east-1' must be a number "
+            "of at least 0, not '-1'");
+}
+
+TEST_F(SteeringTest, ResolversNeedATtlAndOriginsTheirRegion) {
+  EXPECT_EQ(errors(randomSteering("        resolvers: 10")),
+            "geo.yaml:29:20: tier 'glb' balancer steering resolvers share cached DNS answers, and "
+            "there is no ttl to cache them for; allowed: resolvers with ttl > 0, such as {ttl: "
+            "60s, resolvers: 500}");
+  EXPECT_EQ(errors(randomSteering("        ttl: -5s")),
+            "geo.yaml:29:14: tier 'glb' balancer steering ttl must be zero or positive, not "
+            "'-5s'; allowed: a duration such as 250ms, 30s, 5m, 1h");
+  EXPECT_EQ(errors(randomSteering("        minimum_origins: 2")),
+            "geo.yaml:29:26: tier 'glb' balancer steering minimum_origins is 2, and region "
+            "'us-east-1' has 1 replica of tier 'glb', so it would never be used; allowed: at "
+            "most the replicas of its smallest region");
 }
 
 }  // namespace
