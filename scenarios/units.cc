@@ -77,7 +77,19 @@ std::optional<double> parsePercent(std::string_view text) {
 
 std::string formatNumber(double value) {
   char buffer[64];
-  for (int precision = 6; precision <= 17; ++precision) {
+  // The fewest significant digits (at least 6) with which %g reads back as the same double.
+  // No fewer than the shortest round-trip representation's digits can, so the search starts
+  // there: one or two formats instead of up to twelve (the trace writes three numbers a row).
+  int start = 6;
+  if (std::isfinite(value)) {
+    const auto shortest =
+        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+    int digits = 0;
+    for (const char* c = buffer; c < shortest.ptr && *c != 'e'; ++c)
+      digits += *c >= '0' && *c <= '9';
+    start = std::clamp(digits, 6, 17);
+  }
+  for (int precision = start; precision <= 17; ++precision) {
     std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
     if (std::strtod(buffer, nullptr) == value) break;
   }
