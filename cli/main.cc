@@ -270,6 +270,11 @@ int solveCommand(const std::string& path, const std::string& rateText) {
   }
   const auto policies = models::balancing::PolicyRegistry::withBuiltins();
   const models::ScenarioSpec spec = load(path, policies);
+  if (rate > 0.0 && spec.traffic.mix.empty()) {
+    throw BadInput("--rate: " + path +
+                   " has no traffic mix (its traffic is a replayed log), so a rate of users "
+                   "makes no requests; allowed: --rate with a scenario that has a mix");
+  }
   const auto r = validation::solveScenario(spec, rate);
   if (r.closedUsers > 0) {
     std::printf(
@@ -311,6 +316,11 @@ int solveCommand(const std::string& path, const std::string& rateText) {
   std::printf(
       "(utilization and saturation are of each tier's busiest replica; repl@70%% is the\n"
       " number of average replicas that keeps the tier at 70%% at this rate)\n");
+  if (r.closedUsers > 0) {
+    std::printf(
+        "(with closed-loop users, saturates is the busiest replica's throughput headroom,\n"
+        " 1 / utilization; the bottleneck line counts users instead, whose waits grow too)\n");
+  }
   std::printf("\nwhere the approximation does not hold:\n");
   for (const auto& c : r.caveats)
     std::printf("  - %s\n", c.c_str());

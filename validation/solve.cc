@@ -303,6 +303,14 @@ void addCommonCaveats(const models::ScenarioSpec& spec, SolveResult& out) {
   out.caveats.push_back(
       "balancers are assumed to split work by weight, or by capacity for load-aware policies; "
       "hashing is assumed to spread clients evenly");
+  if (std::any_of(spec.tiers.begin(), spec.tiers.end(),
+                  [](const models::TierSpec& t) { return t.targets.size() > 1; })) {
+    out.caveats.push_back(
+        "each replica is estimated as a queue of its own, fed at random (Poisson): waits are "
+        "those of random balancing; a policy that sends to the least loaded replica "
+        "(least_conn, least_request, ...) waits less, down to a single queue for the whole "
+        "tier (M/M/c), and round robin's evenly spread arrivals wait less too");
+  }
   if (anyQueueLimit) {
     out.caveats.push_back("queue limits are ignored: refusals (503) are not estimated");
   }
@@ -324,7 +332,49 @@ void addCommonCaveats(const models::ScenarioSpec& spec, SolveResult& out) {
   if (any([](const models::TierSpec& t) { return t.holdWorker; })) {
     out.caveats.push_back(
         "workers held during downstream calls are not counted as busy: tiers with hold_worker "
-        "are loaded by their own service time only");
+        "are loaded by their own service time only, so one of them may saturate before the "
+        "bottleneck named");
+  }
+  const models::TrafficSpec& traffic = spec.traffic;
+  if (!traffic.spikes.empty()) {
+    double top = 1.0;
+    for (const auto& k : traffic.spikes)
+      top = std::max(top, k.factor);
+    out.caveats.push_back(
+        format("spikes are not in the estimate: the largest multiplies the "
+               "rate by %g (lbsim solve --rate gives the estimate there)",
+               top));
+  }
+  if (traffic.diurnal) {
+    const auto& points = traffic.diurnal->points;
+    const double top = points.empty() ? 1.0 : *std::max_element(points.begin(), points.end());
+    out.caveats.push_back(
+        format("the diurnal curve is not in the estimate: it multiplies the "
+               "rate by up to %g",
+               top));
+  }
+  if (traffic.process == models::ArrivalProcess::kHyperexponential ||
+      traffic.process == models::ArrivalProcess::kMmpp) {
+    // The states' factors are scaled so that the long-run rate is the phases': the top
+    // state against the mean, with each state's share of time taken by its mean sojourn.
+    double top = 0.0;
+    double weighted = 0.0;
+    double time = 0.0;
+    for (const auto& m : traffic.mmppStates) {
+      top = std::max(top, m.factor);
+      weighted += m.factor * m.meanSojourn;
+      time += m.meanSojourn;
+    }
+    if (weighted > 0.0) top /= weighted / time;
+    out.caveats.push_back(
+        traffic.process == models::ArrivalProcess::kMmpp
+            ? format("arrivals are taken as Poisson: the MMPP's bursts (about %.3g times the "
+                     "mean rate in its busiest state) make queues and waits longer, and "
+                     "saturate tiers the mean rate does not",
+                     top)
+            : format("arrivals are taken as Poisson: gaps with a cv of %g make waits longer "
+                     "(about (1 + cv^2)/2 times, Kingman)",
+                     traffic.burstCv));
   }
   if (spec.network.any()) {
     out.caveats.push_back("network latency is not added to the response times");
