@@ -38,6 +38,7 @@ std::vector<LogRecord> loadAccessLogText(const std::string& text, const std::str
                           "format '" +
                               compiled.text() + "'"}});
   }
+  if (!compiled.has("msec")) models::traffic::spreadWithinSeconds(parsed.records);
   models::traffic::sortByArrival(parsed.records);
   return std::move(parsed.records);
 }

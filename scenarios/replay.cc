@@ -102,6 +102,23 @@ models::ReplaySpec parseReplay(const yaml::Reader& in, const YAML::Node& node,
       spec.demandField =
           in.oneOf(f, what + " demand from", {"request_time", "upstream_response_time"});
     }
+    // Once here rather than at every line of the log.
+    bool logged = true;
+    try {
+      logged = accessLogFormat(spec.format, in.file()).has(spec.demandField);
+    } catch (const ScenarioError&) {
+      // A format that does not compile is reported where the log is read.
+    }
+    if (!logged) {
+      in.fail(d["from"] ? d["from"] : d,
+              what + " demand takes the requests' demand at '" + spec.demandTier + "' from $" +
+                  spec.demandField +
+                  ", which the log format does not have; allowed: a format "
+                  "with $" +
+                  spec.demandField +
+                  " (combined_request_time and main_ext log "
+                  "$request_time, main_ext also $upstream_response_time), or no demand key");
+    }
   }
   std::unique_ptr<models::routing::NginxLocations> rules;
   try {

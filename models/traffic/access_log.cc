@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -510,6 +511,19 @@ std::optional<std::uint32_t> parseClientAddress(std::string_view text) {
 void sortByArrival(std::vector<LogRecord>& records) {
   std::stable_sort(records.begin(), records.end(),
                    [](const LogRecord& a, const LogRecord& b) { return a.time < b.time; });
+}
+
+void spreadWithinSeconds(std::vector<LogRecord>& records) {
+  std::unordered_map<double, std::pair<std::uint32_t, std::uint32_t>> seconds;  // count, next
+  for (const LogRecord& r : records)
+    ++seconds[r.logTime].first;
+  for (LogRecord& r : records) {
+    auto& [count, next] = seconds[r.logTime];
+    const double offset = (next + 0.5) / count;
+    ++next;
+    r.time += offset;
+    r.logTime += offset;
+  }
 }
 
 namespace {

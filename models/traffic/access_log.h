@@ -181,6 +181,12 @@ ParsedLog parseAccessLog(std::string_view text, std::string_view file, const Log
 // is in log-time order, and arrivals (log time - request time) are not.
 void sortByArrival(std::vector<LogRecord>& records);
 
+// $time_local and $time_iso8601 are whole seconds. The n lines stamped with the same second
+// ended within it, in log order: the k-th of them (from 0) is taken to have ended at
+// stamp + (k + 0.5) / n, and its arrival moves with it. Without this a replay would send each
+// second's requests in one burst. Call it on the records in log order.
+void spreadWithinSeconds(std::vector<LogRecord>& records);
+
 // The pieces, for tests and tools.
 
 // Days from 1970-01-01 to a date of the proleptic Gregorian calendar (negative before).

@@ -178,5 +178,22 @@ TEST_F(ReplayTest, UnknownClassInARule) {
   }
 }
 
+// A demand taken from a variable the format does not log is one error, at the scenario's
+// `from`, not one per line of the log.
+TEST_F(ReplayTest, DemandFromAVariableTheFormatLacks) {
+  try {
+    load(scenario(
+        "    default_class: other\n    demand: {tier: web, from: upstream_response_time}"));
+    FAIL() << "loaded";
+  } catch (const scenarios::ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              (dir_ / "replay.yaml").string() +
+                  ":11:31: traffic replay demand takes the requests' demand at 'web' from "
+                  "$upstream_response_time, which the log format does not have; allowed: a "
+                  "format with $upstream_response_time (combined_request_time and main_ext log "
+                  "$request_time, main_ext also $upstream_response_time), or no demand key");
+  }
+}
+
 }  // namespace
 }  // namespace lbsim

@@ -476,5 +476,30 @@ TEST(AccessLog, SortByArrivalIsStable) {
   EXPECT_EQ(records[2].status, 202);  // arrived at .125, logged second
 }
 
+// $time_local is whole seconds: the three lines stamped 10:00:00 ended within that second,
+// in log order, so they are spread to .1667, .5 and .8333 of it; the one line of 10:00:01 to
+// its middle. The arrival (log time - request time) moves with its line.
+TEST(AccessLog, WholeSecondStampsAreSpreadWithinTheirSecond) {
+  const LogFormat f = LogFormat::compile("[$time_local] $request_time $status");
+  std::vector<LogRecord> records = parseAccessLog(
+                                       "[14/Nov/2023:10:00:00 +0000] 0.100 200\n"
+                                       "[14/Nov/2023:10:00:00 +0000] 0.200 201\n"
+                                       "[14/Nov/2023:10:00:01 +0000] 0.300 202\n"
+                                       "[14/Nov/2023:10:00:00 +0000] 0.400 203\n",
+                                       "a.log", f)
+                                       .records;
+  ASSERT_EQ(records.size(), 4u);
+  const double second = records[0].logTime;
+  spreadWithinSeconds(records);
+  // Seconds since 1970 as doubles are exact to about 2.4e-7 s.
+  const double ulp = 1e-6;
+  EXPECT_NEAR(records[0].logTime - second, 1.0 / 6.0, ulp);
+  EXPECT_NEAR(records[1].logTime - second, 3.0 / 6.0, ulp);
+  EXPECT_NEAR(records[2].logTime - second, 1.5, ulp);
+  EXPECT_NEAR(records[3].logTime - second, 5.0 / 6.0, ulp);
+  EXPECT_NEAR(records[1].time - second, 0.5 - 0.2, ulp);
+  EXPECT_NEAR(records[3].time - second, 5.0 / 6.0 - 0.4, ulp);
+}
+
 }  // namespace
 }  // namespace lbsim::models::traffic
