@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -1332,33 +1333,47 @@ ScenarioSpec parseScenario(Reader& in, const YAML::Node& root,
     }
     in.expectMap(traffic, "traffic", keys);
     parseTrafficShape(in, traffic, spec.traffic);
-    if (const auto c = traffic["clients"]) {
-      spec.traffic.clients =
-          static_cast<std::uint32_t>(in.unsignedInteger(c, "traffic clients", 0, 4000000000ULL));
-    }
-    if (const auto k = traffic["client_skew"]) {
-      spec.traffic.clientSkew = in.number(k, "traffic client_skew");
-      if (spec.traffic.clientSkew < 0.0) {
-        in.fail(k,
-                "traffic client_skew must not be negative; allowed: 0 (uniform) or a Zipf "
-                "exponent such as 1");
+    // Each setting on its own, so that one mistake does not hide the others (nor the phases').
+    bool clientsRead = true;
+    in.collect([&] {
+      if (const auto c = traffic["clients"]) {
+        clientsRead = false;
+        spec.traffic.clients =
+            static_cast<std::uint32_t>(in.unsignedInteger(c, "traffic clients", 0, 4000000000ULL));
+        clientsRead = true;
       }
-      if (spec.traffic.clientSkew > 0.0 && spec.traffic.clients == 0) {
-        in.fail(k, "traffic client_skew needs a client population; allowed: set clients: N");
+    });
+    in.collect([&] {
+      if (const auto k = traffic["client_skew"]) {
+        spec.traffic.clientSkew = in.number(k, "traffic client_skew");
+        if (spec.traffic.clientSkew < 0.0) {
+          in.fail(k,
+                  "traffic client_skew must not be negative; allowed: 0 (uniform) or a Zipf "
+                  "exponent such as 1");
+        }
+        if (spec.traffic.clientSkew > 0.0 && spec.traffic.clients == 0 && clientsRead) {
+          in.fail(k, "traffic client_skew needs a client population; allowed: set clients: N");
+        }
       }
-    }
-    if (const auto u = traffic["users"]) {
-      spec.traffic.closed.users =
-          static_cast<std::uint32_t>(in.unsignedInteger(u, "traffic users", 1, 10000000));
-    }
-    if (const auto r = traffic["spawn_rate"]) {
-      if (!traffic["users"]) in.fail(r, "traffic spawn_rate needs users; allowed: set users: N");
-      spec.traffic.closed.spawnRate = in.rate(r, "traffic spawn_rate");
-    }
-    if (const auto t = traffic["think"]) {
-      if (!traffic["users"]) in.fail(t, "traffic think needs users; allowed: set users: N");
-      spec.traffic.closed.think = parseDistribution(in, t, "traffic think");
-    }
+    });
+    in.collect([&] {
+      if (const auto u = traffic["users"]) {
+        spec.traffic.closed.users =
+            static_cast<std::uint32_t>(in.unsignedInteger(u, "traffic users", 1, 10000000));
+      }
+    });
+    in.collect([&] {
+      if (const auto r = traffic["spawn_rate"]) {
+        if (!traffic["users"]) in.fail(r, "traffic spawn_rate needs users; allowed: set users: N");
+        spec.traffic.closed.spawnRate = in.rate(r, "traffic spawn_rate");
+      }
+    });
+    in.collect([&] {
+      if (const auto t = traffic["think"]) {
+        if (!traffic["users"]) in.fail(t, "traffic think needs users; allowed: set users: N");
+        spec.traffic.closed.think = parseDistribution(in, t, "traffic think");
+      }
+    });
     // Open arrivals by phases, closed users, a replayed log, or any of them together.
     const YAML::Node phases = traffic["phases"];
     const YAML::Node replay = traffic["replay"];
@@ -1439,8 +1454,12 @@ models::ScenarioSpec loadScenarioText(const std::string& text, const std::string
   in.collect([&] { spec = parseScenario(in, root, policies); });
   if (!in.diagnostics().empty()) {
     auto& d = in.diagnostics();
+    // By place; what is about a whole file (line 0, such as "N more lines do not match")
+    // after the places it sums up.
     std::stable_sort(d.begin(), d.end(), [](const Diagnostic& a, const Diagnostic& b) {
-      return a.line != b.line ? a.line < b.line : a.column < b.column;
+      const int la = a.line > 0 ? a.line : std::numeric_limits<int>::max();
+      const int lb = b.line > 0 ? b.line : std::numeric_limits<int>::max();
+      return la != lb ? la < lb : a.column < b.column;
     });
     throw ScenarioError(d);
   }

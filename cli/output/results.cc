@@ -126,7 +126,7 @@ std::string eventsCsv(const std::vector<models::LogRecord>& log) {
   };
   std::string out = "replication,time,tier,replica,source,change,reason\n";
   for (const auto& l : log) {
-    out += std::to_string(l.replication + 1) + ',' + csvNumber(l.time) + ',' + field(l.tier) + ',' +
+    out += std::to_string(l.replication) + ',' + csvNumber(l.time) + ',' + field(l.tier) + ',' +
            field(l.replica) + ',' + field(l.source) + ',' + field(l.change) + ',' +
            field(l.reason) + '\n';
   }
@@ -140,8 +140,10 @@ std::string overloadWarnings(const models::ScenarioSpec& spec,
     const auto* f = find(result, path);
     return f != nullptr && std::isfinite(f->estimate.mean) ? f->estimate.mean : 0.0;
   };
-  // Requests made after the warm-up that had not ended (completed or failed) when the run
-  // did: in a system that keeps up, as many end as are made, give or take those in flight.
+  // Requests made after the warm-up, less those that ended (completed or failed) after it:
+  // in a system that keeps up, as many end as are made, give or take those in flight. (The
+  // requests left unfinished at the end are more: those in flight at the warm-up's end that
+  // ended after it count among the ended.)
   const double made = mean("end_to_end/all/requests");
   double ended = mean("end_to_end/all/completed");
   for (std::size_t k = 0; k < models::kErrorCauseCount; ++k) {
@@ -151,13 +153,14 @@ std::string overloadWarnings(const models::ScenarioSpec& spec,
   const double unfinished = made - ended;
   if (made > 0.0 && unfinished > std::max(0.05 * made, 10.0)) {
     const double span = spec.duration - spec.warmup;
-    out << "\nwarning: the system did not keep up: of the " << fixed(made, 0)
-        << " requests made after the warm-up, " << fixed(unfinished, 0) << " ("
-        << fixed(100.0 * unfinished / made, 1) << "%) had not ended when the run did ("
+    out << "\nwarning: the system did not keep up: after the warm-up " << fixed(unfinished, 0)
+        << " more requests were made than ended (" << fixed(100.0 * unfinished / made, 1)
+        << "% of the " << fixed(made, 0) << " made; "
         << fixed(mean("end_to_end/all/throughput_rps"), 1) << " req/s completed of "
         << fixed(made / span, 1)
-        << " made). They are in no latency percentile and no error count, so both understate "
-           "what users would see; `lbsim solve` names the saturated tier.\n";
+        << " made). At least that many had not ended when the run did: they are in no latency "
+           "percentile and no error count, so both understate what users would see; `lbsim "
+           "solve` names the saturated tier.\n";
   }
   // Open arrivals whose phases end before the run does leave an idle tail in every figure.
   double phases = 0.0;
@@ -166,6 +169,16 @@ std::string overloadWarnings(const models::ScenarioSpec& spec,
   if (!spec.traffic.phases.empty() && spec.traffic.closed.users == 0 && !spec.traffic.replay &&
       phases < spec.duration) {
     out << "\nnote: the traffic's phases end at " << scenarios::formatDuration(phases) << " of the "
+        << scenarios::formatDuration(spec.duration)
+        << " run: no requests arrive after that, and throughput and utilization are over the "
+           "whole run.\n";
+  }
+  // A replayed log that ends before the run does: the same idle tail.
+  if (const auto& replay = spec.traffic.replay; replay && replay->requests &&
+                                                !replay->requests->empty() &&
+                                                replay->requests->back().time < spec.duration) {
+    out << "\nnote: the replayed log's last request is at "
+        << fixed(replay->requests->back().time, 1) << "s of the "
         << scenarios::formatDuration(spec.duration)
         << " run: no requests arrive after that, and throughput and utilization are over the "
            "whole run.\n";
@@ -326,7 +339,11 @@ std::string textReport(const models::ScenarioSpec& spec, const models::Experimen
       const std::string p = "faults/" + std::to_string(i + 1) + "/";
       out << "  " << i + 1 << ". " << models::faultName(spec.faults[i]) << " at "
           << scenarios::formatDuration(spec.faults[i].at) << " ("
-          << withCi(find(result, p + "replicas"), 1.0, 0) << " replicas)\n";
+          << withCi(find(result, p + "replicas"), 1.0, 0)
+          << (find(result, p + "replicas") != nullptr &&
+                      find(result, p + "replicas")->estimate.mean == 1.0
+                  ? " replica)\n"
+                  : " replicas)\n");
       out << "     " << pad("first out of rotation", 31) << seconds(p + "first_out_s") << "\n";
       out << "     " << pad("all out of rotation", 31) << seconds(p + "all_out_s") << "\n";
       out << "     " << pad("client errors until then", 31)

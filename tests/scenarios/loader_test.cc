@@ -387,6 +387,17 @@ TEST_F(LoaderTest, ReportsEveryProblemInFileOrder) {
       << e;
 }
 
+// A mistake in a closed-loop setting does not hide one in the phases (nor the reverse).
+TEST_F(LoaderTest, AThinkErrorDoesNotHideAPhaseError) {
+  std::string text = replaceLine(kValid, 7, "    - {duration: 5m, rate: 10%}");
+  text = replaceLine(text, 6, "  think: {dist: exponential, mean: 1s}\n  phases:");
+  const std::string e = errors(text);
+  EXPECT_EQ(e,
+            "small.yaml:6:10: traffic think needs users; allowed: set users: N\n"
+            "small.yaml:8:28: phase 1 rate '10%' is not a rate; allowed: a rate such as 100/s, "
+            "10r/m, 3600/h");
+}
+
 TEST_F(LoaderTest, MappingUsedAsAKey) {
   EXPECT_EQ(errors(replaceLine(kValid, 18, "      {db: 1}: {op: write}")),
             "small.yaml:18:7: a key in class 'buy' demands must be a plain name");
