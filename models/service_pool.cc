@@ -776,9 +776,11 @@ void ServicePool::markTried(Request& request, ReplicaIndex replica) const {
   request.triedSlots |= 1ULL << (slot & 63u);
 }
 
-bool ServicePool::queueEntryLive(std::uint64_t entry) const {
+// An entry is live while its request waits in this replica's queue. A request that timed out
+// here and was retried at another replica is queued there: its entry here is stale.
+bool ServicePool::queueEntryLive(std::uint64_t entry, ReplicaIndex r) const {
   const Request& request = network_.request(static_cast<RequestIndex>(entry & 0xffffffffu));
-  return request.alive && request.queued &&
+  return request.alive && request.queued && request.replica == r &&
          static_cast<std::uint32_t>(request.id) == static_cast<std::uint32_t>(entry >> 32);
 }
 
@@ -1252,7 +1254,7 @@ void ServicePool::pooledDrop(ReplicaIndex r, std::vector<RequestIndex>& waiting)
     const std::uint64_t entry = replica.queue.front();
     const auto index = static_cast<RequestIndex>(entry & 0xffffffffu);
     Request& request = network_.request(index);
-    if (!queueEntryLive(entry)) {
+    if (!queueEntryLive(entry, r)) {
       replica.queue.pop();  // it left the queue before its turn
       assert(replica.stale > 0);
       --replica.stale;
@@ -1552,7 +1554,7 @@ void ServicePool::setCondition(ReplicaIndex r, Condition condition, double speed
   std::vector<RequestIndex> queued;
   while (!replica.queue.empty()) {
     const std::uint64_t entry = replica.queue.pop();
-    if (!queueEntryLive(entry)) continue;
+    if (!queueEntryLive(entry, r)) continue;
     const auto index = static_cast<RequestIndex>(entry & 0xffffffffu);
     Request& request = network_.request(index);
     request.queued = false;

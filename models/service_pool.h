@@ -371,7 +371,7 @@ class ServicePool final : public core::EventHandler {
   // Remembers the replica among those tried at the request's hop (nginx tries each once).
   void markTried(Request& request, ReplicaIndex replica) const;
   // Whether a queue entry (index | id << 32) is still a waiting request, not one that left.
-  bool queueEntryLive(std::uint64_t entry) const;
+  bool queueEntryLive(std::uint64_t entry, ReplicaIndex r) const;
   // Whether HAProxy's next try of the request, after a failure at `last`, goes to a server
   // the balancer picks rather than to `last` again.
   bool redispatches(const Request& request, ReplicaIndex last) const;

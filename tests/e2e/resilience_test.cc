@@ -259,6 +259,40 @@ tiers:
   EXPECT_EQ(network_->requestsInFlight(), 0u);
 }
 
+// A request that timed out in one replica's queue and was retried at the other waits there;
+// its old entry is not served when the first replica frees a worker. Requests at 0.1, 0.2 and
+// 0.3 s (600 ms of service, one worker per replica): the first two are served at once (0.6 s);
+// the third waits at app-1 until its queue timeout (0.6 s), is retried at app-2 and waits
+// there until 0.8 s: 1.1 s in all. (Served from its stale entry at app-1 when that freed at
+// 0.7 s, it took 1.0 s, and app-2's queue counted one request fewer from then on.)
+TEST_F(ResilienceTest, ARetriedRequestIsNotServedFromTheQueueItTimedOutOf) {
+  run(R"(name: stale-entry
+duration: 5s
+traffic:
+  arrivals: uniform
+  phases: [{duration: 350ms, rate: 10/s}]
+  mix: [{class: get}]
+classes: [{id: get, route: [app]}]
+tiers:
+  - id: app
+    service: {dist: deterministic, value: 600ms}
+    replicas: 2
+    replica: {workers: 1, queue_timeout: 300ms}
+    retries: {style: nginx, tries: 2, on: [error, timeout, http_503]}
+)",
+      5.0);
+  ASSERT_EQ(recorder_->ends.size(), 3u);
+  std::vector<double> latencies;
+  for (const auto& e : recorder_->ends) {
+    EXPECT_FALSE(e.failed);
+    latencies.push_back(e.latency);
+  }
+  std::sort(latencies.begin(), latencies.end());
+  EXPECT_NEAR(latencies[0], 0.6, 1e-9);
+  EXPECT_NEAR(latencies[1], 0.6, 1e-9);
+  EXPECT_NEAR(latencies[2], 1.1, 1e-9);
+}
+
 // lb (1 ms) calls app (80 ms, two replicas), whose callers time out after 50 ms and try
 // the other replica once: every attempt times out.
 constexpr const char* kTimedOutApp = R"(traffic:
