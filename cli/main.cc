@@ -51,6 +51,7 @@ struct RunArgs {
   std::string out;
   bool trace = false;
   double traceFraction = 0.01;
+  std::string traceFractionText;  // as typed: 0.05 or 5%
   bool quiet = false;
   std::vector<std::string> policies;  // TIER=POLICY overrides
   int jobs = 1;                       // replications run at once
@@ -206,8 +207,20 @@ int runCommand(const RunArgs& args) {
     it->balancer.options = {};  // options belong to the policy they were written for
   }
   if (args.jobs < 1) throw BadInput("--jobs must be 1 or more");
-  if (args.trace && !(args.traceFraction > 0.0 && args.traceFraction <= 1.0)) {
-    throw BadInput("--trace-fraction must be in (0, 1]");
+  double traceFraction = args.traceFraction;
+  if (!args.traceFractionText.empty()) {
+    std::string text = args.traceFractionText;
+    const bool percent = text.back() == '%';
+    if (percent) text.pop_back();
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    const double fraction = percent ? v / 100.0 : v;
+    if (text.empty() || end != text.c_str() + text.size() || !(fraction > 0.0 && fraction <= 1.0)) {
+      throw BadInput("--trace-fraction '" + args.traceFractionText +
+                     "' is not a fraction of the requests; allowed: a number in (0, 1] such as "
+                     "0.05, or a percentage such as 5%");
+    }
+    traceFraction = fraction;
   }
   const std::filesystem::path folder = args.out.empty()
                                            ? std::filesystem::path("results") / spec.name
@@ -224,7 +237,7 @@ int runCommand(const RunArgs& args) {
   hooks.progress = [&](std::uint32_t r, double f) { bar.update(r, f); };
   hooks.interrupted = [] { return gInterrupted.load(); };
   hooks.trace = trace.get();
-  hooks.traceFraction = args.traceFraction;
+  hooks.traceFraction = traceFraction;
 
   const auto started = std::chrono::steady_clock::now();
   models::ExperimentResult result;
@@ -419,8 +432,8 @@ int main(int argc, char** argv) {
   runCmd->add_option("--duration", run.duration, "override the simulated duration (e.g. 10m)");
   runCmd->add_option("--out", run.out, "results folder (default results/<scenario name>)");
   runCmd->add_flag("--trace", run.trace, "also write trace.csv: sampled per-request records");
-  runCmd->add_option("--trace-fraction", run.traceFraction,
-                     "fraction of requests traced (default 0.01)");
+  runCmd->add_option("--trace-fraction", run.traceFractionText,
+                     "fraction of requests traced: 0.05 or 5% (default 0.01)");
   runCmd->add_flag("--quiet", run.quiet, "do not print the report");
   runCmd->add_option("--policy", run.policies,
                      "TIER=POLICY: balance TIER with POLICY instead (repeatable)");

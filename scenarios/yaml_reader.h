@@ -153,8 +153,8 @@ class Reader {
     const std::string s = scalar(node, what);
     const auto v = parseNumber(s);
     if (!v || !(*v >= minimum)) {
-      fail(node,
-           what + " must be a number of at least " + formatNumber(minimum) + ", not '" + s + "'");
+      fail(node, what + " must be a number of at least " + formatNumber(minimum) + ", not '" + s +
+                     "'" + (v ? std::string() : numberHint(s)));
     }
     return *v;
   }
@@ -201,9 +201,17 @@ class Reader {
     return s;
   }
   double number(const YAML::Node& node, const std::string& what) const {
-    const auto v = parseNumber(scalar(node, what));
-    if (!v) fail(node, what + " must be a number, not '" + node.Scalar() + "'");
+    const std::string s = scalar(node, what);
+    const auto v = parseNumber(s);
+    if (!v) fail(node, what + " must be a number, not '" + s + "'" + numberHint(s));
     return *v;
+  }
+  // What to write instead of a percentage or a quantity with a unit where a plain number goes.
+  static std::string numberHint(const std::string& s) {
+    if (!s.empty() && s.back() == '%') {
+      return "; allowed: a plain number (a fraction such as 0.5, not a percentage)";
+    }
+    return "; allowed: a plain number such as 2 or 0.5, without a unit";
   }
   std::uint64_t unsignedInteger(const YAML::Node& node, const std::string& what,
                                 std::uint64_t minimum, std::uint64_t maximum) const {

@@ -52,6 +52,11 @@ check "--jobs 0 exits 2" test $? -eq 2
 "$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/x" --seed -1 >"$work/seed.out" 2>&1
 check "--seed -1 exits 2" test $? -eq 2
 check "--seed -1 says what is allowed" grep -q 'from 0 to 9007199254740992' "$work/seed.out"
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/x" --trace --trace-fraction 1x >"$work/tf.out" 2>&1
+check "--trace-fraction 1x exits 2" test $? -eq 2
+check "--trace-fraction 1x says what is allowed" grep -q "or a percentage such as 5%" "$work/tf.out"
+"$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/tf50" --trace --trace-fraction 50% --replications 1 --duration 2m --quiet >/dev/null 2>&1
+check "--trace-fraction 50% is accepted" test -s "$work/tf50/trace.csv"
 
 # --replicas and --rate: a tier's size and one constant rate, recorded in the resolved scenario
 "$lbsim" run "$src/scenarios/examples/shop.yaml" --out "$work/sized" --replicas app=5 --rate 50/s --duration 3m --quiet 2>/dev/null
