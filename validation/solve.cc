@@ -8,6 +8,7 @@
 
 #include "models/service_pool.h"
 #include "validation/analytic/approximations.h"
+#include "validation/analytic/finite.h"
 #include "validation/analytic/networks.h"
 
 namespace lbsim::validation {
@@ -15,6 +16,9 @@ namespace lbsim::validation {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// Bounded queues up to this room (workers + queue limit) are solved as M/M/c/K, whose cost
+// grows with it.
+constexpr std::uint64_t kMaxFiniteRoom = 1000000;
 
 // Policies that steer work by load end up splitting it in proportion to capacity; the
 // others split it by weight (hashing policies, by weight over many clients).
@@ -312,7 +316,9 @@ void addCommonCaveats(const models::ScenarioSpec& spec, SolveResult& out) {
         "tier (M/M/c), and round robin's evenly spread arrivals wait less too");
   }
   if (anyQueueLimit) {
-    out.caveats.push_back("queue limits are ignored: refusals (503) are not estimated");
+    out.caveats.push_back(
+        "replicas with a queue limit are M/M/c/K queues: exact for exponential service, the "
+        "wait scaled by (1 + cv^2)/2 otherwise; refusals are estimated per tier");
   }
   if (anyMaxconn) out.caveats.push_back("maxconn and the balancer queue are ignored");
   if (anySticky) out.caveats.push_back("stickiness is assumed not to skew the split");
@@ -445,6 +451,7 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
     TierEstimate e;
     e.id = tier.id;
     double total = 0.0, s1 = 0.0, s2 = 0.0, waitSum = 0.0, responseSum = 0.0, capacity = 0.0;
+    double refused = 0.0;  // by full queues
     replicaWait[t].assign(tier.targets.size(), 0.0);
     for (std::size_t r = 0; r < tier.targets.size(); ++r) {
       const auto& target = tier.targets[r];
@@ -461,7 +468,17 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
       const double rho = l.rate / (target.workers * mu);
       e.utilization = std::max(e.utilization, rho);
       double wq = kInf;
-      if (rho < 1.0) wq = allenCunneenWait(static_cast<int>(target.workers), l.rate, mu, 1.0, cs2);
+      const auto room = static_cast<std::uint64_t>(target.workers) + target.queueLimit;
+      if (target.queueLimit != models::kUnboundedQueue && room <= kMaxFiniteRoom) {
+        // A bounded queue: M/M/c/K, whose wait is that of the admitted requests, at any load;
+        // another service time's variability scales it as in Allen-Cunneen.
+        const FiniteQueueMetrics m =
+            mmck(static_cast<int>(target.workers), static_cast<int>(room), l.rate, mu);
+        wq = m.meanWait * (1.0 + cs2) / 2.0;
+        refused += l.rate * m.blockingProbability;
+      } else if (rho < 1.0) {
+        wq = allenCunneenWait(static_cast<int>(target.workers), l.rate, mu, 1.0, cs2);
+      }
       replicaWait[t][r] = wq;
       waitSum += l.rate * wq;
       responseSum += l.rate * (wq + meanS / target.speed);
@@ -476,7 +493,19 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
       e.replicasFor70 =
           static_cast<std::uint32_t>(std::ceil(total * e.meanService / (0.7 * perReplica)));
     }
-    e.stable = e.utilization < 1.0;
+    bool bounded = true;
+    for (const auto& target : tier.targets)
+      bounded &= target.queueLimit != models::kUnboundedQueue &&
+                 static_cast<std::uint64_t>(target.workers) + target.queueLimit <= kMaxFiniteRoom;
+    e.stable = e.utilization < 1.0 || bounded;
+    if (refused > 0.005 * total && total > 0.0) {
+      out.caveats.push_back(
+          "tier '" + tier.id + "' refuses about " +
+          format("%.3g requests/s (%.2g%% of its arrivals)", refused, 100.0 * refused / total) +
+          " at full queues (M/M/c/K per replica); its waits are those of the "
+          "requests admitted, and the tiers after it are loaded as if none "
+          "were refused");
+    }
     e.saturation = e.utilization > 0.0 ? 1.0 / e.utilization : kInf;
     if (e.utilization > worst) {
       worst = e.utilization;

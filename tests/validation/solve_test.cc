@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -162,6 +163,31 @@ TEST(Solve, FlagsSaturatedTiers) {
   for (const auto& c : r.caveats)
     flagged |= c.find("tier 'a' is saturated") != std::string::npos;
   EXPECT_TRUE(flagged);
+}
+
+// A bounded queue is M/M/c/K: tier a alone, one worker, room for K = 5 (queue_limit 4), at
+// rho = 1.5/2 = 0.75 and, beyond saturation, at rho = 1.5. M/M/1/K in closed form (Kleinrock
+// vol. 1, sec. 3.6): P_K = (1 - rho) rho^K / (1 - rho^(K+1)),
+// L = rho/(1 - rho) - (K + 1) rho^(K+1) / (1 - rho^(K+1)), Wq = L / (lambda (1 - P_K)) - 1/mu.
+TEST(Solve, ABoundedQueueIsMMcK) {
+  for (const double lambda : {1.5, 3.0}) {
+    auto spec = tandem(1000, 1);
+    spec.classes[0].route = {"a"};
+    spec.tiers.resize(1);
+    spec.tiers[0].targets[0].queueLimit = 4;
+    const double mu = 2.0, rho = lambda / mu;
+    const int k = 5;
+    const double pk = (1 - rho) * std::pow(rho, k) / (1 - std::pow(rho, k + 1));
+    const double l = rho / (1 - rho) - (k + 1) * std::pow(rho, k + 1) / (1 - std::pow(rho, k + 1));
+    const double wq = l / (lambda * (1 - pk)) - 1 / mu;
+    const auto r = solveScenario(spec, lambda);
+    EXPECT_NEAR(r.tiers[0].meanWait, wq, 1e-9 * wq) << lambda;
+    EXPECT_TRUE(r.tiers[0].stable) << lambda;  // a full queue refuses; it does not grow
+    bool refusals = false;
+    for (const auto& c : r.caveats)
+      refusals |= c.find("tier 'a' refuses about") != std::string::npos;
+    EXPECT_TRUE(refusals) << lambda;
+  }
 }
 
 }  // namespace
