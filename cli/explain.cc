@@ -80,6 +80,9 @@ void explainBalancer(const ExplainBalancerArgs& args) {
   for (const auto& d : args.down)
     targets[targetNumber(d, n)].available = false;
   Balancer balancer(registry.create(args.policy, context), targets);
+  // The backups the system uses (HAProxy: the first alone, unless allbackups=1).
+  balancer.setRules(info.rules.queueWhenFull,
+                    info.rules.firstBackupOnly && context.options.number("allbackups", 0.0) == 0.0);
   if (args.sticky > 0.0) balancer.enableStickiness(args.sticky, true, &sim.clock());
 
   std::cout << "policy " << args.policy << ": " << info.summary << "\n";

@@ -146,6 +146,14 @@ ServicePool::ServicePool(Network& network, TierIndex index, const TierSpec& spec
       promoteAfter_(spec.promoteAfter),
       lifecycleStream_(core::RandomStream::named(network.runSeed(), "lifecycle:" + spec.id)),
       steeringStream_(core::RandomStream::named(network.runSeed(), "steering:" + spec.id)) {
+  {
+    const balancing::BalancerRules& rules = policies.get(spec.balancer.policy).rules;
+    const bool queue = spec.balancer.whenFull
+                           ? *spec.balancer.whenFull == BalancerSpec::WhenFull::kQueue
+                           : rules.queueWhenFull;
+    balancer_.setRules(
+        queue, rules.firstBackupOnly && spec.balancer.options.number("allbackups", 0.0) == 0.0);
+  }
   if (spec.autoscaler) lifecycle_ = spec.autoscaler->lifecycle;
   if (spec.pgbouncer) clientsPerCaller_ = spec.pgbouncer->clientsPerCaller;
   for (std::uint32_t line = 0; line < kTimerLines; ++line)

@@ -251,6 +251,11 @@ struct BalancerSpec {
     std::uint32_t resolvers = 0;
   };
   std::optional<Steering> steering;
+  // What a request does when every candidate is at its maxconn: wait in the balancer's queue
+  // (HAProxy) or pass the full targets over, to the backups and else an error (nginx).
+  // Absent: the rule of the system the policy comes from (PolicyInfo::rules).
+  enum class WhenFull { kQueue, kNext };
+  std::optional<WhenFull> whenFull;
 };
 
 enum class TierKind {

@@ -564,7 +564,7 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
                               "'; allowed: " + join(policies.names()));
     }
     const auto& info = policies.get(tier.balancer.policy);
-    std::vector<std::string> allowed = {"policy", "stickiness", "prefer", "steering"};
+    std::vector<std::string> allowed = {"policy", "stickiness", "prefer", "steering", "when_full"};
     for (const auto& o : info.options)
       allowed.push_back(o.name);
     in.expectMap(b, what + " balancer (" + tier.balancer.policy + ")", allowed);
@@ -594,6 +594,11 @@ models::TierSpec parseTier(const Reader& in, const YAML::Node& node,
       tier.balancer.prefer = v == "same_zone"     ? P::kZone
                              : v == "same_region" ? P::kRegion
                                                   : P::kNone;
+    }
+    if (const auto w = b["when_full"]) {
+      const std::string v = in.oneOf(w, what + " balancer when_full", {"queue", "next"});
+      tier.balancer.whenFull = v == "queue" ? models::BalancerSpec::WhenFull::kQueue
+                                            : models::BalancerSpec::WhenFull::kNext;
     }
     if (const auto st = b["steering"]) {
       tier.balancer.steering = parseSteering(in, st, what + " balancer steering", regions);

@@ -438,6 +438,10 @@ std::string resolvedScenarioYaml(const models::ScenarioSpec& spec) {
           << (t.balancer.prefer == models::BalancerSpec::Prefer::kZone ? "same_zone"
                                                                        : "same_region");
     }
+    if (t.balancer.whenFull) {
+      out << YAML::Key << "when_full" << YAML::Value
+          << (*t.balancer.whenFull == models::BalancerSpec::WhenFull::kQueue ? "queue" : "next");
+    }
     if (const auto& st = t.balancer.steering) {
       using By = models::BalancerSpec::Steering::By;
       out << YAML::Key << "steering" << YAML::Value << YAML::Flow << YAML::BeginMap;

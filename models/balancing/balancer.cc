@@ -92,10 +92,17 @@ bool Balancer::collect(std::uint16_t level, std::uint32_t salt, Accept accept,
       const TargetState& t = targets_[i];
       if (!t.available || t.backup != backup || t.priority != level || !accept(t)) continue;
       if (exclude != 0 && ((exclude >> (i & 63u)) & 1u) != 0) continue;
+      const bool full = t.maxConn != 0 && t.active >= t.maxConn;
+      if (full && !queueWhenFull_) continue;  // passed over as if down (nginx max_conns)
       anyAvailable = true;
-      if (t.maxConn != 0 && t.active >= t.maxConn) continue;
+      const bool alone = backup && firstBackupOnly_;  // HAProxy: the first backup, or none
+      if (full) {
+        if (alone) break;
+        continue;
+      }
       candidates_.push_back(i);
       signature = (signature ^ i) * kPrime;
+      if (alone) break;
     }
     if (!candidates_.empty()) return true;
     if (anyAvailable) return false;

@@ -108,6 +108,13 @@ class Balancer {
     steer(std::move(s));
   }
   bool steered() const { return !orders_.empty(); }
+  // The rules of the system the policy comes from (PolicyInfo::rules): whether requests wait
+  // for a full target or pass it over, and whether only the first backup is used.
+  void setRules(bool queueWhenFull, bool firstBackupOnly) {
+    queueWhenFull_ = queueWhenFull;
+    firstBackupOnly_ = firstBackupOnly;
+    cached_ = false;
+  }
   // A target that runs (ready, not taken out of the pool) even when not `available`
   // (unhealthy): a client whose cached DNS answer names its locality still reaches it.
   void setRunning(std::uint32_t target, bool running) { targets_[target].running = running; }
@@ -139,6 +146,8 @@ class Balancer {
   std::vector<std::uint32_t> candidates_;  // scratch, sized once
   std::vector<std::uint16_t> levels_;      // the targets' priorities, in increasing order
   bool preferLocal_ = false;
+  bool queueWhenFull_ = true;
+  bool firstBackupOnly_ = false;
   std::vector<std::vector<std::uint16_t>> orders_;  // steering: by location, then no location
   std::vector<std::vector<bool>> inOrder_;          // [order][locality]
   std::vector<std::uint32_t> availableIn_;          // available targets by locality

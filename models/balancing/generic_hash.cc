@@ -292,7 +292,8 @@ PolicyInfo genericHashPolicyInfo() {
                   "(hash $key consistent)");
             }
             return std::make_unique<GenericHash>(c, source, consistent == 1.0);
-          }};
+          },
+          BalancerRules{.queueWhenFull = false}};
 }
 
 }  // namespace lbsim::models::balancing

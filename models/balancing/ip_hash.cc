@@ -133,7 +133,8 @@ PolicyInfo ipHashPolicyInfo() {
               throw std::invalid_argument("ip_hash takes no options; allowed: none");
             }
             return std::make_unique<IpHash>(c);
-          }};
+          },
+          BalancerRules{.queueWhenFull = false}};
 }
 
 }  // namespace lbsim::models::balancing

@@ -117,11 +117,25 @@ class BalancingPolicy {
 
 using PolicyFactory = std::function<std::unique_ptr<BalancingPolicy>(const PolicyContext&)>;
 
+// How the balancer around a policy treats full targets and backups, as the system the policy
+// comes from does.
+struct BalancerRules {
+  // A target at its maxconn: true, the request waits in the balancer's queue for one to free
+  // a slot (HAProxy's backend queue); false, the target is passed over as if down, so the
+  // backups take the overflow and, with none, the request fails at once (open-source nginx
+  // has no upstream queue: max_conns makes ngx_http_upstream_get_peer skip the server).
+  bool queueWhenFull = true;
+  // HAProxy uses only the first available backup unless `option allbackups` (the policy's
+  // `allbackups: 1`); nginx uses them all.
+  bool firstBackupOnly = false;
+};
+
 struct PolicyInfo {
   std::string name;                 // as written in scenarios: `least_conn`
   std::string summary;              // one line: the algorithm and where it comes from
   std::vector<OptionSpec> options;  // the options the policy accepts
   PolicyFactory factory;
+  BalancerRules rules{};
 };
 
 // Named factories of balancing policies. New policies plug in by registering here; the

@@ -27,6 +27,14 @@ std::string joinNames(const std::vector<std::string>& names) {
   }
   return out;
 }
+void checkAllBackups(const PolicyOptions& options) {
+  const double v = options.number("allbackups", 0.0);
+  if (v != 0.0 && v != 1.0) {
+    throw std::invalid_argument(
+        "allbackups must be 0 or 1; allowed: 0 (the first backup alone, HAProxy's default) or 1 "
+        "(option allbackups)");
+  }
+}
 }  // namespace
 
 PolicyRegistry PolicyRegistry::withBuiltins() {
@@ -71,19 +79,26 @@ std::unique_ptr<BalancingPolicy> PolicyRegistry::create(std::string_view name,
 
 void registerBuiltinPolicies(PolicyRegistry& registry) {
   using K = OptionKind;
+  const OptionSpec kAllBackups{"allbackups", K::kNumber,
+                               "1: HAProxy `option allbackups`, every available backup shares the "
+                               "load when no primary is available (default 0: the first backup "
+                               "alone)"};
   registry.add({"round_robin",
                 "nginx smooth weighted round robin (plain round robin when weights are equal)",
                 {},
-                [](const PolicyContext& c) { return std::make_unique<RoundRobin>(c); }});
+                [](const PolicyContext& c) { return std::make_unique<RoundRobin>(c); },
+                BalancerRules{.queueWhenFull = false}});
   registry.add({"least_conn",
                 "nginx least_conn: fewest active requests per unit of weight, ties by smooth "
                 "weighted round robin",
                 {},
-                [](const PolicyContext& c) { return std::make_unique<LeastConn>(c); }});
+                [](const PolicyContext& c) { return std::make_unique<LeastConn>(c); },
+                BalancerRules{.queueWhenFull = false}});
   registry.add({"random",
                 "uniform random choice among available targets (weighted by weight)",
                 {},
-                [](const PolicyContext& c) { return std::make_unique<RandomChoice>(c); }});
+                [](const PolicyContext& c) { return std::make_unique<RandomChoice>(c); },
+                BalancerRules{.queueWhenFull = false}});
   registry.add({"least_outstanding_requests",
                 "AWS ALB least_outstanding_requests: fewest requests in flight, ties at random",
                 {},
@@ -110,16 +125,24 @@ void registerBuiltinPolicies(PolicyRegistry& registry) {
   registry.add({"leastconn",
                 "HAProxy balance leastconn: smallest (inflight + 1) / weight key, equal keys "
                 "round-robin",
-                {},
-                [](const PolicyContext& c) { return std::make_unique<HaproxyLeastconn>(c); }});
+                {kAllBackups},
+                [](const PolicyContext& c) -> std::unique_ptr<BalancingPolicy> {
+                  checkAllBackups(c.options);
+                  return std::make_unique<HaproxyLeastconn>(c);
+                },
+                BalancerRules{.firstBackupOnly = true}});
   registry.add({"least-connections",
                 "Kong least-connections: binary heap on (connections + 1) / weight",
                 {},
                 [](const PolicyContext& c) { return std::make_unique<KongLeastConnections>(c); }});
   registry.add({"first",
                 "HAProxy balance first: the first target in order below its maxconn",
-                {},
-                [](const PolicyContext& c) { return std::make_unique<First>(c); }});
+                {kAllBackups},
+                [](const PolicyContext& c) -> std::unique_ptr<BalancingPolicy> {
+                  checkAllBackups(c.options);
+                  return std::make_unique<First>(c);
+                },
+                BalancerRules{.firstBackupOnly = true}});
 }
 
 }  // namespace lbsim::models::balancing

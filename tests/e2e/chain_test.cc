@@ -134,9 +134,13 @@ tiers:
 // maxconn counts a connection until its response is back, as HAProxy does: a front limited
 // to one connection whose requests spend 1 ms there and 100 ms downstream completes at most
 // one request per 101 ms, whatever the arrival rate (20/s here): at most 60 / 0.101 = 594
-// in 60 s, and the rest wait at the balancer.
+// in 60 s, and the rest wait at the balancer (when_full: queue, HAProxy's backend queue).
+// nginx (round_robin's own rule) has no such queue: a request that finds the server full
+// fails at once, so one in three is admitted (arrivals every 50 ms, 101 ms held): 400 of the
+// 1,200, of which the last ends after the run, and 800 errors.
 TEST_F(ChainTest, MaxconnCountsUntilTheResponseReturns) {
-  const auto r = run(R"(name: maxconn
+  auto scenario = [](const std::string& balancer) {
+    return R"(name: maxconn
 duration: 60s
 traffic:
   arrivals: uniform
@@ -144,12 +148,19 @@ traffic:
   mix: [{class: get}]
 classes: [{id: get, route: [front, back]}]
 tiers:
-  - {id: front, service: {dist: deterministic, value: 1ms}, replicas: 1, replica: {maxconn: 1}}
+  - {id: front, service: {dist: deterministic, value: 1ms}, replicas: 1, replica: {maxconn: 1},
+     balancer: )" +
+           balancer + R"(}
   - {id: back, service: {dist: deterministic, value: 100ms}, replicas: 1, replica: {workers: 50}}
-)");
-  const double completed = value(r, "end_to_end/all/completed");
+)";
+  };
+  const auto queued = run(scenario("{when_full: queue}"));
+  const double completed = value(queued, "end_to_end/all/completed");
   EXPECT_LE(completed, 594.0);
   EXPECT_GE(completed, 593.0);
+  const auto nginx = run(scenario("{policy: round_robin}"));
+  EXPECT_EQ(value(nginx, "end_to_end/all/completed"), 399.0);
+  EXPECT_EQ(value(nginx, "end_to_end/all/errors/502_no_healthy_upstream"), 800.0);
 }
 
 }  // namespace

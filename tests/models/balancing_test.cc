@@ -388,6 +388,55 @@ TEST(Balancer, ACachedDnsAnswerKeepsTheClientInItsRegionForItsTtl) {
   }
 }
 
+// nginx has no upstream queue: a server at max_conns is passed over like a down one
+// (ngx_http_upstream_get_peer), so the backups take the overflow, and with none left the
+// request fails at once (no live upstreams). The registry gives nginx's policies that rule.
+TEST(Balancer, NginxPassesFullServersOverToTheBackupsThenFails) {
+  const PolicyRegistry registry = PolicyRegistry::withBuiltins();
+  for (const std::string name : {"round_robin", "least_conn", "random", "ip_hash", "hash"}) {
+    EXPECT_FALSE(registry.get(name).rules.queueWhenFull) << name;
+  }
+  EXPECT_TRUE(registry.get("leastconn").rules.queueWhenFull);
+  auto targets = weighted({1, 1, 1});
+  targets[0].maxConn = 1;
+  targets[1].maxConn = 1;
+  targets[2].backup = true;
+  targets[2].maxConn = 1;
+  Balancer balancer(std::make_unique<RoundRobin>(contextFor(3)), targets);
+  balancer.setRules(false, false);
+  Request request;
+  std::vector<std::uint32_t> picks;
+  for (int i = 0; i < 3; ++i)
+    picks.push_back(chosen(balancer, request));
+  std::sort(picks.begin(), picks.end());
+  EXPECT_EQ(picks, (std::vector<std::uint32_t>{0, 1, 2}));        // the third to the backup
+  EXPECT_EQ(balancer.choose(request).choice, Choice::kNoTarget);  // all full: no queue
+  balancer.finished(1, 0.1);
+  EXPECT_EQ(chosen(balancer, request), 1u);
+}
+
+// HAProxy sends to the first available backup only (the server list's order), unless
+// `option allbackups`; when that backup is full, requests wait for it.
+TEST(Balancer, HaproxyUsesTheFirstBackupAlone) {
+  const PolicyRegistry registry = PolicyRegistry::withBuiltins();
+  EXPECT_TRUE(registry.get("leastconn").rules.firstBackupOnly);
+  EXPECT_TRUE(registry.get("first").rules.firstBackupOnly);
+  auto targets = weighted({1, 1, 1, 1});
+  targets[0].available = false;
+  targets[1].backup = true;
+  targets[2].backup = true;
+  targets[3].backup = true;
+  targets[2].maxConn = 2;
+  Balancer balancer(std::make_unique<HaproxyLeastconn>(contextFor(4)), targets);
+  balancer.setRules(true, true);
+  balancer.setAvailable(1, false);  // the first backup is down: the second is the first
+  EXPECT_EQ(chosen(balancer, Request{}), 2u);
+  EXPECT_EQ(chosen(balancer, Request{}), 2u);
+  EXPECT_EQ(balancer.choose(Request{}).choice, Choice::kQueued);  // it is full: wait for it
+  balancer.setRules(true, false);                                 // allbackups
+  EXPECT_EQ(chosen(balancer, Request{}), 3u);
+}
+
 TEST(Balancer, QueuesWhenEveryAvailableTargetIsAtItsMaxconn) {
   // HAProxy: a server at maxconn takes no more requests; when all are full, requests wait
   // in the backend queue. Backups are not used for that, only when primaries are down.

@@ -134,7 +134,7 @@ TEST_F(LoaderTest, PolicyOptionsAreCheckedWhereWritten) {
       "number from 2 to 1000 (Envoy's minimum is 2); allowed: 2, 3, ...");
   EXPECT_EQ(errors(replaceLine(kValid, 29, "    balancer: {policy: least_conn, choice_count: 2}")),
             "small.yaml:29:36: unknown key 'choice_count' in tier 'app' balancer (least_conn); "
-            "allowed: policy, prefer, steering, stickiness");
+            "allowed: policy, prefer, steering, stickiness, when_full");
   const auto spec =
       load(replaceLine(kValid, 29, "    balancer: {policy: peak_ewma, decay_time: 5s}"));
   EXPECT_EQ(spec.tiers[1].balancer.options.number("decay_time", 0), 5.0);
