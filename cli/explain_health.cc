@@ -15,6 +15,7 @@
 #include "models/health/kong_active.h"
 #include "models/health/nginx_passive.h"
 #include "models/health/settings_text.h"
+#include "models/spec.h"
 #include "scenarios/units.h"
 
 namespace lbsim::cli {
@@ -226,6 +227,8 @@ void runActive(const ActiveCheckSpec& spec, const Outage& outage, double until) 
   ActiveChecker checker(spec, 0.0);
   printActiveSpec(spec, checker);
   printTarget(outage, until);
+  models::health::CrashLoop crashLoop;
+  const double restartTime = models::LivenessSpec{}.restart;
   Timeline timeline;
   Reaction reaction(outage);
   while (checker.nextCheckAt() <= until) {
@@ -241,10 +244,15 @@ void runActive(const ActiveCheckSpec& spec, const Outage& outage, double until) 
     }
     timeline.add(start, what, activeState(checker), event ? reaction.note(*event, start) : "");
     if (checker.state() == ActiveState::kRestarting) {
-      // The kubelet starts the replacement at once; it is down while the fault lasts.
-      const auto restarted = checker.containerRestarted(event->time);
-      timeline.add(event->time, "new container started", activeState(checker),
-                   reaction.note(*restarted, event->time));
+      // The kubelet starts the replacement after its crash-loop back-off (none the first
+      // time) and the container's start (`restart`, as `lbsim run` has it); it is down while
+      // the fault lasts.
+      const double started = event->time + crashLoop.restartAt(event->time) + restartTime;
+      const auto restarted = checker.containerRestarted(started);
+      if (started <= until) {
+        timeline.add(started, "new container started", activeState(checker),
+                     reaction.note(*restarted, started));
+      }
     }
   }
   timeline.print();

@@ -29,13 +29,6 @@ health::ActiveCheckSpec activeCheckSpec(const HealthCheckSpec& spec) {
 }
 
 namespace {
-// The kubelet's crash-loop back-off (pkg/kubelet: flowcontrol.Backoff with an initial 10 s
-// and a 300 s cap, MaxContainerBackOff): the first restart is at once, each further one waits
-// 10 s, then twice the last wait, at most 300 s; the series starts again when the last
-// restart is more than twice the cap (10 minutes) ago.
-constexpr double kBackoffInitial = 10.0;
-constexpr double kBackoffCap = 300.0;
-
 constexpr std::uint64_t checkPayload(ReplicaIndex r, std::uint32_t which, std::uint32_t high) {
   return r | (static_cast<std::uint64_t>(which) << 31) | (static_cast<std::uint64_t>(high) << 32);
 }
@@ -305,14 +298,7 @@ void TierHealth::restartContainer(ReplicaIndex r) {
   const double now = network_.simulator().now();
   if (pool_.replicas()[r].lifecycle != ServicePool::Lifecycle::kReady) return;  // going anyway
   Restarts& s = restarts_[r];
-  if (s.count > 0 && now - s.last > 2.0 * kBackoffCap) s.count = 0;
-  const double backoff =
-      s.count == 0 ? 0.0
-                   : std::min(kBackoffCap,
-                              kBackoffInitial *
-                                  std::ldexp(1.0, static_cast<int>(std::min(s.count - 1, 16u))));
-  ++s.count;
-  s.last = now;
+  const double backoff = s.backOff.restartAt(now);
   s.down = true;
   // The pod is not ready while its container is not running.
   Checks& readiness = checks_[kReadiness];

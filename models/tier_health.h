@@ -101,9 +101,8 @@ class TierHealth final : public core::EventHandler {
                                               health::CheckResult result);
   };
   struct Restarts {
-    std::uint32_t count = 0;  // restarts in the current back-off series
-    double last = 0.0;        // when the last one happened
-    bool down = false;        // no container runs until the new one starts
+    health::CrashLoop backOff;
+    bool down = false;  // no container runs until the new one starts
   };
 
   void startCheck(Which which, ReplicaIndex replica);

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <algorithm>
+#include <cmath>
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -213,6 +216,33 @@ class ActiveChecker {
   bool inRetry_ = false;
   bool lastCounted_ = true;
   bool lastRetried_ = false;
+};
+
+// The kubelet's crash-loop back-off (pkg/kubelet: flowcontrol.Backoff with an initial 10 s
+// and a 300 s cap, MaxContainerBackOff) before a restarted container starts: none for the
+// first restart, then 10 s, twice the last wait each time, at most 300 s; the series starts
+// again when the last restart is more than twice the cap (10 minutes) ago. `CrashLoop` keeps
+// one container's series.
+class CrashLoop {
+ public:
+  // The wait before the container restarted at `now` starts.
+  double restartAt(double now) {
+    if (count_ > 0 && now - last_ > 2.0 * kCap) count_ = 0;
+    const double wait =
+        count_ == 0
+            ? 0.0
+            : std::min(kCap,
+                       kInitial * std::ldexp(1.0, static_cast<int>(std::min(count_ - 1, 16u))));
+    ++count_;
+    last_ = now;
+    return wait;
+  }
+
+ private:
+  static constexpr double kInitial = 10.0;
+  static constexpr double kCap = 300.0;
+  std::uint32_t count_ = 0;  // restarts in the current series
+  double last_ = 0.0;        // when the last one happened
 };
 
 }  // namespace lbsim::models::health

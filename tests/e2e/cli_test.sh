@@ -113,6 +113,9 @@ check "explain balancer gives nginx's sequence" test "$(awk '$1 ~ /^[0-9]+$/ {pr
 "$lbsim" explain health --check "inter 5s rise 2 fall 3" --down-at 12s --up-at 60s --until 80s >"$work/health.out" 2>&1
 check "explain health exits 0" test $? -eq 0
 check "explain health marks the server down at 25s" grep -q "^25s.*DOWN" "$work/health.out"
+"$lbsim" explain health --k8s "liveness initialDelaySeconds=10 periodSeconds=5 failureThreshold=3" --down-at 32s --until 100s >"$work/liveness.out" 2>&1
+check "explain health restarts a container at once the first time" grep -q "^46s *new container started" "$work/liveness.out"
+check "and after the kubelet's 10 s back-off the second" grep -q "^81s *new container started" "$work/liveness.out"
 "$lbsim" explain balancer --policy fastest >"$work/bad-policy.out" 2>&1
 check "explain with an unknown policy exits 2" test $? -eq 2
 check "and lists the policies" grep -q "allowed: first, hash" "$work/bad-policy.out"
