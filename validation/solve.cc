@@ -310,10 +310,11 @@ void addCommonCaveats(const models::ScenarioSpec& spec, SolveResult& out) {
   if (std::any_of(spec.tiers.begin(), spec.tiers.end(),
                   [](const models::TierSpec& t) { return t.targets.size() > 1; })) {
     out.caveats.push_back(
-        "each replica is estimated as a queue of its own, fed at random (Poisson): waits are "
-        "those of random balancing; a policy that sends to the least loaded replica "
-        "(least_conn, least_request, ...) waits less, down to a single queue for the whole "
-        "tier (M/M/c), and round robin's evenly spread arrivals wait less too");
+        "where a tier's replicas are alike, a least-loaded policy (least_conn, least_request, "
+        "...) is estimated as one queue for the whole tier (a little optimistic: requests are "
+        "not moved once queued) and round robin as each replica taking every n-th arrival; "
+        "other policies, and tiers of unlike replicas, as replicas fed at random (Poisson), "
+        "which waits longer than any of them");
   }
   if (anyQueueLimit) {
     out.caveats.push_back(
@@ -453,6 +454,49 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
     double total = 0.0, s1 = 0.0, s2 = 0.0, waitSum = 0.0, responseSum = 0.0, capacity = 0.0;
     double refused = 0.0;  // by full queues
     replicaWait[t].assign(tier.targets.size(), 0.0);
+    // How the balancer feeds the replicas, where they are alike (same workers, speed and
+    // weight, unbounded queues, no backups, stickiness, steering or locality): a least-loaded
+    // policy is taken as one queue for the whole tier (join-the-shortest-queue comes close
+    // to pooling; an optimistic bound), round robin as every n-th arrival for each replica
+    // (Erlang-n gaps, SCV 1/n); otherwise each replica is fed at random (Poisson).
+    const std::string& policy = tier.balancer.policy;
+    const std::size_t n = tier.targets.size();
+    const bool alike =
+        n > 1 && tier.kind == models::TierKind::kServicePool && !tier.balancer.stickiness &&
+        !tier.balancer.steering && tier.balancer.prefer == models::BalancerSpec::Prefer::kNone &&
+        std::all_of(tier.targets.begin(), tier.targets.end(), [&](const models::TargetSpec& x) {
+          const models::TargetSpec& a = tier.targets.front();
+          return !x.backup && x.priority == a.priority && x.workers == a.workers &&
+                 x.speed == a.speed && x.weight == a.weight && x.queueLimit == a.queueLimit;
+        });
+    const bool pooled = alike && loadAware(policy);
+    const double arrivalScv = alike && policy == "round_robin" ? 1.0 / static_cast<double>(n) : 1.0;
+    double pooledWait = kInf;
+    double pooledBlocking = 0.0;
+    if (pooled) {
+      double rate = 0.0, m1 = 0.0, m2 = 0.0;
+      for (const Load& l : loads[t]) {
+        rate += l.rate;
+        m1 += l.s1;
+        m2 += l.s2;
+      }
+      if (rate > 0.0) {
+        const double meanS = m1 / rate;
+        const double cs2 = std::max(0.0, m2 / rate / (meanS * meanS) - 1.0);
+        const auto& a = tier.targets.front();
+        const double mu = a.speed / meanS;
+        const std::uint64_t room = n * (static_cast<std::uint64_t>(a.workers) + a.queueLimit);
+        if (a.queueLimit != models::kUnboundedQueue && room <= kMaxFiniteRoom) {
+          // The tier's queues together, as one M/M/c/K with all their room.
+          const FiniteQueueMetrics m =
+              mmck(static_cast<int>(n * a.workers), static_cast<int>(room), rate, mu);
+          pooledWait = m.meanWait * (1.0 + cs2) / 2.0;
+          pooledBlocking = m.blockingProbability;
+        } else if (rate < static_cast<double>(n) * a.workers * mu) {
+          pooledWait = allenCunneenWait(static_cast<int>(n * a.workers), rate, mu, 1.0, cs2);
+        }
+      }
+    }
     for (std::size_t r = 0; r < tier.targets.size(); ++r) {
       const auto& target = tier.targets[r];
       capacity += target.workers * target.speed;
@@ -469,15 +513,18 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
       e.utilization = std::max(e.utilization, rho);
       double wq = kInf;
       const auto room = static_cast<std::uint64_t>(target.workers) + target.queueLimit;
-      if (target.queueLimit != models::kUnboundedQueue && room <= kMaxFiniteRoom) {
+      if (pooled) {
+        wq = pooledWait;
+        refused += l.rate * pooledBlocking;
+      } else if (target.queueLimit != models::kUnboundedQueue && room <= kMaxFiniteRoom) {
         // A bounded queue: M/M/c/K, whose wait is that of the admitted requests, at any load;
-        // another service time's variability scales it as in Allen-Cunneen.
+        // other arrival and service variability scales it as in Allen-Cunneen.
         const FiniteQueueMetrics m =
             mmck(static_cast<int>(target.workers), static_cast<int>(room), l.rate, mu);
-        wq = m.meanWait * (1.0 + cs2) / 2.0;
+        wq = m.meanWait * (arrivalScv + cs2) / 2.0;
         refused += l.rate * m.blockingProbability;
       } else if (rho < 1.0) {
-        wq = allenCunneenWait(static_cast<int>(target.workers), l.rate, mu, 1.0, cs2);
+        wq = allenCunneenWait(static_cast<int>(target.workers), l.rate, mu, arrivalScv, cs2);
       }
       replicaWait[t][r] = wq;
       waitSum += l.rate * wq;

@@ -165,6 +165,41 @@ TEST(Solve, FlagsSaturatedTiers) {
   EXPECT_TRUE(flagged);
 }
 
+// How the policy feeds alike replicas: tier a alone, 3 replicas of 2 workers, exponential
+// service of 0.5 s, 6 requests/s (rho 0.5). Random: each replica an M/M/2 at 2/s. least_conn:
+// one M/M/6 at 6/s. Round robin: each replica takes every third arrival (Erlang-3 gaps, SCV
+// 1/3), which Allen-Cunneen scales by (1/3 + 1)/2 from the M/M/2 wait. Erlang C by hand:
+// Wq = C(c, a) / (c mu - lambda).
+TEST(Solve, ThePolicyDecidesHowReplicasAreFed) {
+  auto erlangWait = [](int c, double lambda, double mu) {
+    const double a = lambda / mu;
+    double term = 1.0, sum = 0.0;
+    for (int k = 0; k < c; ++k) {
+      sum += term;
+      term *= a / (k + 1);
+    }
+    const double top = term * c / (c - a);
+    return top / (sum + top) / (c * mu - lambda);
+  };
+  auto waitWith = [](const std::string& policy) {
+    auto spec = tandem(1000, 1);
+    spec.classes[0].route = {"a"};
+    spec.tiers.resize(1);
+    spec.tiers[0].service = core::Distribution::exponential(0.5);
+    spec.tiers[0].balancer.policy = policy;
+    spec.tiers[0].targets.resize(3, spec.tiers[0].targets[0]);
+    for (std::size_t r = 0; r < 3; ++r) {
+      spec.tiers[0].targets[r].workers = 2;
+      spec.tiers[0].targets[r].name = "a-" + std::to_string(r + 1);
+    }
+    return solveScenario(spec, 6.0).tiers[0].meanWait;
+  };
+  const double random = erlangWait(2, 2.0, 2.0);
+  EXPECT_NEAR(waitWith("random"), random, 1e-12);
+  EXPECT_NEAR(waitWith("least_conn"), erlangWait(6, 6.0, 2.0), 1e-12);
+  EXPECT_NEAR(waitWith("round_robin"), random * (1.0 / 3.0 + 1.0) / 2.0, 1e-12);
+}
+
 // A bounded queue is M/M/c/K: tier a alone, one worker, room for K = 5 (queue_limit 4), at
 // rho = 1.5/2 = 0.75 and, beyond saturation, at rho = 1.5. M/M/1/K in closed form (Kleinrock
 // vol. 1, sec. 3.6): P_K = (1 - rho) rho^K / (1 - rho^(K+1)),
