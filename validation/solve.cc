@@ -20,6 +20,13 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // grows with it.
 constexpr std::uint64_t kMaxFiniteRoom = 1000000;
 
+// The room (workers + queue limit) of a replica solved as M/M/c/K, or 0 for one whose queue
+// is unbounded (or too large for it).
+std::uint64_t finiteRoom(const models::TargetSpec& target) {
+  const auto room = static_cast<std::uint64_t>(target.workers) + target.queueLimit;
+  return target.queueLimit != models::kUnboundedQueue && room <= kMaxFiniteRoom ? room : 0;
+}
+
 // Policies that steer work by load end up splitting it in proportion to capacity; the
 // others split it by weight (hashing policies, by weight over many clients).
 bool loadAware(const std::string& policy) {
@@ -512,11 +519,11 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
       const double rho = l.rate / (target.workers * mu);
       e.utilization = std::max(e.utilization, rho);
       double wq = kInf;
-      const auto room = static_cast<std::uint64_t>(target.workers) + target.queueLimit;
+      const std::uint64_t room = finiteRoom(target);
       if (pooled) {
         wq = pooledWait;
         refused += l.rate * pooledBlocking;
-      } else if (target.queueLimit != models::kUnboundedQueue && room <= kMaxFiniteRoom) {
+      } else if (room != 0) {
         // A bounded queue: M/M/c/K, whose wait is that of the admitted requests, at any load;
         // other arrival and service variability scales it as in Allen-Cunneen.
         const FiniteQueueMetrics m =
@@ -540,10 +547,9 @@ SolveResult solveScenario(const models::ScenarioSpec& spec, double userRate) {
       e.replicasFor70 =
           static_cast<std::uint32_t>(std::ceil(total * e.meanService / (0.7 * perReplica)));
     }
-    bool bounded = true;
-    for (const auto& target : tier.targets)
-      bounded &= target.queueLimit != models::kUnboundedQueue &&
-                 static_cast<std::uint64_t>(target.workers) + target.queueLimit <= kMaxFiniteRoom;
+    const bool bounded =
+        std::all_of(tier.targets.begin(), tier.targets.end(),
+                    [](const models::TargetSpec& x) { return finiteRoom(x) != 0; });
     e.stable = e.utilization < 1.0 || bounded;
     if (refused > 0.005 * total && total > 0.0) {
       out.caveats.push_back(

@@ -248,19 +248,28 @@ TEST(Balancer, SteersByTheClientsLocationInItsOrder) {
 // is binomial(n, 3/4), so 40,000 picks land within 4 standard deviations (sqrt(n pq) = 86.6)
 // of 30,000. With region 3 out, region 5 takes every pick; a region of weight 0 only when no
 // region of positive weight is available.
-TEST(Balancer, RandomSteeringDrawsTheRegionByWeight) {
-  core::RandomStream stream(11);
-  Balancer balancer(std::make_unique<RoundRobin>(contextFor(4)), weighted({1, 1, 1, 1}));
+// A round-robin balancer over four targets, two in region 3 and two in region 5, steered
+// with `steering` (whose orders default to region 3, then 5, for location 0 and for none).
+std::unique_ptr<Balancer> twoRegions(Balancer::Steering steering) {
+  auto b = std::make_unique<Balancer>(std::make_unique<RoundRobin>(contextFor(4)),
+                                      weighted({1, 1, 1, 1}));
   const std::uint16_t region[] = {3, 3, 5, 5};
   for (std::uint32_t t = 0; t < 4; ++t)
-    balancer.setLocality(t, region[t]);
+    b->setLocality(t, region[t]);
+  if (steering.orders.empty()) steering.orders = {{3, 5}, {3, 5}};
+  b->steer(std::move(steering));
+  return b;
+}
+
+TEST(Balancer, RandomSteeringDrawsTheRegionByWeight) {
+  core::RandomStream stream(11);
   Balancer::Steering steering;
-  steering.orders = {{3, 5}, {3, 5}};
   steering.weights.assign(6, 0.0);
   steering.weights[3] = 3.0;
   steering.weights[5] = 1.0;
   steering.stream = &stream;
-  balancer.steer(steering);
+  const auto owned = twoRegions(steering);
+  Balancer& balancer = *owned;
   Request request;
   request.location = 0;
   int inThree = 0;
@@ -277,10 +286,8 @@ TEST(Balancer, RandomSteeringDrawsTheRegionByWeight) {
     EXPECT_GE(chosen(balancer, request), 2u);
   // Weight 0 for region 5: never drawn while region 3 is available, all of it when not.
   steering.weights[5] = 0.0;
-  Balancer zero(std::make_unique<RoundRobin>(contextFor(4)), weighted({1, 1, 1, 1}));
-  for (std::uint32_t t = 0; t < 4; ++t)
-    zero.setLocality(t, region[t]);
-  zero.steer(steering);
+  const auto ownedZero = twoRegions(steering);
+  Balancer& zero = *ownedZero;
   for (int i = 0; i < 100; ++i)
     EXPECT_LT(chosen(zero, request), 2u);
   zero.setAvailable(0, false);
@@ -293,14 +300,10 @@ TEST(Balancer, RandomSteeringDrawsTheRegionByWeight) {
 // healthy. Region 3 has two targets; with a minimum of 2, losing one sends every request to
 // region 5.
 TEST(Balancer, SteeringSkipsARegionBelowItsMinimumOfOrigins) {
-  Balancer balancer(std::make_unique<RoundRobin>(contextFor(4)), weighted({1, 1, 1, 1}));
-  const std::uint16_t region[] = {3, 3, 5, 5};
-  for (std::uint32_t t = 0; t < 4; ++t)
-    balancer.setLocality(t, region[t]);
   Balancer::Steering steering;
-  steering.orders = {{3, 5}, {3, 5}};
   steering.minimumOrigins = 2;
-  balancer.steer(steering);
+  const auto owned = twoRegions(steering);
+  Balancer& balancer = *owned;
   Request request;
   request.location = 0;
   for (int i = 0; i < 10; ++i)
@@ -329,19 +332,12 @@ TEST(Balancer, ACachedDnsAnswerKeepsTheClientInItsRegionForItsTtl) {
   ManualClock time;
   core::Simulator& sim = time.sim;
   auto advanceTo = [&](double t) { time.advanceTo(t); };
-  const std::uint16_t region[] = {3, 3, 5, 5};
   auto make = [&](std::uint32_t resolvers) {
-    auto b = std::make_unique<Balancer>(std::make_unique<RoundRobin>(contextFor(4)),
-                                        weighted({1, 1, 1, 1}));
-    for (std::uint32_t t = 0; t < 4; ++t)
-      b->setLocality(t, region[t]);
     Balancer::Steering steering;
-    steering.orders = {{3, 5}, {3, 5}};
     steering.ttl = 30.0;
     steering.resolvers = resolvers;
     steering.clock = &sim.clock();
-    b->steer(steering);
-    return b;
+    return twoRegions(steering);
   };
   auto balancer = make(0);
   Request client;
