@@ -12,8 +12,9 @@ namespace lbsim::core {
 // adds the golden-ratio increment to `state` and returns the mixed result. Used only to expand
 // and decorrelate seeds, never as the simulation generator.
 // Inline, with the generator's draws below: they run several times per simulated request.
+inline constexpr std::uint64_t kSplitMixGamma = 0x9e3779b97f4a7c15;
 inline std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15);
+  std::uint64_t z = (state += kSplitMixGamma);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
   z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
   return z ^ (z >> 31);

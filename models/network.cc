@@ -139,6 +139,12 @@ Network::Network(const ScenarioSpec& spec, std::uint64_t runSeed,
   for (const auto& route : routes_)
     longestRoute = std::max(longestRoute, static_cast<std::uint32_t>(route.size()));
   requests_.setHops(longestRoute);
+  if (!latencyModelled_ &&
+      std::none_of(spec_.faults.begin(), spec_.faults.end(),
+                   [](const FaultSpec& f) { return f.kind == FaultSpec::Kind::kLink; })) {
+    for (auto& tier : tiers_)
+      tier->allowPlainPath();
+  }
   requests_.reserve(4096);
   sessions_.reserve(4096);
   simulator_.reserveEvents(4096);
@@ -485,9 +491,16 @@ RequestIndex Network::createRequest(ClassIndex cls, std::uint32_t client, std::u
   // Whether it is traced is drawn beside the demand stream, not from it, so that tracing
   // never changes a result.
   core::RandomStream demandStream(core::splitmix64(state));
-  const double traceDraw = static_cast<double>(core::splitmix64(state) >> 11) * 0x1p-53;
+  // The draw is in [0, 1): with a fraction of 0 or 1 it decides nothing, and only its step
+  // of the state is taken.
+  if (traceFraction_ > 0.0 && traceFraction_ < 1.0) {
+    const double traceDraw = static_cast<double>(core::splitmix64(state) >> 11) * 0x1p-53;
+    request.traced = traceDraw < traceFraction_;
+  } else {
+    state += core::kSplitMixGamma;
+    request.traced = traceFraction_ >= 1.0;
+  }
   request.seed = core::splitmix64(state);
-  request.traced = traceDraw < traceFraction_;
   request.cacheMisses = 0;
   if (const auto& keys = classKeys_[cls]) {
     // The object it asks for, from a stream of its own beside the demands'.

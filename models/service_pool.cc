@@ -336,7 +336,71 @@ ServicePool::ClassCaching ServicePool::classCaching(const TierSpec& spec, const 
   return out;
 }
 
+void ServicePool::allowPlainPath() {
+  plain_ = !health_ && timeouts_.connect == 0.0 && timeouts_.response == 0.0 && !limits_ &&
+           caches_.empty() && !keepalive_ && pgb_ == nullptr && clientsPerCaller_ == 0 &&
+           !database_ && !holdWorker_ && !lifecycle_ && prefer_ == BalancerSpec::Prefer::kNone &&
+           std::all_of(replicas_.begin(), replicas_.end(), [](const Replica& r) {
+             return r.reserve == 0 && r.queueTimeout == 0.0 && r.fixedResponse == 0 &&
+                    r.condition == Condition::kUp && r.lifecycle == Lifecycle::kReady;
+           });
+}
+
+// arrive, place, sendTo, dispatch, admit and startService for a plain tier: the checks of
+// what such a tier does not have are left out, nothing else.
+void ServicePool::arrivePlain(RequestIndex index) {
+  Request& request = network_.request(index);
+  const double now = network_.simulator().now();
+  request.hopArrival = now;
+  HopState& hop = request.hops()[request.hop];
+  hop.tries = 0;
+  if (!waiting_.empty()) {
+    waiting_.push(index);
+    return;
+  }
+  const balancing::Decision d = balancer_.choose(request, 0, balancing::kAnyLocality);
+  if (d.choice != balancing::Choice::kChosen) {
+    if (d.choice == balancing::Choice::kQueued) {
+      waiting_.push(index);
+    } else {
+      ++failures_;
+      network_.fail(index, index_, kNone, ErrorCause::kNoHealthyUpstream);
+    }
+    return;
+  }
+  const ReplicaIndex r = slotReplica_[d.target];
+  Replica& replica = replicas_[r];
+  request.replica = r;
+  hop.replicaAt = r;
+  hop.pickedAt = now;
+  hop.tries = 1;
+  ++inFlight_;
+  if (request.region == kNoRegion) request.region = network_.zoneRegion(replica.zone);
+  ++replica.arrivals;
+  hop.generation = replica.generation;
+  if (replica.busy < replica.workers) {
+    network_.prefetchNextHop(request);
+    ++replica.busy;
+    request.serviceStart = now;
+    network_.simulator().schedule(now + replica.serviceTime(hop.demand), handler_, kServiceDone,
+                                  index);
+    notify(r);
+  } else if (replica.waiting() < replica.queueLimit) {
+    replica.queue.push(timerPayload(index));
+    request.queued = true;
+    request.serviceStart = now;
+    notify(r);
+  } else {
+    attemptLost(index, r, ErrorCause::kQueueFull, Failure::kStatus);
+    drainWaiting();
+  }
+}
+
 void ServicePool::arrive(RequestIndex index, DbOperation operation) {
+  if (plain_) {
+    arrivePlain(index);
+    return;
+  }
   Request& request = network_.request(index);
   request.hopArrival = network_.simulator().now();
   request.hops()[request.hop].tries = 0;
@@ -597,8 +661,8 @@ void ServicePool::prefetchArrival(const Request& request) const {
   ++replica.busy;
   const double now = network_.simulator().now();
   request.serviceStart = now;
-  network_.simulator().schedule(now + request.hops()[request.hop].demand / replica.speed, handler_,
-                                kServiceDone, index);
+  network_.simulator().schedule(now + replica.serviceTime(request.hops()[request.hop].demand),
+                                handler_, kServiceDone, index);
   notify(r);
 }
 
@@ -941,6 +1005,16 @@ void ServicePool::retry(RequestIndex index) {
 void ServicePool::serviceDone(RequestIndex index) {
   Request& request = network_.request(index);
   const ReplicaIndex r = request.replica;
+  if (plain_) {
+    // No crash, hang or restart has changed the replica, no health check runs here, and the
+    // tier neither answers nor holds workers nor is a database.
+    Replica& replica = replicas_[r];
+    assert(replica.busy > 0);
+    --replica.busy;
+    serveQueue(r);
+    network_.hopFinished(index, index_, r);
+    return;
+  }
   if (request.hops()[request.hop].generation != replicas_[r].generation) {
     // The replica crashed or hung while serving it: its worker is gone already.
     const Condition c = replicas_[r].condition;
@@ -999,6 +1073,7 @@ void ServicePool::releaseWorker(ReplicaIndex r, RequestIndex index) {
 void ServicePool::attachPgBouncer(PgBouncerInstance* instance, std::uint32_t poolIndex) {
   pgb_ = instance;
   pgbPool_ = poolIndex;
+  plain_ = false;
 }
 
 void ServicePool::startPgBouncer() {
@@ -1047,8 +1122,9 @@ void ServicePool::pooledStart(ReplicaIndex r, RequestIndex index, double setup, 
   const double now = network_.simulator().now();
   // The wait for the server includes opening it.
   request.serviceStart = now + setup;
-  network_.simulator().schedule(now + setup + request.hops()[request.hop].demand / replica.speed,
-                                handler_, kServiceDone, index);
+  network_.simulator().schedule(
+      now + setup + replica.serviceTime(request.hops()[request.hop].demand), handler_, kServiceDone,
+      index);
   if (opened) network_.poolServerChanged(index_, r, true);
   notify(r);
 }
@@ -1295,6 +1371,15 @@ bool ServicePool::responseReturned(RequestIndex index) {
   const ReplicaIndex r = request.hops()[request.hop].replicaAt;
   const Replica& replica = replicas_[r];
   attemptEnded(request);
+  if (plain_ && !request.failed) {
+    // No connection to give back, no health to tell.
+    if (replica.slot != kNone) {
+      balancer_.finished(replica.slot,
+                         network_.simulator().now() - request.hops()[request.hop].pickedAt);
+    }
+    drainWaiting();
+    return false;
+  }
   // The response came over the connection, unless the replica here went down with the
   // request (a reset: the error was made here, 502).
   returnConnection(index, request.hop,
@@ -1430,6 +1515,7 @@ void ServicePool::scaleTo(std::uint32_t count) {
 }
 
 void ServicePool::setLifecycle(ReplicaIndex r, Lifecycle next) {
+  plain_ = false;
   Replica& replica = replicas_[r];
   const double now = network_.simulator().now();
   const bool was = replica.running();
@@ -1543,6 +1629,7 @@ void ServicePool::replicaGone(ReplicaIndex r) {
 }
 
 void ServicePool::setCondition(ReplicaIndex r, Condition condition, double speedFactor) {
+  plain_ = false;
   Replica& replica = replicas_[r];
   replica.speed = replica.baseSpeed * speedFactor;
   const Condition before = replica.condition;

@@ -73,6 +73,9 @@ class ServicePool final : public core::EventHandler {
     int fixedResponse = 0;      // answers every request itself with this status (0: no)
     std::uint32_t stale = 0;    // queue entries of requests that left it (timed out, reserve)
     double speed = 1.0;
+    // How long serving `demand` takes: demand / speed, without the division's latency at the
+    // usual speed of 1 (where the quotient is the demand exactly).
+    double serviceTime(double demand) const { return speed == 1.0 ? demand : demand / speed; }
     std::uint32_t busy = 0;
     std::uint32_t slot = kNone;    // index among the balancer's targets, if it is one
     std::uint16_t zone = kNoZone;  // index into the network's zones
@@ -125,6 +128,16 @@ class ServicePool final : public core::EventHandler {
   // A request arrives at this tier (its hop points here): the balancer picks a replica
   // and the request travels to it.
   void arrive(RequestIndex index, DbOperation operation);
+  // The network has no latencies and no link faults: a tier none of whose per-request
+  // mechanisms is configured (health checks, timeouts, rate limits, caches, keep-alive,
+  // PgBouncer, a database's roles, held workers, reserve workers, queue timeouts, fixed
+  // responses, locality, autoscaling) gives its requests the short path (arrivePlain and the
+  // start of serviceDone), which does what the general one does for such a tier, in the same
+  // order. A fault or a lifecycle change at the tier ends it for the rest of the run.
+  void allowPlainPath();
+  bool plain() const { return plain_; }
+  // Every request takes the general path (for tests that compare the two).
+  void forbidPlainPath() { plain_ = false; }
   void handleEvent(const core::Event& event) override;
   // The response from this hop has reached the upstream side: the balancer's count drops,
   // passive health learns the result. Returns true when the caller tries the request again
@@ -295,6 +308,7 @@ class ServicePool final : public core::EventHandler {
     kStatus,           // it answered with an error status (503 queue full)
   };
   void admit(RequestIndex index, ReplicaIndex replica);
+  void arrivePlain(RequestIndex index);
   struct ClassCaching {
     bool lookup = false;
     bool store = false;
@@ -463,6 +477,7 @@ class ServicePool final : public core::EventHandler {
   BalancerSpec::Prefer prefer_ = BalancerSpec::Prefer::kNone;
   core::RandomStream lifecycleStream_;
   core::RandomStream steeringStream_;  // random steering's draws
+  bool plain_ = false;                 // see allowPlainPath
   std::uint32_t inFlight_ = 0;         // attempts at this tier under way
   std::uint32_t retriesInFlight_ = 0;
   std::uint64_t failures_ = 0;

@@ -11,6 +11,8 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   # notebooks/ and their test: Jupyter's kernel and runner, pandas, matplotlib, Dask
   python3-nbclient python3-ipykernel python3-pandas python3-matplotlib python3-dask
+  # DataFrame.style (the notebooks' tables) needs Jinja2, which pandas only recommends
+  python3-jinja2
 )
 missing=()
 for p in "${packages[@]}"; do

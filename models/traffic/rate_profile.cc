@@ -147,16 +147,8 @@ double RateProfile::expectedArrivals(double from, double to) const {
   return total;
 }
 
-double RateProfile::advance(double from, double mass, std::size_t& segmentHint) const {
+double RateProfile::advanceSearch(double from, double mass, std::size_t& segmentHint) const {
   if (mass <= 0.0) return from;
-  if (!diurnal_ && segmentHint < segments_.size()) {
-    // The common case, a constant rate in the hinted segment: what the loop below computes
-    // for it (with slope 0 the area and the rate are these products exactly).
-    const Segment& s = segments_[segmentHint];
-    if (s.slope == 0.0 && s.start <= from && from < s.end && mass <= s.rate0 * (s.end - from)) {
-      return std::min(from + mass / s.rate0, s.end);
-    }
-  }
   double t = from;
   for (std::size_t i = segmentAt(from, segmentHint); i < segments_.size(); ++i) {
     const Segment& s = segments_[i];

@@ -59,7 +59,18 @@ class RateProfile {
   // The time at which the integral of rateAt from `from` reaches `mass` (>= 0), or +infinity if
   // the phases end first. `segmentHint` speeds up monotone use (pass 0 first); a hint that is
   // out of date (past `from`) is ignored, so it never changes the result.
-  double advance(double from, double mass, std::size_t& segmentHint) const;
+  double advance(double from, double mass, std::size_t& segmentHint) const {
+    // The common case, inline: a constant rate in the hinted segment, where the general
+    // search computes exactly this (with slope 0 the area and the rate are these products).
+    if (mass > 0.0 && !diurnal_ && segmentHint < segments_.size()) {
+      const Segment& s = segments_[segmentHint];
+      if (s.slope == 0.0 && s.start <= from && from < s.end && mass <= s.rate0 * (s.end - from)) {
+        const double at = from + mass / s.rate0;
+        return s.end < at ? s.end : at;  // std::min(at, s.end)
+      }
+    }
+    return advanceSearch(from, mass, segmentHint);
+  }
   // Index of the phase that contains t (the last one at or after the end).
   std::size_t phaseAt(double t) const;
 
@@ -69,6 +80,7 @@ class RateProfile {
     double start, end, rate0, slope;
   };
 
+  double advanceSearch(double from, double mass, std::size_t& segmentHint) const;
   static double rateIn(const Segment& s, double t) { return s.rate0 + s.slope * (t - s.start); }
   static double area(const Segment& s, double a, double b);
   // The segment that contains t, or the first that starts after it.
