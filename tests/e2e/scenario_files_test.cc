@@ -5,13 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "models/experiment.h"
+#include "models/network.h"
 #include "scenarios/loader.h"
 #include "tests/support/figures.h"
 
@@ -87,6 +90,31 @@ TEST_P(ScenarioFile, LoadsRunsAndConservesRequests) {
   EXPECT_LE(created - (done + errors), static_cast<double>(r.peakRequestsInFlight))
       << "more requests unaccounted for than were in flight at the end";
   EXPECT_GT(figure(r.figures, "end_to_end/all/throughput_rps"), 0);
+}
+
+// The short path of plain tiers (ServicePool::allowPlainPath) changes no figure: the same
+// minute run with every tier on the general path gives the same bits.
+TEST_P(ScenarioFile, TheShortPathOfPlainTiersChangesNothing) {
+  const auto policies = models::balancing::PolicyRegistry::withBuiltins();
+  models::ScenarioSpec spec =
+      scenarios::loadScenarioFile((scenariosDir() / GetParam()).string(), policies);
+  spec.duration = 60;
+  spec.warmup = 0;
+  spec.replications = 1;
+  models::RunHooks general;
+  general.attach = [](models::Network& network, std::uint32_t) {
+    for (models::TierIndex t = 0; t < network.tierCount(); ++t)
+      network.tier(t).forbidPlainPath();
+  };
+  const auto a = models::runReplication(spec, 0, policies);
+  const auto b = models::runReplication(spec, 0, policies, general);
+  EXPECT_EQ(a.events, b.events);
+  ASSERT_EQ(a.figures.size(), b.figures.size());
+  for (std::size_t i = 0; i < a.figures.size(); ++i) {
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(a.figures[i].value),
+              std::bit_cast<std::uint64_t>(b.figures[i].value))
+        << a.figures[i].path;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(ScenarioFiles, ScenarioFile, ::testing::ValuesIn(scenarioFiles()),
