@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <bit>
 #include <cctype>
 #include <cstdint>
 #include <filesystem>
@@ -17,6 +16,7 @@
 #include "models/network.h"
 #include "scenarios/loader.h"
 #include "tests/support/figures.h"
+#include "tests/support/same_run.h"
 
 namespace lbsim {
 namespace {
@@ -108,13 +108,7 @@ TEST_P(ScenarioFile, TheShortPathOfPlainTiersChangesNothing) {
   };
   const auto a = models::runReplication(spec, 0, policies);
   const auto b = models::runReplication(spec, 0, policies, general);
-  EXPECT_EQ(a.events, b.events);
-  ASSERT_EQ(a.figures.size(), b.figures.size());
-  for (std::size_t i = 0; i < a.figures.size(); ++i) {
-    EXPECT_EQ(std::bit_cast<std::uint64_t>(a.figures[i].value),
-              std::bit_cast<std::uint64_t>(b.figures[i].value))
-        << a.figures[i].path;
-  }
+  test::expectSameBits(a, b);
 }
 
 INSTANTIATE_TEST_SUITE_P(ScenarioFiles, ScenarioFile, ::testing::ValuesIn(scenarioFiles()),
