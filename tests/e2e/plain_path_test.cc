@@ -28,15 +28,14 @@ class PlainPathTest : public ::testing::Test {
   void expectSameRun(const std::string& yaml, std::size_t plainTiers) {
     const auto spec = scenarios::loadScenarioText(yaml, "plain.yaml", policies_);
     std::size_t plain = 0;
-    std::vector<std::size_t>& mostWaiting = mostWaiting_;
-    mostWaiting.assign(spec.tiers.size(), 0);
+    mostWaiting_.assign(spec.tiers.size(), 0);
     models::RunHooks usual;
     usual.attach = [&](models::Network& network, std::uint32_t) {
       for (models::TierIndex t = 0; t < network.tierCount(); ++t)
         plain += network.tier(t).plain() ? 1 : 0;
       network.simulator().every(0.01, 0.0, [&](double) {
         for (models::TierIndex t = 0; t < network.tierCount(); ++t)
-          mostWaiting[t] = std::max(mostWaiting[t], network.tier(t).waitingAtBalancer());
+          mostWaiting_[t] = std::max(mostWaiting_[t], network.tier(t).waitingAtBalancer());
       });
     };
     models::RunHooks general;
@@ -54,10 +53,7 @@ class PlainPathTest : public ::testing::Test {
   }
   double figure(const std::string& path) const { return test::figureValue(figures_, path); }
 
- private:
   models::Figures figures_;
-
- protected:
   std::vector<std::size_t> mostWaiting_;
 };
 
