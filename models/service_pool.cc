@@ -379,12 +379,7 @@ void ServicePool::arrivePlain(RequestIndex index) {
   ++replica.arrivals;
   hop.generation = replica.generation;
   if (replica.busy < replica.workers) {
-    network_.prefetchNextHop(request);
-    ++replica.busy;
-    request.serviceStart = now;
-    network_.simulator().schedule(now + replica.serviceTime(hop.demand), handler_, kServiceDone,
-                                  index);
-    notify(r);
+    startService(r, index);
   } else if (replica.waiting() < replica.queueLimit) {
     replica.queue.push(timerPayload(index));
     request.queued = true;
@@ -1371,20 +1366,13 @@ bool ServicePool::responseReturned(RequestIndex index) {
   const ReplicaIndex r = request.hops()[request.hop].replicaAt;
   const Replica& replica = replicas_[r];
   attemptEnded(request);
-  if (plain_ && !request.failed) {
-    // No connection to give back, no health to tell.
-    if (replica.slot != kNone) {
-      balancer_.finished(replica.slot,
-                         network_.simulator().now() - request.hops()[request.hop].pickedAt);
-    }
-    drainWaiting();
-    return false;
-  }
   // The response came over the connection, unless the replica here went down with the
-  // request (a reset: the error was made here, 502).
-  returnConnection(index, request.hop,
-                   !(request.failed && request.failTier == index_ &&
-                     static_cast<ErrorCause>(request.cause) == ErrorCause::kBadGateway));
+  // request (a reset: the error was made here, 502). A plain tier's requests hold none.
+  if (!plain_) {
+    returnConnection(index, request.hop,
+                     !(request.failed && request.failTier == index_ &&
+                       static_cast<ErrorCause>(request.cause) == ErrorCause::kBadGateway));
+  }
   if (replica.slot != kNone) {
     balancer_.finished(replica.slot,
                        network_.simulator().now() - request.hops()[request.hop].pickedAt);
